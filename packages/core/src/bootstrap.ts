@@ -1,0 +1,158 @@
+import { type CommonConfig, commonConfig, commonFlags } from './cli/common.ts';
+import { type FlagSpec, type ParsedFlags, parseFlags } from './cli/flags.ts';
+import { KeepwatchError } from './errors.ts';
+import { createHttpApp } from './http/app.ts';
+import { createLogger, type Logger } from './log.ts';
+import type { MetricFamily } from './metrics/family.ts';
+import type { Collector, ScrapeTarget } from './scrape/collector.ts';
+import { scrape } from './scrape/engine.ts';
+import { selectCollectors } from './scrape/select.ts';
+
+type CollectorInfo = Pick<Collector<unknown, unknown>, 'name' | 'help' | 'defaultEnabled'>;
+
+/** What an engine package contributes; core does the rest (flags, logs, HTTP, deadline, health metrics). */
+export interface ExporterDefinition<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
+  readonly engine: string;
+  readonly name: string;
+  readonly description: string;
+  readonly version: string;
+  readonly defaultPort: number;
+  /** Engine flags: target address, credentials, TLS, collector options. */
+  readonly flags: readonly FlagSpec[];
+  /** The collector registry (only name, help and default are read before configure). */
+  readonly collectors: readonly CollectorInfo[];
+  /** Validates engine flags and reads secrets; throws KeepwatchError. Runs before any log line. */
+  configure(flags: ParsedFlags): EngineSetup<Caps, Snapshot, C>;
+}
+
+export interface EngineSetup<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
+  /** Secret values the logger must never print. */
+  readonly secrets: readonly string[];
+  /** Target as shown to users (no credentials). */
+  readonly targetDisplay: string;
+  build(log: Logger): { target: ScrapeTarget<Caps, Snapshot, C> & { close(): Promise<void> }; collectors: readonly C[] };
+}
+
+export function collectorFlags(collectors: readonly CollectorInfo[]): FlagSpec[] {
+  return [
+    ...collectors.map(
+      (collector): FlagSpec => ({
+        name: `collector.${collector.name}`,
+        kind: 'boolean',
+        default: collector.defaultEnabled,
+        help: `Enable the ${collector.name} collector: ${collector.help}`,
+      }),
+    ),
+    { name: 'collector.disable-defaults', kind: 'boolean', default: false, help: 'Disable every collector not explicitly enabled.' },
+  ];
+}
+
+/** The full flag table of an exporter, in help order; also the source of the generated flag docs. */
+export function allFlags(definition: Pick<ExporterDefinition<never, never, never>, 'engine' | 'defaultPort' | 'flags' | 'collectors'>): FlagSpec[] {
+  return [...commonFlags(definition.engine, definition.defaultPort), ...definition.flags, ...collectorFlags(definition.collectors)];
+}
+
+export interface RunningExporter {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface RunOptions {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout?: (text: string) => void;
+  readonly logWrite?: (line: string) => void;
+}
+
+/** Parses, validates, listens. Returns undefined when it only printed help or the version. */
+export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Snapshot>>(
+  definition: ExporterDefinition<Caps, Snapshot, C>,
+  options: RunOptions,
+): Promise<RunningExporter | undefined> {
+  const specs = allFlags(definition);
+  const parsed = parseFlags(specs, options.argv, options.env, definition);
+  if (parsed.flags === undefined) {
+    (options.stdout ?? ((text) => process.stdout.write(text)))(parsed.output ?? '');
+    return undefined;
+  }
+  const flags = parsed.flags;
+  const common: CommonConfig = commonConfig(flags);
+  const setup = definition.configure(flags);
+  const log = createLogger({
+    level: common.logLevel,
+    format: common.logFormat,
+    secrets: setup.secrets,
+    ...(options.logWrite ? { write: options.logWrite } : {}),
+  });
+  const choices = Object.fromEntries(
+    definition.collectors.map((collector) => [collector.name, flags.get(`collector.${collector.name}`) as boolean | undefined]),
+  );
+  const { target, collectors: registry } = setup.build(log);
+  const collectors = selectCollectors(registry, choices, flags.get('collector.disable-defaults') === true);
+
+  let inflight: Promise<readonly MetricFamily[]> | undefined;
+  const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
+    const sink = await scrape({ namespace: common.namespace, target, collectors, budgetMs, log });
+    sink.gauge('exporter_build_info', 'Version of the exporter and of Node.js it runs on; always 1.', 1, {
+      version: definition.version,
+      nodejs_version: process.version,
+    });
+    return sink.families();
+  };
+  const app = createHttpApp({
+    landing: { name: definition.name, description: definition.description, version: definition.version, target: setup.targetDisplay },
+    telemetryPath: common.telemetryPath,
+    timeoutOffsetSeconds: common.timeoutOffsetSeconds,
+    webConfigFile: common.webConfigFile,
+    log,
+    // Concurrent scrapes share one in-flight scrape: one connection, and stateful collectors see each reply once.
+    scrape: (budgetMs) => {
+      inflight ??= runScrape(budgetMs).finally(() => {
+        inflight = undefined;
+      });
+      return inflight;
+    },
+  });
+  let address: string;
+  try {
+    address = await app.listen({ host: common.listen.host, port: common.listen.port });
+  } catch (error) {
+    await target.close();
+    throw new KeepwatchError(
+      'KW_ERR_LISTEN',
+      `cannot listen on ${common.listen.host}:${common.listen.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  log.info('listening', {
+    address,
+    telemetry_path: common.telemetryPath,
+    target: setup.targetDisplay,
+    collectors: collectors.map((collector) => collector.name).join(','),
+    version: definition.version,
+  });
+  return {
+    url: address,
+    async close() {
+      await app.close();
+      await target.close();
+    },
+  };
+}
+
+/** The process entry point: one clear line and exit 2 on a configuration error, never a stack trace. */
+export async function runExporterMain<Caps, Snapshot, C extends Collector<Caps, Snapshot>>(definition: ExporterDefinition<Caps, Snapshot, C>): Promise<void> {
+  let running: RunningExporter | undefined;
+  try {
+    running = await startExporter(definition, { argv: process.argv.slice(2), env: process.env });
+  } catch (error) {
+    const line = error instanceof KeepwatchError ? error.toLine() : `KW_ERR_INTERNAL: ${(error as Error).message}`;
+    process.stderr.write(`${definition.name}: ${line}\n`);
+    process.exit(error instanceof KeepwatchError && error.code !== 'KW_ERR_LISTEN' ? 2 : 1);
+  }
+  if (running === undefined) return;
+  const stop = () => {
+    running?.close().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,60 @@
+import { KeepwatchError } from '../errors.ts';
+import { type LogFormat, type LogLevel, logFormats, logLevels } from '../log.ts';
+import type { FlagSpec, ParsedFlags } from './flags.ts';
+
+/** Flags every keepwatch exporter has, named as the Prometheus exporter-toolkit names them. */
+export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
+  return [
+    { name: 'web.listen-address', kind: 'string', default: `:${defaultPort}`, help: 'Address to listen on for HTTP requests, [host]:port.' },
+    { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
+    { name: 'web.config.file', kind: 'string', help: 'Exporter-toolkit web config file (TLS, bcrypt basic auth, headers, rate limit).' },
+    { name: 'namespace', kind: 'string', default: engine, help: 'Prefix of every metric name (use redis for redis_exporter dashboards).' },
+    {
+      name: 'scrape.timeout-offset',
+      kind: 'number',
+      default: 0.5,
+      help: 'Seconds subtracted from X-Prometheus-Scrape-Timeout-Seconds so the answer arrives in time.',
+    },
+    { name: 'log.level', kind: 'string', default: 'info', choices: logLevels, help: 'Only log messages at or above this level.' },
+    { name: 'log.format', kind: 'string', default: 'logfmt', choices: logFormats, help: 'Log line format.' },
+  ];
+}
+
+export interface CommonConfig {
+  readonly listen: { host: string; port: number };
+  readonly telemetryPath: string;
+  readonly webConfigFile: string | undefined;
+  readonly namespace: string;
+  readonly timeoutOffsetSeconds: number;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+}
+
+export function listenAddress(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (match === null || port > 65535) throw new KeepwatchError('KW_ERR_FLAG', `--web.listen-address ${JSON.stringify(text)} is not [host]:port`);
+  return { host: match[1] ?? (match[2] === '' || match[2] === undefined ? '0.0.0.0' : match[2]), port };
+}
+
+export function commonConfig(flags: ParsedFlags): CommonConfig {
+  const telemetryPath = String(flags.get('web.telemetry-path'));
+  if (!telemetryPath.startsWith('/') || telemetryPath === '/') {
+    throw new KeepwatchError('KW_ERR_FLAG', `--web.telemetry-path ${JSON.stringify(telemetryPath)} must start with / and not be /`);
+  }
+  const namespace = String(flags.get('namespace'));
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(namespace))
+    throw new KeepwatchError('KW_ERR_FLAG', `--namespace ${JSON.stringify(namespace)} is not a valid metric name prefix`);
+  const offset = Number(flags.get('scrape.timeout-offset'));
+  if (offset < 0) throw new KeepwatchError('KW_ERR_FLAG', '--scrape.timeout-offset must not be negative');
+  const webConfigFile = flags.get('web.config.file');
+  return {
+    listen: listenAddress(String(flags.get('web.listen-address'))),
+    telemetryPath,
+    webConfigFile: webConfigFile === undefined ? undefined : String(webConfigFile),
+    namespace,
+    timeoutOffsetSeconds: offset,
+    logLevel: flags.get('log.level') as LogLevel,
+    logFormat: flags.get('log.format') as LogFormat,
+  };
+}

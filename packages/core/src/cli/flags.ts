@@ -1,0 +1,125 @@
+import { Command, CommanderError, Option } from 'commander';
+import { KeepwatchError } from '../errors.ts';
+
+export type FlagValue = string | number | boolean | readonly string[] | undefined;
+
+export interface FlagSpec {
+  /** Without dashes: `valkey.addr`, `collector.acl-log`. */
+  readonly name: string;
+  readonly help: string;
+  readonly kind: 'string' | 'number' | 'boolean' | 'list';
+  readonly default?: Exclude<FlagValue, undefined>;
+  /** For enumerated string flags. */
+  readonly choices?: readonly string[];
+  /** Marks flags that take a file whose content is secret; documented as such. */
+  readonly secretFile?: boolean;
+}
+
+/**
+ * `<engine>.x` flags map to `<ENGINE>_X`, every other flag to `<ENGINE>_EXPORTER_<FLAG>`; non-alphanumerics
+ * become `_`. One rule, so users can guess any variable and the docs table is generated from it.
+ */
+export function envVarFor(engine: string, flag: string): string {
+  const upper = (text: string) => text.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return flag.startsWith(`${engine}.`) ? upper(flag) : `${upper(engine)}_EXPORTER_${upper(flag)}`;
+}
+
+export type ParsedFlags = ReadonlyMap<string, FlagValue>;
+
+export interface ParseResult {
+  readonly flags?: ParsedFlags;
+  /** Text to print on stdout instead of running (help or version). */
+  readonly output?: string;
+}
+
+const truthy = new Set(['1', 'true', 'yes', 'on']);
+const falsy = new Set(['0', 'false', 'no', 'off']);
+
+/**
+ * Parses argv and the environment against the flag table. The command line wins over the environment,
+ * the environment over defaults. Any problem is one KeepwatchError naming the flag or variable.
+ */
+export function parseFlags(
+  specs: readonly FlagSpec[],
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  program: { engine: string; name: string; description: string; version: string },
+): ParseResult {
+  let output = '';
+  const command = new Command(program.name)
+    .description(program.description)
+    .version(program.version, '--version', 'Print the version and exit.')
+    .helpOption('-h, --help', 'Show this help and exit.')
+    .exitOverride()
+    .allowExcessArguments(false)
+    .configureOutput({ writeOut: (text) => (output += text), writeErr: () => {}, outputError: () => {} });
+
+  for (const spec of specs) {
+    const envName = envVarFor(program.engine, spec.name);
+    const help = `${spec.help} [env ${envName}]`;
+    if (spec.kind === 'boolean') {
+      command.addOption(new Option(`--${spec.name}`, `${help}${spec.default === true ? ' (default)' : ''}`));
+      command.addOption(new Option(`--no-${spec.name}`, `Negates --${spec.name}.`).hideHelp());
+      continue;
+    }
+    const option = new Option(`--${spec.name} <${spec.kind === 'list' ? 'a,b,...' : spec.kind === 'number' ? 'number' : 'value'}>`, help).env(envName);
+    if (spec.choices !== undefined) option.choices(spec.choices);
+    if (spec.default !== undefined) option.default(spec.kind === 'list' ? (spec.default as readonly string[]).join(',') : spec.default);
+    command.addOption(option);
+  }
+
+  try {
+    command.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) {
+      return { output: output === '' ? `${program.version}\n` : output };
+    }
+    if (error instanceof CommanderError) {
+      throw new KeepwatchError('KW_ERR_FLAG', error.message.replace(/^error: /, ''));
+    }
+    throw error;
+  }
+
+  const values = new Map<string, FlagValue>();
+  for (const spec of specs) {
+    const key = command.options.find((option) => option.long === `--${spec.name}`)?.attributeName() ?? spec.name;
+    const raw = command.getOptionValue(key) as unknown;
+    const source = command.getOptionValueSource(key);
+    const envName = envVarFor(program.engine, spec.name);
+    if (spec.kind === 'boolean') {
+      let value = raw as boolean | undefined;
+      if (source !== 'cli' && env[envName] !== undefined) {
+        const text = String(env[envName]).toLowerCase();
+        if (!truthy.has(text) && !falsy.has(text)) {
+          throw new KeepwatchError('KW_ERR_FLAG', `${envName}=${JSON.stringify(env[envName])} is not a boolean (use true or false)`);
+        }
+        value = truthy.has(text);
+      }
+      // Left undefined when not given, so callers can tell an explicit choice from the default.
+      values.set(spec.name, value);
+    } else if (spec.kind === 'number') {
+      if (raw === undefined) {
+        values.set(spec.name, undefined);
+        continue;
+      }
+      const number = Number(raw);
+      const where = source === 'env' ? envName : `--${spec.name}`;
+      if (!Number.isFinite(number) || String(raw).trim() === '')
+        throw new KeepwatchError('KW_ERR_FLAG', `${where} ${JSON.stringify(String(raw))} is not a number`);
+      values.set(spec.name, number);
+    } else if (spec.kind === 'list') {
+      values.set(
+        spec.name,
+        raw === undefined
+          ? undefined
+          : String(raw)
+              .split(',')
+              .map((item) => item.trim())
+              .filter((item) => item !== ''),
+      );
+    } else {
+      values.set(spec.name, raw === undefined ? undefined : String(raw));
+    }
+  }
+  return { flags: values };
+}

@@ -1,0 +1,110 @@
+import type { TLSSocket } from 'node:tls';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { KeepwatchError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from '../metrics/exposition.ts';
+import type { MetricFamily } from '../metrics/family.ts';
+import { scrapeBudgetMs } from '../scrape/deadline.ts';
+import { BasicAuthChecker } from '../web-config/basic-auth.ts';
+import { TokenBucket } from '../web-config/rate-limit.ts';
+import { configStamp, loadWebConfig, type WebConfig } from '../web-config/schema.ts';
+import { type LandingPage, landingHtml } from './landing.ts';
+import { clientCertificateAllowed, tlsServerOptions } from './tls.ts';
+
+const gzipAsync = promisify(gzip);
+
+export interface HttpAppOptions {
+  readonly landing: Omit<LandingPage, 'links'>;
+  readonly telemetryPath: string;
+  readonly timeoutOffsetSeconds: number;
+  readonly webConfigFile: string | undefined;
+  readonly log: Logger;
+  readonly scrape: (budgetMs: number) => Promise<readonly MetricFamily[]>;
+}
+
+/**
+ * The exporter's HTTP face: landing page, metrics, /-/healthy and /-/ready (neither touches the database),
+ * with the web config file enforced on every request and re-read when it or its TLS files change.
+ */
+export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  const { log, webConfigFile } = options;
+  let webConfig: WebConfig | undefined = webConfigFile === undefined ? undefined : loadWebConfig(webConfigFile);
+  let stamp = webConfigFile === undefined ? '' : configStamp(webConfigFile, webConfig);
+  let bucket = webConfig?.rateLimit === undefined ? undefined : new TokenBucket(webConfig.rateLimit.intervalMs, webConfig.rateLimit.burst);
+  const basicAuth = new BasicAuthChecker();
+
+  const app = Fastify({
+    logger: false,
+    ...(webConfig?.tls === undefined ? {} : { https: tlsServerOptions(webConfig.tls) }),
+  }) as unknown as FastifyInstance;
+
+  const reloadIfChanged = () => {
+    if (webConfigFile === undefined) return;
+    const next = configStamp(webConfigFile, webConfig);
+    if (next === stamp) return;
+    const loaded = loadWebConfig(webConfigFile);
+    if (loaded.tls !== undefined && webConfig?.tls !== undefined && 'setSecureContext' in app.server) {
+      (app.server as unknown as { setSecureContext(options: object): void }).setSecureContext(tlsServerOptions(loaded.tls));
+    }
+    webConfig = loaded;
+    stamp = configStamp(webConfigFile, webConfig);
+    bucket = loaded.rateLimit === undefined ? undefined : new TokenBucket(loaded.rateLimit.intervalMs, loaded.rateLimit.burst);
+    log.info('web config reloaded', { file: webConfigFile });
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    try {
+      reloadIfChanged();
+    } catch (error) {
+      log.error('web config reload failed; refusing requests until it is fixed', { reason: (error as Error).message });
+      return reply.code(500).type('text/plain').send('web config file is invalid; see the exporter log\n');
+    }
+    const config = webConfig;
+    if (config === undefined) return;
+    for (const [name, value] of Object.entries(config.headers)) reply.header(name, value);
+    if (bucket !== undefined && !bucket.take()) return reply.code(429).type('text/plain').send('Too Many Requests\n');
+    if (config.tls !== undefined && !clientCertificateAllowed(config.tls, request.raw.socket as TLSSocket)) {
+      return reply.code(403).type('text/plain').send('client certificate not allowed\n');
+    }
+    if (config.basicAuthUsers.size > 0 && !(await basicAuth.check(config.basicAuthUsers, request.headers.authorization))) {
+      return reply.code(401).header('WWW-Authenticate', 'Basic').type('text/plain').send('Unauthorized\n');
+    }
+  });
+
+  const links = [
+    { path: options.telemetryPath, text: 'Metrics' },
+    { path: '/-/healthy', text: 'Health' },
+    { path: '/-/ready', text: 'Readiness' },
+  ];
+  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(landingHtml({ ...options.landing, links })));
+  app.get('/-/healthy', async (_request, reply) => reply.type('text/plain').send('Healthy\n'));
+  app.get('/-/ready', async (_request, reply) => reply.type('text/plain').send('Ready\n'));
+
+  app.get(options.telemetryPath, async (request, reply) => {
+    let budgetMs: number;
+    try {
+      budgetMs = scrapeBudgetMs(request.headers['x-prometheus-scrape-timeout-seconds'] as string | undefined, options.timeoutOffsetSeconds);
+    } catch (error) {
+      return reply
+        .code(400)
+        .type('text/plain')
+        .send(`${(error as KeepwatchError).toLine()}\n`);
+    }
+    const openMetrics = wantsOpenMetrics(request.headers.accept);
+    const body = await renderExposition(await options.scrape(budgetMs), openMetrics);
+    reply.type(openMetrics ? openMetricsContentType : prometheusContentType);
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      return reply.header('Content-Encoding', 'gzip').send(await gzipAsync(body));
+    }
+    return reply.send(body);
+  });
+
+  app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain').send('Not Found\n'));
+  app.setErrorHandler((error, request, reply) => {
+    log.error('request failed', { path: request.url.split('?')[0], reason: error instanceof Error ? error.message : String(error) });
+    return reply.code(500).type('text/plain').send('internal error; see the exporter log\n');
+  });
+  return app;
+}

@@ -1,0 +1,3 @@
+export { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from './exposition.ts';
+export { type Labels, type MetricFamily, MetricSink, type MetricType, type Sample } from './family.ts';
+export { LabelCap, overflowLabelValue } from './label-cap.ts';

@@ -1,0 +1,23 @@
+export const overflowLabelValue = '__overflow__';
+
+/**
+ * Caps the distinct values of one dynamic label. Admission is sticky and first-come: a value keeps its own
+ * series for the life of the cap, later values share `__overflow__`, so counters never jump between series.
+ */
+export class LabelCap {
+  readonly limit: number;
+  readonly #admitted = new Set<string>();
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  admit(value: string): string {
+    if (this.#admitted.has(value)) return value;
+    if (this.#admitted.size < this.limit) {
+      this.#admitted.add(value);
+      return value;
+    }
+    return overflowLabelValue;
+  }
+}

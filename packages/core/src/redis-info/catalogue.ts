@@ -1,0 +1,103 @@
+import type { MetricSink, MetricType } from '../metrics/family.ts';
+import { type InfoDocument, parseNumber } from './info.ts';
+
+/** How a field's text becomes a number. */
+export type FieldParse =
+  | 'number'
+  /** `12.5%` or `12.5` meaning percent, exported as a 0..1 ratio. */
+  | 'percent'
+  /** `ok` is 1, anything else (`err`) 0. */
+  | 'status';
+
+export interface FieldSpec {
+  readonly field: string;
+  /** Metric name without the namespace. */
+  readonly metric: string;
+  readonly type: Extract<MetricType, 'counter' | 'gauge'>;
+  readonly help: string;
+  /** Multiplier into base units (1e-6 for microseconds, 1024 for KiB). */
+  readonly scale?: number;
+  readonly parse?: FieldParse;
+}
+
+/** A numeric field deliberately not exported as a metric of its own, with the reason (shown in the docs). */
+export interface IgnoredField {
+  readonly field: string;
+  readonly reason: string;
+}
+
+export interface Catalogue {
+  readonly fields: readonly FieldSpec[];
+  readonly ignored: readonly IgnoredField[];
+  /** Keys whose lines are records handled by a dedicated collector (slaveN, dbN, cmdstat_, ...). */
+  readonly structured: readonly RegExp[];
+}
+
+export function fieldValue(spec: FieldSpec, raw: string): number | undefined {
+  let value: number | undefined;
+  switch (spec.parse ?? 'number') {
+    case 'status':
+      return raw === 'ok' ? 1 : 0;
+    case 'percent':
+      value = parseNumber(raw.endsWith('%') ? raw.slice(0, -1) : raw);
+      return value === undefined ? undefined : value / 100;
+    default:
+      value = parseNumber(raw);
+      return value === undefined ? undefined : value * (spec.scale ?? 1);
+  }
+}
+
+export function helpFor(spec: FieldSpec, source: string): string {
+  return `${spec.help} (${source} ${spec.field})`;
+}
+
+export interface CatalogueResult {
+  /** Numeric fields the catalogue does not know, in order. */
+  readonly unknown: readonly string[];
+}
+
+/**
+ * Maps every catalogued field present in `info` to its metric. Unknown numeric fields are never silently
+ * lost: they are returned (and counted by the caller) and, on request, exported as untyped
+ * `<ns>_info_<field>` so a new server version's fields are visible before the catalogue learns them.
+ */
+export function applyCatalogue(
+  info: InfoDocument,
+  catalogue: Catalogue,
+  sink: MetricSink,
+  options: { source: string; exportUnknown: boolean },
+): CatalogueResult {
+  const specs = catalogueIndex(catalogue);
+  const unknown: string[] = [];
+  for (const { key, value } of info.fields) {
+    const spec = specs.fields.get(key);
+    if (spec !== undefined) {
+      const parsed = fieldValue(spec, value);
+      if (parsed !== undefined) sink.add(spec.metric, spec.type, helpFor(spec, options.source), parsed);
+      continue;
+    }
+    if (specs.ignored.has(key) || catalogue.structured.some((pattern) => pattern.test(key))) continue;
+    const parsed = parseNumber(value);
+    if (parsed === undefined) continue;
+    unknown.push(key);
+    if (options.exportUnknown) {
+      const name = `info_${key.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+      sink.add(name, 'untyped', `Uncatalogued numeric field, exported as read (${options.source} ${key})`, parsed);
+    }
+  }
+  return { unknown };
+}
+
+const indexCache = new WeakMap<Catalogue, { fields: Map<string, FieldSpec>; ignored: Set<string> }>();
+
+function catalogueIndex(catalogue: Catalogue) {
+  let index = indexCache.get(catalogue);
+  if (index === undefined) {
+    index = {
+      fields: new Map(catalogue.fields.map((spec) => [spec.field, spec])),
+      ignored: new Set(catalogue.ignored.map((entry) => entry.field)),
+    };
+    indexCache.set(catalogue, index);
+  }
+  return index;
+}

@@ -1,0 +1,112 @@
+import { type InfoDocument, parseNumber, parseRecord, recordNumber } from './info.ts';
+
+export interface CommandStat {
+  readonly command: string;
+  readonly calls: number;
+  readonly usec: number;
+  /** Absent on servers that predate the field (and on Dragonfly). */
+  readonly rejectedCalls: number | undefined;
+  readonly failedCalls: number | undefined;
+}
+
+export function commandStats(info: InfoDocument): CommandStat[] {
+  const stats: CommandStat[] = [];
+  for (const field of info.fields) {
+    if (!field.key.startsWith('cmdstat_')) continue;
+    const record = parseRecord(field.value);
+    const calls = recordNumber(record, 'calls');
+    const usec = recordNumber(record, 'usec');
+    if (calls === undefined || usec === undefined) continue;
+    stats.push({
+      command: field.key.slice('cmdstat_'.length),
+      calls,
+      usec,
+      rejectedCalls: recordNumber(record, 'rejected_calls'),
+      failedCalls: recordNumber(record, 'failed_calls'),
+    });
+  }
+  return stats;
+}
+
+export interface ErrorStat {
+  readonly prefix: string;
+  readonly count: number;
+}
+
+export function errorStats(info: InfoDocument): ErrorStat[] {
+  const stats: ErrorStat[] = [];
+  for (const field of info.fields) {
+    if (!field.key.startsWith('errorstat_')) continue;
+    const count = recordNumber(parseRecord(field.value), 'count');
+    if (count !== undefined) stats.push({ prefix: field.key.slice('errorstat_'.length), count });
+  }
+  return stats;
+}
+
+export interface LatencyPercentiles {
+  readonly command: string;
+  /** Quantile (0..1) to latency in microseconds. */
+  readonly quantiles: ReadonlyMap<number, number>;
+}
+
+/** `latency_percentiles_usec_<cmd>:p50=1.003,p99=2.007,p99.9=3.007`; `p99.9` is quantile 0.999. */
+export function latencyPercentiles(info: InfoDocument): LatencyPercentiles[] {
+  const result: LatencyPercentiles[] = [];
+  for (const field of info.fields) {
+    if (!field.key.startsWith('latency_percentiles_usec_')) continue;
+    const quantiles = new Map<number, number>();
+    for (const [key, value] of parseRecord(field.value)) {
+      const percent = key.startsWith('p') ? parseNumber(key.slice(1)) : undefined;
+      const usec = parseNumber(value);
+      if (percent === undefined || usec === undefined || percent < 0 || percent > 100) continue;
+      quantiles.set(Math.round(percent * 1e4) / 1e6, usec);
+    }
+    if (quantiles.size > 0) result.push({ command: field.key.slice('latency_percentiles_usec_'.length), quantiles });
+  }
+  return result;
+}
+
+export interface KeyspaceEntry {
+  readonly db: string;
+  /** Every numeric attribute by name (`keys`, `expires`, `avg_ttl`, and whatever a server adds). */
+  readonly attributes: ReadonlyMap<string, number>;
+}
+
+export function keyspace(info: InfoDocument): KeyspaceEntry[] {
+  const entries: KeyspaceEntry[] = [];
+  for (const field of info.fields) {
+    if (!/^db\d+$/.test(field.key)) continue;
+    const attributes = new Map<string, number>();
+    for (const [key, value] of parseRecord(field.value)) {
+      const parsed = parseNumber(value);
+      if (parsed !== undefined) attributes.set(key, parsed);
+    }
+    entries.push({ db: field.key, attributes });
+  }
+  return entries;
+}
+
+export interface ReplicaEntry {
+  readonly ip: string;
+  readonly port: string;
+  readonly state: string;
+  readonly offset: number | undefined;
+  readonly lag: number | undefined;
+}
+
+/** The primary's `slaveN:ip=..,port=..,state=..,offset=..,lag=..[,type=..]` lines. */
+export function connectedReplicas(info: InfoDocument): ReplicaEntry[] {
+  const replicas: ReplicaEntry[] = [];
+  for (const field of info.fields) {
+    if (!/^slave\d+$/.test(field.key)) continue;
+    const record = parseRecord(field.value);
+    replicas.push({
+      ip: record.get('ip') ?? '',
+      port: record.get('port') ?? '',
+      state: record.get('state') ?? '',
+      offset: recordNumber(record, 'offset'),
+      lag: recordNumber(record, 'lag'),
+    });
+  }
+  return replicas;
+}

@@ -1,0 +1,23 @@
+import type { MetricSink } from '../metrics/family.ts';
+
+/**
+ * The collector contract. A collector reads one concern out of a snapshot that the engine's target already
+ * fetched (one round trip per scrape) and writes samples to the sink. Core times it, isolates its errors
+ * and reports its success; a collector never touches prom-client, the connection or the clock.
+ */
+export interface Collector<Caps, Snapshot> {
+  readonly name: string;
+  readonly help: string;
+  readonly defaultEnabled: boolean;
+  /** False means "not applicable to this target": nothing is sent and no success series is emitted. */
+  applies?(caps: Caps): boolean;
+  collect(snapshot: Snapshot, sink: MetricSink): void;
+}
+
+/** One scraped thing. `open` connects (or reuses) and detects capabilities; `fetch` gets every reply. */
+export interface ScrapeTarget<Caps, Snapshot, C extends Collector<Caps, Snapshot> = Collector<Caps, Snapshot>> {
+  open(signal: AbortSignal): Promise<Caps>;
+  fetch(caps: Caps, collectors: readonly C[], signal: AbortSignal): Promise<Snapshot>;
+  /** Metrics about the connection itself (connect duration, reconnects), added on every scrape. */
+  describe?(sink: MetricSink): void;
+}

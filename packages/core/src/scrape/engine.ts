@@ -1,0 +1,62 @@
+import type { Logger } from '../log.ts';
+import { MetricSink } from '../metrics/family.ts';
+import type { Collector, ScrapeTarget } from './collector.ts';
+import { raceSignal } from './deadline.ts';
+
+export interface ScrapeOptions<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
+  namespace: string;
+  target: ScrapeTarget<Caps, Snapshot, C>;
+  collectors: readonly C[];
+  budgetMs: number;
+  log: Logger;
+}
+
+const help = {
+  up: 'Whether the target answered the exporter (connection established and INFO read): 1 yes, 0 no.',
+  success: 'Whether the collector succeeded during this scrape: 1 yes, 0 no.',
+  duration: 'Time the collector took during this scrape, in seconds.',
+  scrape: 'Time this scrape of the target took, in seconds.',
+} as const;
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs one scrape of one target under one deadline and returns the filled sink. Never throws. */
+export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>>(options: ScrapeOptions<Caps, Snapshot, C>): Promise<MetricSink> {
+  const { namespace, target, collectors, log } = options;
+  const started = performance.now();
+  const sink = new MetricSink(namespace);
+  const signal = AbortSignal.timeout(options.budgetMs);
+  let up = 0;
+  try {
+    const caps = await raceSignal(target.open(signal), signal);
+    const applicable = collectors.filter((collector) => collector.applies?.(caps) ?? true);
+    const snapshot = await raceSignal(target.fetch(caps, applicable, signal), signal);
+    up = 1;
+    for (const collector of applicable) runCollector(collector, snapshot, sink, log);
+  } catch (error) {
+    const reason = signal.aborted ? `no answer within the scrape deadline of ${options.budgetMs} ms` : errorMessage(error);
+    log.warn('scrape failed', { reason });
+  }
+  sink.gauge('up', help.up, up);
+  target.describe?.(sink);
+  sink.gauge('exporter_scrape_duration_seconds', help.scrape, (performance.now() - started) / 1000);
+  return sink;
+}
+
+function runCollector<Caps, Snapshot>(collector: Collector<Caps, Snapshot>, snapshot: Snapshot, sink: MetricSink, log: Logger): void {
+  const started = performance.now();
+  const own = new MetricSink(sink.namespace);
+  let success = 1;
+  try {
+    collector.collect(snapshot, own);
+    own.drainInto(sink);
+  } catch (error) {
+    success = 0;
+    log.warnOnce(`collector ${collector.name} failed`, { collector: collector.name, reason: errorMessage(error) });
+  }
+  const labels = { collector: collector.name };
+  sink.gauge('exporter_collector_success', help.success, success, labels);
+  sink.gauge('exporter_collector_duration_seconds', help.duration, (performance.now() - started) / 1000, labels);
+}

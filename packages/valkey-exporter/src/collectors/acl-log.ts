@@ -1,0 +1,55 @@
+import { LabelCap } from '@keepwatch/core/metrics';
+import type { ValkeyCollector } from '../snapshot.ts';
+import { type AclLogEntry, AclLogTracker } from './acl-log-tracker.ts';
+
+function toEntry(raw: unknown): AclLogEntry {
+  const list = raw as unknown[];
+  const fields = new Map<string, unknown>();
+  for (let i = 0; i + 1 < list.length; i += 2) fields.set(String(list[i]), list[i + 1]);
+  const entryId = fields.get('entry-id');
+  return {
+    count: Number(fields.get('count') ?? 0),
+    reason: String(fields.get('reason') ?? ''),
+    context: String(fields.get('context') ?? ''),
+    object: String(fields.get('object') ?? ''),
+    username: String(fields.get('username') ?? ''),
+    ...(entryId === undefined ? {} : { entryId: Number(entryId) }),
+  };
+}
+
+/**
+ * ACL LOG as counters by reason, context and user. The counters are the exporter's own (ACL LOG has no
+ * server-side totals): they start at 0 when the exporter starts and count each event exactly once.
+ */
+export function aclLogCollector(options: { maxUsers: number; entries: number }): ValkeyCollector {
+  const tracker = new AclLogTracker();
+  const users = new LabelCap(options.maxUsers);
+  const totals = new Map<string, { labels: Record<string, string>; value: number }>();
+  let runId: string | undefined;
+  return {
+    name: 'acl-log',
+    help: 'ACL LOG entries (auth failures, denied commands, keys, channels) as counters by reason, context and user.',
+    defaultEnabled: true,
+    commands: () => [{ key: 'acl-log', argv: ['ACL', 'LOG', String(options.entries)] }],
+    collect(snapshot, sink) {
+      const entries = (snapshot.reply('acl-log') as unknown[]).map(toEntry);
+      const currentRunId = snapshot.info.get('run_id');
+      if (runId !== undefined && currentRunId !== runId) tracker.restart();
+      runId = currentRunId;
+      for (const delta of tracker.observe(entries)) {
+        const labels = { reason: delta.reason, context: delta.context, user: users.admit(delta.username) };
+        const key = `${labels.reason}\0${labels.context}\0${labels.user}`;
+        const total = totals.get(key) ?? { labels, value: 0 };
+        total.value += delta.events;
+        totals.set(key, total);
+      }
+      const help = 'ACL denials and auth failures seen in ACL LOG since the exporter started, by reason, context and user (capped).';
+      for (const { labels, value } of totals.values()) sink.counter('acl_log_events_total', help, value, labels);
+      sink.counter(
+        'acl_log_entries_lost_total',
+        'ACL LOG entries created and gone between two scrapes (log longer than --collector.acl-log.entries, or ACL LOG RESET).',
+        tracker.lost,
+      );
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { LabelCap } from '@keepwatch/core/metrics';
+import { errorStats } from '@keepwatch/core/redis-info';
+import type { ValkeyCollector } from '../snapshot.ts';
+
+/**
+ * Error replies by prefix. Scripts can invent prefixes, so the label is capped (sticky, first come) and the
+ * rest is summed under `__overflow__`.
+ */
+export function errorstatsCollector(options: { maxPrefixes: number }): ValkeyCollector {
+  const cap = new LabelCap(options.maxPrefixes);
+  return {
+    name: 'errorstats',
+    help: 'Error replies by error prefix (WRONGPASS, NOAUTH, NOPERM, OOM, ...), label capped.',
+    defaultEnabled: true,
+    collect({ info }, sink) {
+      const totals = new Map<string, number>();
+      for (const { prefix, count } of errorStats(info)) {
+        const label = cap.admit(prefix);
+        totals.set(label, (totals.get(label) ?? 0) + count);
+      }
+      for (const [err, count] of totals) {
+        sink.counter('errors_total', 'Error replies by error prefix (INFO errorstats errorstat_<prefix> count).', count, { err });
+      }
+    },
+  };
+}

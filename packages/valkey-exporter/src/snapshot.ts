@@ -1,0 +1,22 @@
+import type { InfoDocument } from '@keepwatch/core/redis-info';
+import type { Collector } from '@keepwatch/core/scrape';
+import type { ValkeyCaps } from './capabilities.ts';
+
+/** One command of the per-scrape pipeline; `key` names it in replies, refusals and logs. */
+export interface CommandSpec {
+  readonly key: string;
+  readonly argv: readonly [string, ...string[]];
+}
+
+/** Everything one scrape read from the server, fetched in one pipelined round trip. */
+export interface ValkeySnapshot {
+  readonly caps: ValkeyCaps;
+  readonly info: InfoDocument;
+  /** The reply of a command a collector asked for; throws the server's error if it failed. */
+  reply(key: string): unknown;
+}
+
+export interface ValkeyCollector extends Collector<ValkeyCaps, ValkeySnapshot> {
+  /** Commands beyond INFO ALL (always sent) that this collector needs on this server. */
+  commands?(caps: ValkeyCaps): readonly CommandSpec[];
+}
