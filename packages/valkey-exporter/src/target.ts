@@ -130,7 +130,10 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
     const client = new Redis({
       ...(address.path === undefined ? { host: address.host, port: address.port } : { path: address.path }),
       ...(this.#options.tls === undefined ? {} : { tls: this.#options.tls }),
+      // RESP2 and no CLIENT SETINFO: HELLO and SETINFO would be refused (NOPERM, or unknown on Redis 7.0)
+      // and raise the server's error counters on every connection.
       protocol: 2,
+      disableClientInfo: true,
       lazyConnect: true,
       enableOfflineQueue: false,
       enableReadyCheck: false,

@@ -42,7 +42,7 @@ export class AclLogTracker {
     this.#maxEntryId = -1;
   }
 
-  /** Returns the events since the previous call; the first call only takes a baseline. */
+  /** Returns the events since the previous call, oldest first; the first call only takes a baseline. */
   observe(entries: readonly AclLogEntry[]): AclLogDelta[] {
     const previous = this.#previous;
     this.#previous = [...entries];
@@ -51,7 +51,7 @@ export class AclLogTracker {
       return [];
     }
     const hasIds = entries.every((entry) => entry.entryId !== undefined);
-    return hasIds ? this.#byId(previous, entries) : this.#byAlignment(previous, entries);
+    return (hasIds ? this.#byId(previous, entries) : this.#byAlignment(previous, entries)).reverse();
   }
 
   #byId(previous: readonly AclLogEntry[], entries: readonly AclLogEntry[]): AclLogDelta[] {

@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+export type Flavour = 'valkey' | 'redis';
+
+export interface ServerHandle {
+  readonly flavour: Flavour;
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  /** A client authenticated as the default user (admin of the test). */
+  admin(): Redis;
+  /** A client authenticated as any user; the caller closes it. */
+  connect(options?: { username?: string; password?: string }): Redis;
+  /** Kill the server (SIGKILL, like a crash); its data directory stays for restart(). */
+  stop(): Promise<void>;
+  /** Start again on the same port and data directory (after stop). */
+  restart(): Promise<void>;
+  /** Stop and remove everything. */
+  dispose(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly args?: readonly string[];
+  readonly port?: number;
+}
+
+const binaries: Record<Flavour, string> = { valkey: 'valkey-server', redis: 'redis-server' };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, attempts = 200, delayMs = 50): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}
+
+/** A real server from the local binaries, on a free loopback port, in its own temporary directory. */
+export async function startLocalServer(flavour: Flavour, options: ServerOptions = {}): Promise<ServerHandle> {
+  const port = options.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), `keepwatch-${flavour}-`));
+  const clients: Redis[] = [];
+  let child: ChildProcess | undefined;
+
+  const launch = async () => {
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      ...(options.args ?? []),
+    ];
+    const proc = spawn(binaries[flavour], args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let stderr = '';
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await waitFor(`${flavour} on port ${port}`, async () => {
+      if (proc.exitCode !== null) throw new Error(`${flavour} exited with ${proc.exitCode}: ${stderr.slice(0, 500)}`);
+      const probe = new Redis({
+        host: '127.0.0.1',
+        port,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        enableOfflineQueue: false,
+        protocol: 2,
+        disableClientInfo: true,
+      });
+      probe.on('error', () => {});
+      try {
+        await probe.connect();
+        await probe.ping().catch((error: Error) => {
+          if (!/NOAUTH/.test(error.message)) throw error;
+        });
+        return true;
+      } finally {
+        probe.disconnect();
+      }
+    });
+  };
+
+  const handle: ServerHandle = {
+    flavour,
+    host: '127.0.0.1',
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    admin: () => handle.connect(),
+    connect(auth = {}) {
+      const client = new Redis({ host: '127.0.0.1', port, protocol: 2, disableClientInfo: true, enableReadyCheck: false, maxRetriesPerRequest: 1, ...auth });
+      client.on('error', () => {});
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const client of clients.splice(0)) client.disconnect();
+      const proc = child;
+      child = undefined;
+      if (proc === undefined || proc.exitCode !== null) return;
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGKILL');
+      await exited;
+    },
+    restart: launch,
+    async dispose() {
+      await handle.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await launch();
+  return handle;
+}
+
+/**
+ * The servers for a test: local binaries by default (CI's path), or Docker images through testcontainers
+ * when KEEPWATCH_TEST_SERVERS=testcontainers (a developer laptop with a Docker engine).
+ */
+export async function startServer(flavour: Flavour, options: ServerOptions = {}): Promise<ServerHandle> {
+  const provider = process.env.KEEPWATCH_TEST_SERVERS ?? 'local';
+  if (provider === 'local') return startLocalServer(flavour, options);
+  if (provider === 'testcontainers') {
+    const { startContainerServer } = await import('./containers.ts');
+    return startContainerServer(flavour, options);
+  }
+  throw new Error(`KEEPWATCH_TEST_SERVERS=${provider}: expected local or testcontainers`);
+}

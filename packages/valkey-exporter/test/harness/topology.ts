@@ -1,0 +1,51 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exporterAclRules } from '../../src/acl.ts';
+import { valkeyExporter } from '../../src/definition.ts';
+import type { ValkeyCollector } from '../../src/snapshot.ts';
+import { type Flavour, type ServerHandle, startServer, waitFor } from './servers.ts';
+
+/** A password that must never show up in logs, metrics or HTTP responses. */
+export const canaryPassword = 'canary-Zq8!pW3#exporter-secret';
+export const maxmemoryBytes = 64 * 1024 * 1024;
+
+export interface Topology {
+  readonly primary: ServerHandle;
+  readonly replica: ServerHandle;
+  /** File holding the exporter user's password. */
+  readonly passwordFile: string;
+  /** Exporter flags for the primary under the least-privilege user. */
+  readonly exporterArgs: (server?: ServerHandle) => string[];
+  dispose(): Promise<void>;
+}
+
+export function writeSecret(content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'keepwatch-secret-')), 'password');
+  writeFileSync(path, `${content}\n`, { mode: 0o600 });
+  return path;
+}
+
+/** Primary (maxmemory set) + replica, an `exporter` ACL user with least privilege and an `alice` app user. */
+export async function startTopology(flavour: Flavour): Promise<Topology> {
+  const primary = await startServer(flavour, { args: ['--maxmemory', String(maxmemoryBytes), '--latency-monitor-threshold', '1'] });
+  const replica = await startServer(flavour, { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
+  // ACL users are not replicated: each server gets its own.
+  for (const server of [primary, replica]) {
+    const admin = server.admin();
+    await admin.call('ACL', 'SETUSER', 'exporter', ...exporterAclRules(valkeyExporter.collectors as ValkeyCollector[]), `>${canaryPassword}`);
+    await admin.call('ACL', 'SETUSER', 'alice', 'on', '>alice-password', '~app:*', '-@all', '+get', '+set', '+ping');
+  }
+  await waitFor('replica link up', async () => ((await replica.admin().info('replication')).includes('master_link_status:up') ? true : undefined));
+  const passwordFile = writeSecret(canaryPassword);
+  return {
+    primary,
+    replica,
+    passwordFile,
+    exporterArgs: (server = primary) => ['--valkey.addr', server.url, '--valkey.user', 'exporter', '--valkey.password-file', passwordFile],
+    async dispose() {
+      await replica.dispose();
+      await primary.dispose();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestExporter, type TestExporter } from './harness/exporter.ts';
+import { maxmemoryBytes, startTopology, type Topology } from './harness/topology.ts';
+
+describe.each(['valkey', 'redis'] as const)('metrics from a real %s server', (flavour) => {
+  let topology: Topology;
+  let exporter: TestExporter;
+
+  beforeAll(async () => {
+    topology = await startTopology(flavour);
+    const admin = topology.primary.admin();
+    for (let i = 0; i < 25; i += 1) await admin.set(`app:plain:${i}`, 'x');
+    for (let i = 0; i < 5; i += 1) await admin.set(`app:ttl:${i}`, 'x', 'EX', 600);
+    await admin.select(3);
+    for (let i = 0; i < 7; i += 1) await admin.set(`other:${i}`, 'y');
+    await admin.select(0);
+    exporter = await startTestExporter(topology.exporterArgs());
+  });
+
+  afterAll(async () => {
+    await exporter?.close();
+    await topology?.dispose();
+  });
+
+  test('every numeric INFO ALL field is catalogued, every collector succeeds, up is 1', async () => {
+    const metrics = await exporter.scrape();
+    expect(metrics.value('valkey_up')).toBe(1);
+    expect(metrics.value('valkey_exporter_unknown_info_fields')).toBe(0);
+    const failed = metrics.all('valkey_exporter_collector_success').filter((sample) => sample.value !== 1);
+    expect(failed).toEqual([]);
+    expect(metrics.all('valkey_exporter_collector_success').map((sample) => sample.labels.collector)).not.toContain('cluster');
+  });
+
+  test('instance info names the server flavour and version; role is a 0/1 state', async () => {
+    const metrics = await exporter.scrape();
+    const info = metrics.all('valkey_instance_info')[0];
+    expect(info?.labels).toMatchObject({ server: flavour, role: 'master', tcp_port: String(topology.primary.port) });
+    expect(info?.labels.version).toMatch(flavour === 'valkey' ? /^8\./ : /^7\.0\./);
+    expect(metrics.value('valkey_instance_role', { role: 'master' })).toBe(1);
+    expect(metrics.value('valkey_instance_role', { role: 'slave' })).toBe(0);
+  });
+
+  test('keyspace per database, parsed by name', async () => {
+    const avgTtlMs = async () => Number(/db0:.*avg_ttl=(\d+)/.exec(await topology.primary.admin().info('keyspace'))?.[1]);
+    const before = await avgTtlMs();
+    const metrics = await exporter.scrape();
+    const after = await avgTtlMs();
+    expect(metrics.value('valkey_db_keys', { db: 'db0' })).toBe(30);
+    expect(metrics.value('valkey_db_keys_expiring', { db: 'db0' })).toBe(5);
+    expect(metrics.value('valkey_db_keys', { db: 'db3' })).toBe(7);
+    expect(metrics.value('valkey_db_keys_expiring', { db: 'db3' })).toBe(0);
+    // avg_ttl is the server's running estimate (Redis 7.0 reports 0 until its expire cycle sampled):
+    // the exporter must report the server's own value, in seconds.
+    const ttl = metrics.value('valkey_db_avg_ttl_seconds', { db: 'db0' }) ?? -1;
+    expect(ttl).toBeGreaterThanOrEqual(Math.min(before, after) / 1000);
+    expect(ttl).toBeLessThanOrEqual(Math.max(before, after) / 1000);
+  });
+
+  test('memory: maxmemory in bytes and the used/maxmemory ratio', async () => {
+    const metrics = await exporter.scrape();
+    const info = await topology.primary.admin().info('memory');
+    const used = Number(/used_memory:(\d+)/.exec(info)?.[1]);
+    expect(metrics.value('valkey_memory_max_bytes')).toBe(maxmemoryBytes);
+    const ratio = metrics.value('valkey_memory_used_ratio') ?? 0;
+    // used_memory moves a little between the two reads; the ratio must match it to within 1 %.
+    expect(Math.abs(ratio - used / maxmemoryBytes)).toBeLessThan(0.01);
+    expect(metrics.value('valkey_memory_used_peak_ratio')).toBeLessThanOrEqual(1.5);
+  });
+
+  test('the ratio is absent, not 0 or +Inf, when maxmemory is 0', async () => {
+    const replicaExporter = await startTestExporter(topology.exporterArgs(topology.replica));
+    try {
+      const metrics = await replicaExporter.scrape();
+      expect(metrics.value('valkey_memory_max_bytes')).toBe(0);
+      expect(metrics.value('valkey_memory_used_ratio')).toBeUndefined();
+      expect(metrics.text).not.toMatch(/Inf|NaN/);
+    } finally {
+      await replicaExporter.close();
+    }
+  });
+
+  test('counters are typed counter and in base units', async () => {
+    const metrics = await exporter.scrape();
+    for (const name of ['valkey_cpu_sys_seconds_total', 'valkey_connections_received_total', 'valkey_commands_total', 'valkey_rdb_saves_total']) {
+      expect(metrics.types.get(name), name).toBe('counter');
+    }
+    expect(metrics.types.get('valkey_connected_clients')).toBe('gauge');
+    expect([...metrics.types.keys()].filter((name) => name.endsWith('_total') && metrics.types.get(name) !== 'counter')).toEqual([]);
+    const calls = metrics.value('valkey_commands_total', { cmd: 'set' }) ?? 0;
+    const seconds = metrics.value('valkey_commands_duration_seconds_total', { cmd: 'set' }) ?? 0;
+    expect(calls).toBe(37);
+    // Dozens of SETs take microseconds each: seconds, not microseconds.
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(0.1);
+  });
+
+  test('latency percentiles are a summary in seconds with quantiles 0..1', async () => {
+    const metrics = await exporter.scrape();
+    expect(metrics.types.get('valkey_latency_percentiles_seconds')).toBe('summary');
+    const quantiles = metrics.all('valkey_latency_percentiles_seconds').filter((sample) => sample.labels.cmd === 'set');
+    expect(quantiles.map((sample) => sample.labels.quantile).sort()).toEqual(['0.5', '0.99', '0.999']);
+    for (const sample of quantiles) expect(sample.value).toBeLessThan(0.1);
+    expect(metrics.value('valkey_latency_percentiles_seconds_count', { cmd: 'set' })).toBe(37);
+  });
+
+  test('slowlog and persistence status', async () => {
+    const admin = topology.primary.admin();
+    await admin.config('SET', 'slowlog-log-slower-than', '0');
+    await admin.ping();
+    await admin.config('SET', 'slowlog-log-slower-than', '10000');
+    const metrics = await exporter.scrape();
+    expect(metrics.value('valkey_slowlog_length')).toBeGreaterThanOrEqual(1);
+    expect(metrics.value('valkey_slowlog_last_id')).toBeGreaterThanOrEqual(0);
+    expect(metrics.value('valkey_rdb_last_bgsave_status')).toBe(1);
+    expect(metrics.value('valkey_aof_last_write_status')).toBe(1);
+    expect(metrics.value('valkey_rdb_last_save_timestamp_seconds')).toBeGreaterThan(1.7e9);
+  });
+});
