@@ -1,3 +1,4 @@
+import { KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { MetricSink } from '../metrics/family.ts';
 import type { Collector, ScrapeTarget } from './collector.ts';
@@ -19,6 +20,7 @@ const help = {
 } as const;
 
 function errorMessage(error: unknown): string {
+  if (error instanceof KeepwatchError) return error.toLine();
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -36,7 +38,9 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
     up = 1;
     for (const collector of applicable) runCollector(collector, snapshot, sink, log);
   } catch (error) {
-    const reason = signal.aborted ? `no answer within the scrape deadline of ${options.budgetMs} ms` : errorMessage(error);
+    const reason = signal.aborted
+      ? new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `no answer within the scrape deadline of ${options.budgetMs} ms`).toLine()
+      : errorMessage(error);
     log.warn('scrape failed', { reason });
   }
   sink.gauge('up', help.up, up);

@@ -94,6 +94,7 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
         enableOfflineQueue: false,
+        enableReadyCheck: false,
         protocol: 2,
         disableClientInfo: true,
       });

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type TestExporter, startTestExporter } from './harness/exporter.ts';
+import { startTopology, type Topology } from './harness/topology.ts';
+
+const errorCounters = async (topology: Topology) => {
+  const info = await topology.primary.admin().info('all');
+  const total = Number(/total_error_replies:(\d+)/.exec(info)?.[1]);
+  const errorstats = info
+    .split('\r\n')
+    .filter((line) => line.startsWith('errorstat_'))
+    .join(',');
+  const denied = info
+    .split('\r\n')
+    .filter((line) => line.startsWith('acl_access_denied_'))
+    .join(',');
+  return { total, errorstats, denied };
+};
+
+describe.each(['valkey', 'redis'] as const)('least-privilege user on a real %s server', (flavour) => {
+  let topology: Topology;
+  let exporter: TestExporter;
+
+  beforeAll(async () => {
+    topology = await startTopology(flavour);
+    exporter = await startTestExporter(topology.exporterArgs());
+  });
+
+  afterAll(async () => {
+    await exporter?.close();
+    await topology?.dispose();
+  });
+
+  test('100 scrapes move neither total_error_replies nor errorstats nor ACL denials', async () => {
+    const before = await errorCounters(topology);
+    for (let i = 0; i < 100; i += 1) {
+      const metrics = await exporter.scrape();
+      expect(metrics.value('valkey_up')).toBe(1);
+      if (i === 0) {
+        const failed = metrics.all('valkey_exporter_collector_success').filter((sample) => sample.value !== 1);
+        expect(failed).toEqual([]);
+      }
+    }
+    const after = await errorCounters(topology);
+    expect(after).toEqual(before);
+    expect(exporter.logs.filter((line) => /refused|NOPERM/.test(line))).toEqual([]);
+  });
+
+  test('one persistent connection across all those scrapes', async () => {
+    const metrics = await exporter.scrape();
+    expect(metrics.value('valkey_exporter_connects_total')).toBe(1);
+    const clients = await topology.primary.admin().call('CLIENT', 'LIST');
+    expect(String(clients).match(/name=keepwatch-valkey-exporter/g)).toHaveLength(1);
+  });
+});

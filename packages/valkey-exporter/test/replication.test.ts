@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { exporterAclRules } from '../src/acl.ts';
+import { valkeyExporter } from '../src/definition.ts';
+import type { ValkeyCollector } from '../src/snapshot.ts';
+import { type Metrics, type TestExporter, startTestExporter } from './harness/exporter.ts';
+import { waitFor } from './harness/servers.ts';
+import { canaryPassword, startTopology, type Topology } from './harness/topology.ts';
+
+/** Scrapes until `check` holds (bounded), for states the server reaches asynchronously. */
+async function scrapeUntil(exporter: TestExporter, what: string, check: (metrics: Metrics) => boolean): Promise<Metrics> {
+  return waitFor(what, async () => {
+    const metrics = await exporter.scrape();
+    return check(metrics) ? metrics : undefined;
+  });
+}
+
+describe.each(['valkey', 'redis'] as const)('replication on real %s servers', (flavour) => {
+  let topology: Topology;
+  let onPrimary: TestExporter;
+  let onReplica: TestExporter;
+
+  beforeAll(async () => {
+    topology = await startTopology(flavour);
+    onPrimary = await startTestExporter(topology.exporterArgs());
+    onReplica = await startTestExporter(topology.exporterArgs(topology.replica));
+  });
+
+  afterAll(async () => {
+    await onPrimary?.close();
+    await onReplica?.close();
+    await topology?.dispose();
+  });
+
+  test('the primary reports each replica: state, lag in bytes (offset difference) and seconds', async () => {
+    const admin = topology.primary.admin();
+    for (let i = 0; i < 50; i += 1) await admin.set(`app:${i}`, 'v'.repeat(100));
+    const labels = { slave_ip: '127.0.0.1', slave_port: String(topology.replica.port) };
+    const metrics = await scrapeUntil(onPrimary, 'replica caught up', (m) => m.value('valkey_connected_slave_lag_bytes', labels) === 0);
+    expect(metrics.value('valkey_connected_slaves')).toBe(1);
+    expect(metrics.value('valkey_connected_slave_state', { ...labels, state: 'online' })).toBe(1);
+    expect(metrics.value('valkey_connected_slave_state', { ...labels, state: 'send_bulk' })).toBe(0);
+    expect(metrics.value('valkey_connected_slave_offset_bytes', labels)).toBe(metrics.value('valkey_master_repl_offset'));
+    expect(metrics.value('valkey_connected_slave_lag_seconds', labels)).toBeGreaterThanOrEqual(0);
+    expect(metrics.value('valkey_replication_backlog_bytes')).toBeGreaterThan(0);
+    expect(metrics.value('valkey_repl_backlog_history_bytes')).toBeGreaterThan(0);
+  });
+
+  test('lag in bytes is the primary offset minus the replica acknowledged offset', async () => {
+    const metrics = await onPrimary.scrape();
+    const labels = { slave_ip: '127.0.0.1', slave_port: String(topology.replica.port) };
+    const primaryOffset = metrics.value('valkey_master_repl_offset') ?? Number.NaN;
+    const replicaOffset = metrics.value('valkey_connected_slave_offset_bytes', labels) ?? Number.NaN;
+    expect(metrics.value('valkey_connected_slave_lag_bytes', labels)).toBe(primaryOffset - replicaOffset);
+  });
+
+  test('the replica reports its link up, then down while the primary is gone, then up again', async () => {
+    let metrics = await onReplica.scrape();
+    expect(metrics.value('valkey_instance_role', { role: 'slave' })).toBe(1);
+    expect(metrics.value('valkey_master_link_up')).toBe(1);
+    expect(metrics.value('valkey_master_sync_in_progress')).toBe(0);
+    expect(metrics.value('valkey_master_link_down_since_seconds')).toBeUndefined();
+
+    await topology.primary.stop();
+    metrics = await scrapeUntil(onReplica, 'replica link down', (m) => m.value('valkey_master_link_up') === 0);
+    expect(metrics.value('valkey_master_link_down_since_seconds')).toBeGreaterThanOrEqual(0);
+    expect(metrics.value('valkey_up')).toBe(1);
+    const primaryDown = await onPrimary.scrape();
+    expect(primaryDown.value('valkey_up')).toBe(0);
+
+    await topology.primary.restart();
+    // The restarted primary has no ACL file: recreate the exporter's user, as an operator's config would.
+    await topology.primary
+      .admin()
+      .call('ACL', 'SETUSER', 'exporter', ...exporterAclRules(valkeyExporter.collectors as ValkeyCollector[]), `>${canaryPassword}`);
+    metrics = await scrapeUntil(onReplica, 'replica link up again', (m) => m.value('valkey_master_link_up') === 1);
+    expect(metrics.value('valkey_master_link_down_since_seconds')).toBeUndefined();
+    const primaryUp = await scrapeUntil(onPrimary, 'primary exporter reconnected', (m) => m.value('valkey_up') === 1);
+    expect(primaryUp.value('valkey_exporter_connects_total')).toBeGreaterThanOrEqual(2);
+    expect(primaryUp.value('valkey_connected_slaves')).toBe(1);
+  });
+});
