@@ -21,8 +21,8 @@ export interface ExporterDefinition<Caps, Snapshot, C extends Collector<Caps, Sn
   readonly flags: readonly FlagSpec[];
   /** The collector registry (only name, help and default are read before configure). */
   readonly collectors: readonly CollectorInfo[];
-  /** Validates engine flags and reads secrets; throws KeepwatchError. Runs before any log line. */
-  configure(flags: ParsedFlags): EngineSetup<Caps, Snapshot, C>;
+  /** Validates engine flags and reads secrets (files first, then `env`); throws KeepwatchError. Runs before any log line. */
+  configure(flags: ParsedFlags, env: Readonly<Record<string, string | undefined>>): EngineSetup<Caps, Snapshot, C>;
 }
 
 export interface EngineSetup<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
@@ -77,7 +77,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   }
   const flags = parsed.flags;
   const common: CommonConfig = commonConfig(flags);
-  const setup = definition.configure(flags);
+  const setup = definition.configure(flags, options.env);
   const log = createLogger({
     level: common.logLevel,
     format: common.logFormat,

@@ -79,10 +79,10 @@ export const valkeyExporter: ExporterDefinition<ValkeyCaps, ValkeySnapshot, Valk
   defaultPort,
   flags: valkeyFlags,
   collectors: createCollectors(defaultCollectorOptions),
-  configure(flags) {
+  configure(flags, env) {
     const address = parseValkeyAddress(String(flags.get('valkey.addr')));
     const passwordFile = flags.get('valkey.password-file') as string | undefined;
-    const password = passwordFile === undefined ? process.env.VALKEY_PASSWORD : readSecretFile(passwordFile, '--valkey.password-file');
+    const password = passwordFile === undefined ? env.VALKEY_PASSWORD : readSecretFile(passwordFile, '--valkey.password-file');
     const username = (flags.get('valkey.user') as string | undefined) ?? address.username;
     const file = (name: string) => {
       const path = flags.get(name) as string | undefined;

@@ -29,13 +29,49 @@ describe('the valkey-exporter command line', () => {
 
   const failures: [string, string[], Record<string, string>, string][] = [
     ['an unknown flag', ['--valkey.adress', 'x'], {}, "valkey-exporter: KW_ERR_FLAG: unknown option '--valkey.adress'"],
-    ['a password on the command line', ['--valkey.addr', 'redis://u:hunter2@localhost:6379'], {}, 'valkey-exporter: KW_ERR_FLAG: --valkey.addr "redis://<userinfo>@localhost:6379": contains a password; use --valkey.password-file or VALKEY_PASSWORD instead'],
-    ['an unreadable password file', ['--valkey.password-file', '/nonexistent/pw'], {}, 'valkey-exporter: KW_ERR_FILE: --valkey.password-file /nonexistent/pw: cannot read the file (ENOENT)'],
+    [
+      'a password on the command line',
+      ['--valkey.addr', 'redis://u:hunter2@localhost:6379'],
+      {},
+      'valkey-exporter: KW_ERR_FLAG: --valkey.addr "redis://<userinfo>@localhost:6379": contains a password; use --valkey.password-file or VALKEY_PASSWORD instead',
+    ],
+    [
+      'an unreadable password file',
+      ['--valkey.password-file', '/nonexistent/pw'],
+      {},
+      'valkey-exporter: KW_ERR_FILE: --valkey.password-file /nonexistent/pw: cannot read the file (ENOENT)',
+    ],
     ['a bad listen address', ['--web.listen-address', 'localhost'], {}, 'valkey-exporter: KW_ERR_FLAG: --web.listen-address "localhost" is not [host]:port'],
-    ['a bad log level', ['--log.level', 'loud'], {}, 'valkey-exporter: KW_ERR_FLAG: option \'--log.level <value>\' argument \'loud\' is invalid. Allowed choices are debug, info, warn, error.'],
-    ['a non-boolean environment value', [], { VALKEY_EXPORTER_COLLECTOR_ACL_LOG: 'maybe' }, 'valkey-exporter: KW_ERR_FLAG: VALKEY_EXPORTER_COLLECTOR_ACL_LOG="maybe" is not a boolean (use true or false)'],
-    ['a non-numeric environment value', [], { VALKEY_EXPORTER_COLLECTOR_ACL_LOG_MAX_USERS: 'lots' }, 'valkey-exporter: KW_ERR_FLAG: VALKEY_EXPORTER_COLLECTOR_ACL_LOG_MAX_USERS "lots" is not a number'],
-    ['TLS options for a plain address', ['--valkey.tls.server-name', 'db'], {}, 'valkey-exporter: KW_ERR_FLAG: TLS options given but --valkey.addr redis://localhost:6379 is not TLS; use rediss:// or valkeys://'],
+    [
+      'a bad log level',
+      ['--log.level', 'loud'],
+      {},
+      "valkey-exporter: KW_ERR_FLAG: option '--log.level <value>' argument 'loud' is invalid. Allowed choices are debug, info, warn, error.",
+    ],
+    [
+      'a bad log format in the environment',
+      [],
+      { VALKEY_EXPORTER_LOG_FORMAT: 'xml' },
+      'valkey-exporter: KW_ERR_FLAG: VALKEY_EXPORTER_LOG_FORMAT "xml" is not one of logfmt, json',
+    ],
+    [
+      'a non-boolean environment value',
+      [],
+      { VALKEY_EXPORTER_COLLECTOR_ACL_LOG: 'maybe' },
+      'valkey-exporter: KW_ERR_FLAG: VALKEY_EXPORTER_COLLECTOR_ACL_LOG="maybe" is not a boolean (use true or false)',
+    ],
+    [
+      'a non-numeric environment value',
+      [],
+      { VALKEY_EXPORTER_COLLECTOR_ACL_LOG_MAX_USERS: 'lots' },
+      'valkey-exporter: KW_ERR_FLAG: VALKEY_EXPORTER_COLLECTOR_ACL_LOG_MAX_USERS "lots" is not a number',
+    ],
+    [
+      'TLS options for a plain address',
+      ['--valkey.tls.server-name', 'db'],
+      {},
+      'valkey-exporter: KW_ERR_FLAG: TLS options given but --valkey.addr redis://localhost:6379 is not TLS; use rediss:// or valkeys://',
+    ],
   ];
 
   test.each(failures)('%s: one line on stderr, exit 2', (_what, args, env, line) => {

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type TestExporter, startTestExporter } from './harness/exporter.ts';
+import { startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { freePort, type ServerHandle, startServer } from './harness/servers.ts';
 import { canaryPassword, writeSecret } from './harness/topology.ts';
 
@@ -49,6 +49,8 @@ describe('a target that cannot be scraped gives up 0 within the deadline, one cl
     const exporter = await startTestExporter(['--valkey.addr', server.url], { VALKEY_PASSWORD: canaryPassword });
     try {
       expect((await exporter.scrape()).value('valkey_up')).toBe(0);
+      // The password was sent (and refused), not missing.
+      expect(exporter.logs.filter((line) => line.includes('KW_ERR_TARGET_AUTH') && line.includes('WRONGPASS'))).toHaveLength(1);
       expect(await everythingVisible(exporter)).not.toContain(canaryPassword);
     } finally {
       await exporter.close();
@@ -90,6 +92,15 @@ describe('a target that cannot be scraped gives up 0 within the deadline, one cl
       const response = await fetch(`${exporter.url}/metrics`, { headers: { 'X-Prometheus-Scrape-Timeout-Seconds': 'soon' } });
       expect(response.status).toBe(400);
       expect(await response.text()).toBe('KW_ERR_SCRAPE_TIMEOUT_HEADER: X-Prometheus-Scrape-Timeout-Seconds is not a number: "soon"\n');
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  test('the right password from the environment works', async () => {
+    const exporter = await startTestExporter(['--valkey.addr', server.url], { VALKEY_PASSWORD: 'the-real-password' });
+    try {
+      expect((await exporter.scrape()).value('valkey_up')).toBe(1);
     } finally {
       await exporter.close();
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type TestExporter, startTestExporter } from './harness/exporter.ts';
+import { startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { startTopology, type Topology } from './harness/topology.ts';
 
 const errorCounters = async (topology: Topology) => {

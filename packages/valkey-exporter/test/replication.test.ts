@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { exporterAclRules } from '../src/acl.ts';
 import { valkeyExporter } from '../src/definition.ts';
 import type { ValkeyCollector } from '../src/snapshot.ts';
-import { type Metrics, type TestExporter, startTestExporter } from './harness/exporter.ts';
+import { type Metrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { waitFor } from './harness/servers.ts';
 import { canaryPassword, startTopology, type Topology } from './harness/topology.ts';
 

@@ -62,7 +62,7 @@ export function parseFlags(
       command.addOption(new Option(`--no-${spec.name}`, `Negates --${spec.name}.`).hideHelp());
       continue;
     }
-    const option = new Option(`--${spec.name} <${spec.kind === 'list' ? 'a,b,...' : spec.kind === 'number' ? 'number' : 'value'}>`, help).env(envName);
+    const option = new Option(`--${spec.name} <${spec.kind === 'list' ? 'a,b,...' : spec.kind === 'number' ? 'number' : 'value'}>`, help);
     if (spec.choices !== undefined) option.choices(spec.choices);
     if (spec.default !== undefined) option.default(spec.kind === 'list' ? (spec.default as readonly string[]).join(',') : spec.default);
     command.addOption(option);
@@ -83,42 +83,39 @@ export function parseFlags(
   const values = new Map<string, FlagValue>();
   for (const spec of specs) {
     const key = command.options.find((option) => option.long === `--${spec.name}`)?.attributeName() ?? spec.name;
-    const raw = command.getOptionValue(key) as unknown;
-    const source = command.getOptionValueSource(key);
+    const fromCli = command.getOptionValueSource(key) === 'cli';
     const envName = envVarFor(program.engine, spec.name);
+    const envValue = fromCli ? undefined : env[envName];
+    const where = envValue === undefined ? `--${spec.name}` : envName;
+    const raw = envValue ?? (command.getOptionValue(key) as unknown);
     if (spec.kind === 'boolean') {
+      // Left undefined when not given, so callers can tell an explicit choice from the default.
       let value = raw as boolean | undefined;
-      if (source !== 'cli' && env[envName] !== undefined) {
-        const text = String(env[envName]).toLowerCase();
-        if (!truthy.has(text) && !falsy.has(text)) {
-          throw new KeepwatchError('KW_ERR_FLAG', `${envName}=${JSON.stringify(env[envName])} is not a boolean (use true or false)`);
-        }
+      if (envValue !== undefined) {
+        const text = envValue.toLowerCase();
+        if (!truthy.has(text) && !falsy.has(text))
+          throw new KeepwatchError('KW_ERR_FLAG', `${envName}=${JSON.stringify(envValue)} is not a boolean (use true or false)`);
         value = truthy.has(text);
       }
-      // Left undefined when not given, so callers can tell an explicit choice from the default.
       values.set(spec.name, value);
+    } else if (raw === undefined) {
+      values.set(spec.name, undefined);
     } else if (spec.kind === 'number') {
-      if (raw === undefined) {
-        values.set(spec.name, undefined);
-        continue;
-      }
       const number = Number(raw);
-      const where = source === 'env' ? envName : `--${spec.name}`;
       if (!Number.isFinite(number) || String(raw).trim() === '')
         throw new KeepwatchError('KW_ERR_FLAG', `${where} ${JSON.stringify(String(raw))} is not a number`);
       values.set(spec.name, number);
     } else if (spec.kind === 'list') {
-      values.set(
-        spec.name,
-        raw === undefined
-          ? undefined
-          : String(raw)
-              .split(',')
-              .map((item) => item.trim())
-              .filter((item) => item !== ''),
-      );
+      const items = String(raw)
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+      values.set(spec.name, items);
     } else {
-      values.set(spec.name, raw === undefined ? undefined : String(raw));
+      if (spec.choices !== undefined && !spec.choices.includes(String(raw))) {
+        throw new KeepwatchError('KW_ERR_FLAG', `${where} ${JSON.stringify(String(raw))} is not one of ${spec.choices.join(', ')}`);
+      }
+      values.set(spec.name, String(raw));
     }
   }
   return { flags: values };

@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import { renderExposition } from '../src/metrics/exposition.ts';
+import { MetricSink } from '../src/metrics/family.ts';
+import { LabelCap } from '../src/metrics/label-cap.ts';
+
+function sampleSink(): MetricSink {
+  const sink = new MetricSink('kw');
+  sink.counter('commands_total', 'Calls.', 5, { cmd: 'get' });
+  sink.counter('commands_total', 'Calls.', 7, { cmd: 'config|set' });
+  sink.gauge('memory_used_bytes', 'Bytes "quoted" and \\ escaped.', 1024);
+  sink.add('latency_seconds', 'summary', 'Latency.', 0.001, { cmd: 'get', quantile: '0.5' });
+  sink.add('latency_seconds', 'summary', 'Latency.', 0.01, { cmd: 'get' }, '_sum');
+  sink.add('latency_seconds', 'summary', 'Latency.', 5, { cmd: 'get' }, '_count');
+  return sink;
+}
+
+describe('exposition through prom-client', () => {
+  test('Prometheus text format', async () => {
+    expect(await renderExposition(sampleSink().families(), false)).toBe(
+      [
+        '# HELP kw_commands_total Calls.',
+        '# TYPE kw_commands_total counter',
+        'kw_commands_total{cmd="get"} 5',
+        'kw_commands_total{cmd="config|set"} 7',
+        '',
+        '# HELP kw_memory_used_bytes Bytes "quoted" and \\\\ escaped.',
+        '# TYPE kw_memory_used_bytes gauge',
+        'kw_memory_used_bytes 1024',
+        '',
+        '# HELP kw_latency_seconds Latency.',
+        '# TYPE kw_latency_seconds summary',
+        'kw_latency_seconds{cmd="get",quantile="0.5"} 0.001',
+        'kw_latency_seconds_sum{cmd="get"} 0.01',
+        'kw_latency_seconds_count{cmd="get"} 5',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('OpenMetrics: counters keep one _total, output ends with # EOF', async () => {
+    const text = await renderExposition(sampleSink().families(), true);
+    expect(text).not.toContain('_total_total');
+    expect(text).toContain('# TYPE kw_commands counter\nkw_commands_total{cmd="get"} 5');
+    expect(text.endsWith('# EOF\n')).toBe(true);
+  });
+
+  test('a fresh registry per scrape: rendering twice gives the same text', async () => {
+    const families = sampleSink().families();
+    expect(await renderExposition(families, false)).toBe(await renderExposition(families, false));
+  });
+});
+
+describe('the sink refuses what would produce an invalid exposition', () => {
+  test('a counter without _total, a redefined family, a bad label name', () => {
+    const sink = new MetricSink('kw');
+    expect(() => sink.counter('requests', 'x', 1)).toThrow(/must end in _total/);
+    sink.gauge('a', 'help one', 1);
+    expect(() => sink.gauge('a', 'help two', 1)).toThrow(/different type or help/);
+    expect(() => sink.gauge('b', 'x', 1, { 'bad-label': 'v' })).toThrow(/invalid label name/);
+  });
+
+  test('non-finite values are dropped, not exported as +Inf', () => {
+    const sink = new MetricSink('kw');
+    sink.gauge('ratio', 'x', Number.POSITIVE_INFINITY);
+    sink.gauge('ratio', 'x', Number.NaN);
+    expect(sink.families()).toEqual([]);
+  });
+});
+
+describe('label caps', () => {
+  test('first come, sticky, overflow value after the limit', () => {
+    const cap = new LabelCap(2);
+    expect(['a', 'b', 'c', 'a', 'd', 'b'].map((value) => cap.admit(value))).toEqual(['a', 'b', '__overflow__', 'a', '__overflow__', 'b']);
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, test } from 'vitest';
+import { MetricSink } from '../src/metrics/family.ts';
+import {
+  applyCatalogue,
+  type Catalogue,
+  commandStats,
+  connectedReplicas,
+  errorStats,
+  keyspace,
+  latencyPercentiles,
+  parseInfo,
+  parseNumber,
+} from '../src/redis-info/index.ts';
+
+const sample = [
+  '# Server',
+  'redis_version:7.2.4',
+  'server_name:valkey',
+  '',
+  '# Memory',
+  'used_memory:1166480',
+  'used_memory_peak_perc:100.18%',
+  'rdb_last_bgsave_status:err',
+  'mystery_field:42',
+  'mem_allocator:jemalloc-5.3.0',
+  '',
+  '# Replication',
+  'slave0:ip=::1,port=6380,state=online,offset=96,lag=0,type=replica',
+  'slave1:ip=10.0.0.2,port=6381,state=wait_bgsave,offset=0,lag=1',
+  '',
+  '# Commandstats',
+  'cmdstat_config|set:calls=2,usec=30,usec_per_call=15.00,rejected_calls=1,failed_calls=0',
+  'cmdstat_get:calls=5,usec=10,usec_per_call=2.00',
+  '# Errorstats',
+  'errorstat_WRONGPASS:count=3',
+  '# Latencystats',
+  'latency_percentiles_usec_get:p50=1.003,p99=2.007,p99.9=3.007,p100=9.0',
+  '# Keyspace',
+  'db0:keys=10,expires=2,avg_ttl=5000,subexpiry=1',
+  'db12:keys=1,expires=0,avg_ttl=0',
+].join('\r\n');
+
+describe('INFO text parsing', () => {
+  const info = parseInfo(sample);
+
+  test('sections, fields and values after the first colon', () => {
+    expect(info.sections).toEqual(['server', 'memory', 'replication', 'commandstats', 'errorstats', 'latencystats', 'keyspace']);
+    expect(info.get('server_name')).toBe('valkey');
+    expect(info.number('used_memory')).toBe(1166480);
+    expect(info.fields.find((field) => field.key === 'used_memory')?.section).toBe('memory');
+  });
+
+  test('numbers: decimals only', () => {
+    expect(parseNumber('12')).toBe(12);
+    expect(parseNumber('-1')).toBe(-1);
+    expect(parseNumber('0.019125')).toBe(0.019125);
+    for (const text of ['', '1e3', '0x10', 'jemalloc-5.3.0', '99%', 'NaN', 'Infinity']) expect(parseNumber(text)).toBeUndefined();
+  });
+
+  test('replicas by name, IPv6 included, with or without type=', () => {
+    expect(connectedReplicas(info)).toEqual([
+      { ip: '::1', port: '6380', state: 'online', offset: 96, lag: 0 },
+      { ip: '10.0.0.2', port: '6381', state: 'wait_bgsave', offset: 0, lag: 1 },
+    ]);
+  });
+
+  test('commandstats with and without rejected/failed calls', () => {
+    expect(commandStats(info)).toEqual([
+      { command: 'config|set', calls: 2, usec: 30, rejectedCalls: 1, failedCalls: 0 },
+      { command: 'get', calls: 5, usec: 10, rejectedCalls: undefined, failedCalls: undefined },
+    ]);
+  });
+
+  test('errorstats, latency percentiles as quantiles, keyspace by attribute name', () => {
+    expect(errorStats(info)).toEqual([{ prefix: 'WRONGPASS', count: 3 }]);
+    const [latency] = latencyPercentiles(info);
+    expect([...(latency?.quantiles ?? [])]).toEqual([
+      [0.5, 1.003],
+      [0.99, 2.007],
+      [0.999, 3.007],
+      [1, 9],
+    ]);
+    expect(keyspace(info).map((entry) => [entry.db, Object.fromEntries(entry.attributes)])).toEqual([
+      ['db0', { keys: 10, expires: 2, avg_ttl: 5000, subexpiry: 1 }],
+      ['db12', { keys: 1, expires: 0, avg_ttl: 0 }],
+    ]);
+  });
+
+  test('garbage never throws', () => {
+    for (const text of ['', ':', '#', 'a:b:c', '\u0000\r\n#x\r\n:y', 'slave0:', 'cmdstat_x:calls=a', 'db0:keys']) {
+      const parsed = parseInfo(text);
+      expect(() => [commandStats(parsed), errorStats(parsed), keyspace(parsed), latencyPercentiles(parsed), connectedReplicas(parsed)]).not.toThrow();
+    }
+  });
+});
+
+describe('catalogue application', () => {
+  const catalogue: Catalogue = {
+    fields: [
+      { field: 'used_memory', metric: 'memory_used_bytes', type: 'gauge', help: 'Memory' },
+      { field: 'used_memory_peak_perc', metric: 'memory_used_peak_ratio', type: 'gauge', help: 'Peak', parse: 'percent' },
+      { field: 'rdb_last_bgsave_status', metric: 'rdb_last_bgsave_status', type: 'gauge', help: 'Status', parse: 'status' },
+    ],
+    ignored: [{ field: 'redis_version', reason: 'label' }],
+    structured: [/^slave\d+$/, /^cmdstat_/, /^errorstat_/, /^latency_percentiles_usec_/, /^db\d+$/],
+  };
+
+  test('typed, scaled values; unknown numeric fields returned, not lost', () => {
+    const sink = new MetricSink('ns');
+    const { unknown } = applyCatalogue(parseInfo(sample), catalogue, sink, { source: 'INFO', exportUnknown: false });
+    const values = Object.fromEntries(sink.families().map((family) => [family.name, family.samples[0]?.value]));
+    expect(values).toEqual({ ns_memory_used_bytes: 1166480, ns_memory_used_peak_ratio: 1.0018, ns_rdb_last_bgsave_status: 0 });
+    expect(sink.families()[0]?.help).toBe('Memory (INFO used_memory)');
+    expect(unknown).toEqual(['mystery_field']);
+  });
+
+  test('unknown fields exported untyped on request', () => {
+    const sink = new MetricSink('ns');
+    applyCatalogue(parseInfo(sample), catalogue, sink, { source: 'INFO', exportUnknown: true });
+    const family = sink.families().find((entry) => entry.name === 'ns_info_mystery_field');
+    expect(family?.type).toBe('untyped');
+    expect(family?.samples).toEqual([{ labels: {}, value: 42 }]);
+  });
+});
