@@ -1,0 +1,202 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import bcrypt from 'bcryptjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHttpApp } from '../src/http/app.ts';
+import { createLogger } from '../src/log.ts';
+import { MetricSink } from '../src/metrics/family.ts';
+import { loadWebConfig } from '../src/web-config/schema.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'keepwatch-web-'));
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+
+function makeApp(webConfigFile?: string) {
+  const sink = new MetricSink('kw');
+  sink.gauge('up', 'Up.', 1);
+  return createHttpApp({
+    landing: { name: 'kw-exporter', description: 'Test <exporter>', version: '1.0', target: 'redis://db:6379' },
+    telemetryPath: '/metrics',
+    timeoutOffsetSeconds: 0.5,
+    webConfigFile,
+    log: createLogger({ level: 'error', format: 'logfmt', write: () => {} }),
+    scrape: async () => sink.families(),
+  });
+}
+
+describe('web config validation (exporter-toolkit schema)', () => {
+  const hash = bcrypt.hashSync('right', 4);
+  const cases: [string, string, RegExp | null][] = [
+    ['empty file', '', null],
+    ['basic auth with a bcrypt hash', `basic_auth_users:\n  alice: ${hash}\n`, null],
+    ['allowed headers', 'http_server_config:\n  headers:\n    X-Frame-Options: deny\n', null],
+    ['rate limit', 'rate_limit:\n  interval: 1s\n  burst: 5\n', null],
+    ['plaintext password', 'basic_auth_users:\n  alice: hunter2\n', /basic_auth_users\.alice is not a bcrypt hash/],
+    ['unknown top-level key', 'tls_config: {}\n', /unknown key tls_config/],
+    ['header outside the allowlist', 'http_server_config:\n  headers:\n    Server: x\n', /headers\.Server is not allowed/],
+    ['TLS below 1.2', 'tls_server_config:\n  cert: a\n  key: b\n  min_version: TLS11\n', /min_version "TLS11" is not allowed \(TLS12 or TLS13/],
+    [
+      'a missing certificate file',
+      'tls_server_config:\n  cert_file: nope.crt\n  key_file: nope.key\n',
+      /tls_server_config\.cert_file .*nope\.crt: cannot read the file \(ENOENT\)/,
+    ],
+    ['TLS without a key', 'tls_server_config:\n  cert: abc\n', /key_file is required/],
+    ['client CA without client auth', 'tls_server_config:\n  cert: a\n  key: b\n  client_ca: c\n', /client_ca_file requires a client_auth_type/],
+    ['bad client auth type', 'tls_server_config:\n  cert: a\n  key: b\n  client_auth_type: Sometimes\n', /client_auth_type "Sometimes" is not one of/],
+    ['bad duration', 'rate_limit:\n  interval: soon\n', /rate_limit\.interval "soon" is not a duration/],
+    ['not YAML', 'a: [\n', /not valid YAML/],
+    [
+      'cipher suites',
+      'tls_server_config:\n  cert: a\n  key: b\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n',
+      /cipher_suites and curve_preferences are not supported/,
+    ],
+  ];
+  test.each(cases)('%s', (_name, content, error) => {
+    const path = file('web.yml', content);
+    if (error === null) expect(() => loadWebConfig(path)).not.toThrow();
+    else expect(() => loadWebConfig(path)).toThrow(error);
+  });
+});
+
+describe('HTTP endpoints', () => {
+  test('landing page escapes, health and readiness do not scrape, unknown paths are 404', async () => {
+    const app = makeApp();
+    const landing = await app.inject({ url: '/' });
+    expect(landing.statusCode).toBe(200);
+    expect(landing.body).toContain('Test &#60;exporter&#62;');
+    expect(landing.body).toContain('href="/metrics"');
+    expect((await app.inject({ url: '/-/healthy' })).body).toBe('Healthy\n');
+    expect((await app.inject({ url: '/-/ready' })).body).toBe('Ready\n');
+    expect((await app.inject({ url: '/nope' })).statusCode).toBe(404);
+  });
+
+  test('metrics: text format, OpenMetrics on request, gzip on request', async () => {
+    const app = makeApp();
+    const plain = await app.inject({ url: '/metrics' });
+    expect(plain.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(plain.body).toContain('kw_up 1');
+    const open = await app.inject({ url: '/metrics', headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
+    expect(open.headers['content-type']).toContain('application/openmetrics-text');
+    expect(open.body.endsWith('# EOF\n')).toBe(true);
+    const zipped = await app.inject({ url: '/metrics', headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(plain.body);
+  });
+
+  test('basic auth: 401 without or with wrong credentials, 200 with the right ones, unknown users rejected', async () => {
+    const app = makeApp(file('auth.yml', `basic_auth_users:\n  alice: ${bcrypt.hashSync('right', 4)}\n`));
+    const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const none = await app.inject({ url: '/metrics' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Basic');
+    expect((await app.inject({ url: '/metrics', headers: { authorization: basic('alice', 'wrong') } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/metrics', headers: { authorization: basic('mallory', 'right') } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/metrics', headers: { authorization: basic('alice', 'right') } })).statusCode).toBe(200);
+    // Cached result, same answer.
+    expect((await app.inject({ url: '/metrics', headers: { authorization: basic('alice', 'right') } })).statusCode).toBe(200);
+  });
+
+  test('configured headers are sent; the rate limit answers 429 beyond the burst', async () => {
+    const app = makeApp(file('rate.yml', 'rate_limit:\n  interval: 1h\n  burst: 2\nhttp_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n'));
+    const first = await app.inject({ url: '/-/healthy' });
+    expect(first.headers['x-content-type-options']).toBe('nosniff');
+    expect((await app.inject({ url: '/-/healthy' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/-/healthy' })).statusCode).toBe(429);
+  });
+
+  test('the web config is re-read when it changes; a broken file refuses requests until fixed', async () => {
+    const path = file('reload.yml', '');
+    const app = makeApp(path);
+    expect((await app.inject({ url: '/-/healthy' })).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    writeFileSync(path, `basic_auth_users:\n  alice: ${bcrypt.hashSync('right', 4)}\n`);
+    expect((await app.inject({ url: '/-/healthy' })).statusCode).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    writeFileSync(path, 'basic_auth_users: [\n');
+    expect((await app.inject({ url: '/-/healthy' })).statusCode).toBe(500);
+  });
+});
+
+describe('TLS served from the web config', () => {
+  let app: ReturnType<typeof makeApp>;
+  let port: number;
+  const pem = (name: string) => join(dir, name);
+
+  beforeAll(async () => {
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=test-ca', '-keyout', 'ca.key', '-out', 'ca.crt');
+    for (const name of ['server', 'client']) {
+      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
+      file(`${name}.ext`, `subjectAltName=DNS:${name === 'server' ? 'localhost' : 'prometheus'}\n`);
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.crt`,
+      );
+    }
+    const config = file(
+      'tls.yml',
+      'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  client_allowed_sans: [prometheus]\n',
+    );
+    app = makeApp(config);
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    port = Number(new URL(address).port);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const get = (options: { cert?: boolean; maxVersion?: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; minVersion?: 'TLSv1' }) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/metrics',
+          servername: 'localhost',
+          ca: readFileSync(pem('ca.crt')),
+          ...(options.cert ? { cert: readFileSync(pem('client.crt')), key: readFileSync(pem('client.key')) } : {}),
+          ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+          ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+
+  test('a verified client certificate with an allowed SAN gets metrics', async () => {
+    expect(await get({ cert: true })).toBe(200);
+  });
+
+  test('no client certificate: the handshake is refused', async () => {
+    await expect(get({})).rejects.toThrow();
+  });
+
+  test('TLS 1.1 is refused', async () => {
+    await expect(get({ cert: true, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).rejects.toThrow();
+  });
+});
