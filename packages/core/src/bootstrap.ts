@@ -3,10 +3,13 @@ import { type FlagSpec, type ParsedFlags, parseFlags } from './cli/flags.ts';
 import { KeepwatchError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
 import { createLogger, type Logger } from './log.ts';
+import { gauge } from './metrics/descriptor.ts';
 import type { MetricFamily } from './metrics/family.ts';
 import type { Collector, ScrapeTarget } from './scrape/collector.ts';
 import { scrape } from './scrape/engine.ts';
 import { selectCollectors } from './scrape/select.ts';
+
+export const buildInfo = gauge('exporter_build_info', 'Version of the exporter and of Node.js it runs on; always 1.', ['version', 'nodejs_version']);
 
 type CollectorInfo = Pick<Collector<unknown, unknown>, 'name' | 'help' | 'defaultEnabled'>;
 
@@ -93,10 +96,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   let inflight: Promise<readonly MetricFamily[]> | undefined;
   const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
     const sink = await scrape({ namespace: common.namespace, target, collectors, budgetMs, log });
-    sink.gauge('exporter_build_info', 'Version of the exporter and of Node.js it runs on; always 1.', 1, {
-      version: definition.version,
-      nodejs_version: process.version,
-    });
+    sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
     return sink.families();
   };
   const app = createHttpApp({

@@ -1,16 +1,19 @@
 import { describe, expect, test } from 'vitest';
+import { counter, gauge, summary } from '../src/metrics/descriptor.ts';
 import { renderExposition } from '../src/metrics/exposition.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 import { LabelCap } from '../src/metrics/label-cap.ts';
 
 function sampleSink(): MetricSink {
   const sink = new MetricSink('kw');
-  sink.counter('commands_total', 'Calls.', 5, { cmd: 'get' });
-  sink.counter('commands_total', 'Calls.', 7, { cmd: 'config|set' });
-  sink.gauge('memory_used_bytes', 'Bytes "quoted" and \\ escaped.', 1024);
-  sink.add('latency_seconds', 'summary', 'Latency.', 0.001, { cmd: 'get', quantile: '0.5' });
-  sink.add('latency_seconds', 'summary', 'Latency.', 0.01, { cmd: 'get' }, '_sum');
-  sink.add('latency_seconds', 'summary', 'Latency.', 5, { cmd: 'get' }, '_count');
+  const calls = counter('commands_total', 'Calls.', ['cmd']);
+  const latency = summary('latency_seconds', 'Latency.', ['cmd']);
+  sink.emit(calls, 5, { cmd: 'get' });
+  sink.emit(calls, 7, { cmd: 'config|set' });
+  sink.emit(gauge('memory_used_bytes', 'Bytes "quoted" and \\ escaped.'), 1024);
+  sink.emit(latency, 0.001, { cmd: 'get', quantile: '0.5' });
+  sink.emit(latency, 0.01, { cmd: 'get' }, '_sum');
+  sink.emit(latency, 5, { cmd: 'get' }, '_count');
   return sink;
 }
 
@@ -51,18 +54,19 @@ describe('exposition through prom-client', () => {
 });
 
 describe('the sink refuses what would produce an invalid exposition', () => {
-  test('a counter without _total, a redefined family, a bad label name', () => {
+  test('a counter without _total, a redefined family, a bad label name, a partial label set', () => {
     const sink = new MetricSink('kw');
-    expect(() => sink.counter('requests', 'x', 1)).toThrow(/must end in _total/);
-    sink.gauge('a', 'help one', 1);
-    expect(() => sink.gauge('a', 'help two', 1)).toThrow(/different type or help/);
-    expect(() => sink.gauge('b', 'x', 1, { 'bad-label': 'v' })).toThrow(/invalid label name/);
+    expect(() => sink.emit(counter('requests', 'x'), 1)).toThrow(/must end in _total/);
+    sink.emit(gauge('a', 'help one'), 1);
+    expect(() => sink.emit(gauge('a', 'help two'), 1)).toThrow(/different type or help/);
+    expect(() => sink.emit(gauge('b', 'x', ['bad-label']), 1, { 'bad-label': 'v' })).toThrow(/invalid label name/);
+    expect(() => sink.emit(gauge('c', 'x', ['cmd', 'db']), 1, { cmd: 'get' })).toThrow(/needs labels \[cmd, db\], got \[cmd\]/);
   });
 
   test('non-finite values are dropped, not exported as +Inf', () => {
     const sink = new MetricSink('kw');
-    sink.gauge('ratio', 'x', Number.POSITIVE_INFINITY);
-    sink.gauge('ratio', 'x', Number.NaN);
+    sink.emit(gauge('ratio', 'x'), Number.POSITIVE_INFINITY);
+    sink.emit(gauge('ratio', 'x'), Number.NaN);
     expect(sink.families()).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { listenAddress } from '../src/cli/common.ts';
 import { envVarFor, type FlagSpec, parseFlags } from '../src/cli/flags.ts';
 import { createLogger } from '../src/log.ts';
+import { gauge } from '../src/metrics/descriptor.ts';
 import type { Collector, ScrapeTarget } from '../src/scrape/collector.ts';
 import { scrapeBudgetMs } from '../src/scrape/deadline.ts';
 import { scrape } from '../src/scrape/engine.ts';
@@ -20,19 +21,21 @@ describe('the scrape engine', () => {
   const good: Collector<string, string> = {
     name: 'good',
     help: '',
+    metrics: [],
     defaultEnabled: true,
-    collect: (snapshot, sink) => sink.gauge('value', 'v', snapshot.length),
+    collect: (snapshot, sink) => sink.emit(gauge('value', 'v'), snapshot.length),
   };
   const broken: Collector<string, string> = {
     name: 'broken',
     help: '',
     defaultEnabled: true,
+    metrics: [],
     collect: (_snapshot, sink) => {
-      sink.gauge('half_written', 'never exported', 1);
+      sink.emit(gauge('half_written', 'never exported'), 1);
       throw new Error('parse error');
     },
   };
-  const notApplicable: Collector<string, string> = { name: 'elsewhere', help: '', defaultEnabled: true, applies: () => false, collect: () => {} };
+  const notApplicable: Collector<string, string> = { name: 'elsewhere', help: '', defaultEnabled: true, metrics: [], applies: () => false, collect: () => {} };
 
   test('a failing collector reports success 0 and exports nothing, the others and up are unaffected', async () => {
     const { log, lines } = quietLog();

@@ -8,6 +8,7 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHttpApp } from '../src/http/app.ts';
 import { createLogger } from '../src/log.ts';
+import { gauge } from '../src/metrics/descriptor.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 import { loadWebConfig } from '../src/web-config/schema.ts';
 
@@ -21,7 +22,7 @@ const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir,
 
 function makeApp(webConfigFile?: string) {
   const sink = new MetricSink('kw');
-  sink.gauge('up', 'Up.', 1);
+  sink.emit(gauge('up', 'Up.'), 1);
   return createHttpApp({
     landing: { name: 'kw-exporter', description: 'Test <exporter>', version: '1.0', target: 'redis://db:6379' },
     telemetryPath: '/metrics',

@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { KeepwatchError } from '@keepwatch/core/errors';
 import type { Logger } from '@keepwatch/core/log';
-import type { MetricSink } from '@keepwatch/core/metrics';
+import { counter, gauge, type MetricSink } from '@keepwatch/core/metrics';
 import { parseInfo } from '@keepwatch/core/redis-info';
 import { raceSignal, type ScrapeTarget } from '@keepwatch/core/scrape';
 import { Redis } from 'ioredis';
@@ -17,6 +17,14 @@ export interface ValkeyTargetOptions {
   readonly clientName: string;
   readonly log: Logger;
 }
+
+export const connectionMetrics = {
+  connects: counter('exporter_connects_total', 'Connections the exporter opened to the target (first one and reconnects).'),
+  connectDuration: gauge(
+    'exporter_last_connect_duration_seconds',
+    'Time the latest successful connection took: TCP/TLS, AUTH and capability detection, in seconds.',
+  ),
+};
 
 const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
 const backoff = { initialMs: 250, maxMs: 8000 } as const;
@@ -110,14 +118,8 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
   }
 
   describe(sink: MetricSink): void {
-    sink.counter('exporter_connects_total', 'Connections the exporter opened to the target (first one and reconnects).', this.#connects);
-    if (this.#lastConnectSeconds !== undefined) {
-      sink.gauge(
-        'exporter_last_connect_duration_seconds',
-        'Time the latest successful connection took: TCP/TLS, AUTH and capability detection, in seconds.',
-        this.#lastConnectSeconds,
-      );
-    }
+    sink.emit(connectionMetrics.connects, this.#connects);
+    if (this.#lastConnectSeconds !== undefined) sink.emit(connectionMetrics.connectDuration, this.#lastConnectSeconds);
   }
 
   async close(): Promise<void> {

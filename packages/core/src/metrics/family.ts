@@ -1,3 +1,5 @@
+import type { MetricDescriptor } from './descriptor.ts';
+
 export type MetricType = 'counter' | 'gauge' | 'summary' | 'untyped';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -50,12 +52,14 @@ export class MetricSink {
     family.samples.push(suffix === undefined ? { labels, value } : { suffix, labels, value });
   }
 
-  gauge(name: string, help: string, value: number, labels?: Labels): void {
-    this.add(name, 'gauge', help, value, labels);
-  }
-
-  counter(name: string, help: string, value: number, labels?: Labels): void {
-    this.add(name, 'counter', help, value, labels);
+  /** Adds a sample of a described metric; the label names must be exactly the descriptor's. */
+  emit(descriptor: MetricDescriptor, value: number, labels: Labels = {}, suffix?: Sample['suffix']): void {
+    const names = Object.keys(labels);
+    const expected = descriptor.type === 'summary' && suffix === undefined ? [...descriptor.labels, 'quantile'] : descriptor.labels;
+    if (names.length !== expected.length || !expected.every((name) => name in labels)) {
+      throw new Error(`${descriptor.name} needs labels [${expected.join(', ')}], got [${names.join(', ')}]`);
+    }
+    this.add(descriptor.name, descriptor.type, descriptor.help, value, labels, suffix);
   }
 
   families(): MetricFamily[] {

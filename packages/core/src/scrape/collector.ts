@@ -1,3 +1,4 @@
+import type { MetricDescriptor } from '../metrics/descriptor.ts';
 import type { MetricSink } from '../metrics/family.ts';
 
 /**
@@ -9,6 +10,8 @@ export interface Collector<Caps, Snapshot> {
   readonly name: string;
   readonly help: string;
   readonly defaultEnabled: boolean;
+  /** Every metric the collector can emit (catalogue fields aside); the source of the metric reference. */
+  readonly metrics: readonly MetricDescriptor[];
   /** False means "not applicable to this target": nothing is sent and no success series is emitted. */
   applies?(caps: Caps): boolean;
   collect(snapshot: Snapshot, sink: MetricSink): void;

@@ -1,5 +1,6 @@
 import { KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { gauge } from '../metrics/descriptor.ts';
 import { MetricSink } from '../metrics/family.ts';
 import type { Collector, ScrapeTarget } from './collector.ts';
 import { raceSignal } from './deadline.ts';
@@ -12,11 +13,12 @@ export interface ScrapeOptions<Caps, Snapshot, C extends Collector<Caps, Snapsho
   log: Logger;
 }
 
-const help = {
-  up: 'Whether the target answered the exporter (connection established and INFO read): 1 yes, 0 no.',
-  success: 'Whether the collector succeeded during this scrape: 1 yes, 0 no.',
-  duration: 'Time the collector took during this scrape, in seconds.',
-  scrape: 'Time this scrape of the target took, in seconds.',
+/** The metrics core adds to every scrape, whatever the engine. */
+export const engineMetrics = {
+  up: gauge('up', 'Whether the target answered the exporter (connected and its main status command read): 1 yes, 0 no.'),
+  success: gauge('exporter_collector_success', 'Whether the collector succeeded during this scrape: 1 yes, 0 no.', ['collector']),
+  duration: gauge('exporter_collector_duration_seconds', 'Time the collector took during this scrape, in seconds.', ['collector']),
+  scrape: gauge('exporter_scrape_duration_seconds', 'Time this scrape of the target took, in seconds.'),
 } as const;
 
 function errorMessage(error: unknown): string {
@@ -43,9 +45,9 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
       : errorMessage(error);
     log.warn('scrape failed', { reason });
   }
-  sink.gauge('up', help.up, up);
+  sink.emit(engineMetrics.up, up);
   target.describe?.(sink);
-  sink.gauge('exporter_scrape_duration_seconds', help.scrape, (performance.now() - started) / 1000);
+  sink.emit(engineMetrics.scrape, (performance.now() - started) / 1000);
   return sink;
 }
 
@@ -61,6 +63,6 @@ function runCollector<Caps, Snapshot>(collector: Collector<Caps, Snapshot>, snap
     log.warnOnce(`collector ${collector.name} failed`, { collector: collector.name, reason: errorMessage(error) });
   }
   const labels = { collector: collector.name };
-  sink.gauge('exporter_collector_success', help.success, success, labels);
-  sink.gauge('exporter_collector_duration_seconds', help.duration, (performance.now() - started) / 1000, labels);
+  sink.emit(engineMetrics.success, success, labels);
+  sink.emit(engineMetrics.duration, (performance.now() - started) / 1000, labels);
 }

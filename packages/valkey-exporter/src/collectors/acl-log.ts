@@ -1,4 +1,4 @@
-import { LabelCap } from '@keepwatch/core/metrics';
+import { counter, LabelCap } from '@keepwatch/core/metrics';
 import type { ValkeyCollector } from '../snapshot.ts';
 import { type AclLogEntry, AclLogTracker } from './acl-log-tracker.ts';
 
@@ -17,6 +17,18 @@ function toEntry(raw: unknown): AclLogEntry {
   };
 }
 
+const metrics = {
+  events: counter(
+    'acl_log_events_total',
+    'ACL denials and auth failures seen in ACL LOG since the exporter started, by reason, context and user (capped, rest under __overflow__).',
+    ['reason', 'context', 'user'],
+  ),
+  lost: counter(
+    'acl_log_entries_lost_total',
+    'ACL LOG entries created and gone between two scrapes (log longer than --collector.acl-log.entries, or ACL LOG RESET).',
+  ),
+};
+
 /**
  * ACL LOG as counters by reason, context and user. The counters are the exporter's own (ACL LOG has no
  * server-side totals): they start at 0 when the exporter starts and count each event exactly once.
@@ -30,6 +42,7 @@ export function aclLogCollector(options: { maxUsers: number; entries: number }):
     name: 'acl-log',
     help: 'ACL LOG entries (auth failures, denied commands, keys, channels) as counters by reason, context and user.',
     defaultEnabled: true,
+    metrics: Object.values(metrics),
     commands: () => [{ key: 'acl-log', argv: ['ACL', 'LOG', String(options.entries)] }],
     collect(snapshot, sink) {
       const entries = (snapshot.reply('acl-log') as unknown[]).map(toEntry);
@@ -43,13 +56,8 @@ export function aclLogCollector(options: { maxUsers: number; entries: number }):
         total.value += delta.events;
         totals.set(key, total);
       }
-      const help = 'ACL denials and auth failures seen in ACL LOG since the exporter started, by reason, context and user (capped).';
-      for (const { labels, value } of totals.values()) sink.counter('acl_log_events_total', help, value, labels);
-      sink.counter(
-        'acl_log_entries_lost_total',
-        'ACL LOG entries created and gone between two scrapes (log longer than --collector.acl-log.entries, or ACL LOG RESET).',
-        tracker.lost,
-      );
+      for (const { labels, value } of totals.values()) sink.emit(metrics.events, value, labels);
+      sink.emit(metrics.lost, tracker.lost);
     },
   };
 }

@@ -1,5 +1,11 @@
+import { counter, gauge } from '@keepwatch/core/metrics';
 import { errorStats } from '@keepwatch/core/redis-info';
 import type { ValkeyCollector } from '../snapshot.ts';
+
+const metrics = {
+  failures: counter('auth_failures_total', 'Failed authentication attempts (INFO acl_access_denied_auth, or errorstat_WRONGPASS where absent).'),
+  source: gauge('auth_failures_source_info', 'Which INFO field auth_failures_total comes from on this server; always 1.', ['source']),
+};
 
 /**
  * One auth-failure counter whatever the server version, so one alert serves all: acl_access_denied_auth
@@ -10,11 +16,10 @@ export const authCollector: ValkeyCollector = {
   name: 'auth',
   help: 'Failed authentications from acl_access_denied_auth, or errorstat WRONGPASS on servers without it.',
   defaultEnabled: true,
+  metrics: Object.values(metrics),
   collect({ info }, sink) {
     const denied = info.number('acl_access_denied_auth');
-    const value = denied ?? errorStats(info).find((stat) => stat.prefix === 'WRONGPASS')?.count ?? 0;
-    const source = denied === undefined ? 'errorstat_WRONGPASS' : 'acl_access_denied_auth';
-    sink.counter('auth_failures_total', 'Failed authentication attempts (INFO acl_access_denied_auth, or errorstat_WRONGPASS where absent).', value);
-    sink.gauge('auth_failures_source_info', 'Which INFO field auth_failures_total comes from on this server; always 1.', 1, { source });
+    sink.emit(metrics.failures, denied ?? errorStats(info).find((stat) => stat.prefix === 'WRONGPASS')?.count ?? 0);
+    sink.emit(metrics.source, 1, { source: denied === undefined ? 'errorstat_WRONGPASS' : 'acl_access_denied_auth' });
   },
 };

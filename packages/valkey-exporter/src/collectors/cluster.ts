@@ -1,3 +1,4 @@
+import { counter as counterMetric } from '@keepwatch/core/metrics';
 import { applyCatalogue, type Catalogue, parseInfo } from '@keepwatch/core/redis-info';
 import type { ValkeyCollector } from '../snapshot.ts';
 
@@ -31,11 +32,25 @@ const clusterCatalogue: Catalogue = {
   structured: [/^cluster_stats_messages_.+_(sent|received)$/],
 };
 
+const byKind = {
+  sent: counterMetric('cluster_messages_by_kind_sent_total', 'Cluster bus messages sent, by message kind (CLUSTER INFO cluster_stats_messages_<kind>_sent).', [
+    'kind',
+  ]),
+  received: counterMetric(
+    'cluster_messages_by_kind_received_total',
+    'Cluster bus messages received, by message kind (CLUSTER INFO cluster_stats_messages_<kind>_received).',
+    ['kind'],
+  ),
+};
+
+export { clusterCatalogue };
+
 /** CLUSTER INFO, only on servers started with cluster-enabled yes. */
 export const clusterCollector: ValkeyCollector = {
   name: 'cluster',
   help: 'CLUSTER INFO: state, slots, nodes, epochs and bus messages (only when cluster mode is enabled).',
   defaultEnabled: true,
+  metrics: Object.values(byKind),
   applies: (caps) => caps.clusterEnabled,
   commands: () => [{ key: 'cluster-info', argv: ['CLUSTER', 'INFO'] }],
   collect(snapshot, sink) {
@@ -45,15 +60,7 @@ export const clusterCollector: ValkeyCollector = {
       const match = /^cluster_stats_messages_(.+)_(sent|received)$/.exec(key);
       const count = Number(value);
       if (match === null || !Number.isFinite(count)) continue;
-      const direction = match[2] === 'sent' ? 'sent' : 'received';
-      sink.counter(
-        `cluster_messages_by_kind_${direction}_total`,
-        `Cluster bus messages ${direction}, by message kind (CLUSTER INFO cluster_stats_messages_<kind>_${direction}).`,
-        count,
-        {
-          kind: match[1] ?? '',
-        },
-      );
+      sink.emit(match[2] === 'sent' ? byKind.sent : byKind.received, count, { kind: match[1] ?? '' });
     }
   },
 };

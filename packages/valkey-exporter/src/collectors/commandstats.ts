@@ -1,3 +1,4 @@
+import { counter } from '@keepwatch/core/metrics';
 import { commandStats } from '@keepwatch/core/redis-info';
 import type { ValkeyCollector } from '../snapshot.ts';
 
@@ -35,14 +36,20 @@ export const defaultDangerousCommands = [
   'restore',
 ] as const;
 
-const help = {
-  calls: 'Calls per command that completed, including failed ones (INFO commandstats calls).',
-  seconds: 'Time spent executing each command, in seconds (INFO commandstats usec).',
-  rejected: 'Calls refused before execution: ACL, NOAUTH, arity, OOM, READONLY (INFO commandstats rejected_calls).',
-  failed: 'Calls executed that returned an error (INFO commandstats failed_calls).',
-  dangerous: 'Calls of dangerous commands (--collector.commandstats.dangerous-commands) that completed, including failed ones.',
-  dangerousRejected: 'Calls of dangerous commands refused before execution, for example by ACL rules.',
-} as const;
+const metrics = {
+  calls: counter('commands_total', 'Calls per command that completed, including failed ones (INFO commandstats calls).', ['cmd']),
+  seconds: counter('commands_duration_seconds_total', 'Time spent executing each command, in seconds (INFO commandstats usec).', ['cmd']),
+  rejected: counter('commands_rejected_calls_total', 'Calls refused before execution: ACL, NOAUTH, arity, OOM, READONLY (INFO commandstats rejected_calls).', [
+    'cmd',
+  ]),
+  failed: counter('commands_failed_calls_total', 'Calls executed that returned an error (INFO commandstats failed_calls).', ['cmd']),
+  dangerous: counter(
+    'dangerous_commands_total',
+    'Calls of dangerous commands (--collector.commandstats.dangerous-commands) that completed, including failed ones.',
+    ['cmd'],
+  ),
+  dangerousRejected: counter('dangerous_commands_rejected_total', 'Calls of dangerous commands refused before execution, for example by ACL rules.', ['cmd']),
+};
 
 /** Calls, time, rejected and failed calls per command and subcommand; dangerous commands on their own. */
 export function commandstatsCollector(options: { dangerousCommands: readonly string[] }): ValkeyCollector {
@@ -51,16 +58,17 @@ export function commandstatsCollector(options: { dangerousCommands: readonly str
     name: 'commandstats',
     help: 'Calls, seconds, rejected and failed calls per command and subcommand; dangerous commands as their own counters.',
     defaultEnabled: true,
+    metrics: Object.values(metrics),
     collect({ info }, sink) {
       for (const stat of commandStats(info)) {
         const labels = { cmd: stat.command };
-        sink.counter('commands_total', help.calls, stat.calls, labels);
-        sink.counter('commands_duration_seconds_total', help.seconds, stat.usec / 1e6, labels);
-        if (stat.rejectedCalls !== undefined) sink.counter('commands_rejected_calls_total', help.rejected, stat.rejectedCalls, labels);
-        if (stat.failedCalls !== undefined) sink.counter('commands_failed_calls_total', help.failed, stat.failedCalls, labels);
+        sink.emit(metrics.calls, stat.calls, labels);
+        sink.emit(metrics.seconds, stat.usec / 1e6, labels);
+        if (stat.rejectedCalls !== undefined) sink.emit(metrics.rejected, stat.rejectedCalls, labels);
+        if (stat.failedCalls !== undefined) sink.emit(metrics.failed, stat.failedCalls, labels);
         if (dangerous.has(stat.command)) {
-          sink.counter('dangerous_commands_total', help.dangerous, stat.calls, labels);
-          sink.counter('dangerous_commands_rejected_total', help.dangerousRejected, stat.rejectedCalls ?? 0, labels);
+          sink.emit(metrics.dangerous, stat.calls, labels);
+          sink.emit(metrics.dangerousRejected, stat.rejectedCalls ?? 0, labels);
         }
       }
     },

@@ -1,6 +1,8 @@
-import { LabelCap } from '@keepwatch/core/metrics';
+import { counter, LabelCap } from '@keepwatch/core/metrics';
 import { errorStats } from '@keepwatch/core/redis-info';
 import type { ValkeyCollector } from '../snapshot.ts';
+
+const errors = counter('errors_total', 'Error replies by error prefix (INFO errorstats errorstat_<prefix> count); capped, rest under __overflow__.', ['err']);
 
 /**
  * Error replies by prefix. Scripts can invent prefixes, so the label is capped (sticky, first come) and the
@@ -12,15 +14,14 @@ export function errorstatsCollector(options: { maxPrefixes: number }): ValkeyCol
     name: 'errorstats',
     help: 'Error replies by error prefix (WRONGPASS, NOAUTH, NOPERM, OOM, ...), label capped.',
     defaultEnabled: true,
+    metrics: [errors],
     collect({ info }, sink) {
       const totals = new Map<string, number>();
       for (const { prefix, count } of errorStats(info)) {
         const label = cap.admit(prefix);
         totals.set(label, (totals.get(label) ?? 0) + count);
       }
-      for (const [err, count] of totals) {
-        sink.counter('errors_total', 'Error replies by error prefix (INFO errorstats errorstat_<prefix> count).', count, { err });
-      }
+      for (const [err, count] of totals) sink.emit(errors, count, { err });
     },
   };
 }

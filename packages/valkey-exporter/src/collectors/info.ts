@@ -1,8 +1,31 @@
+import { gauge } from '@keepwatch/core/metrics';
 import { applyCatalogue } from '@keepwatch/core/redis-info';
 import { infoCatalogue } from '../catalogue/info-fields.ts';
 import type { ValkeyCollector } from '../snapshot.ts';
 
 const roles = ['master', 'slave'] as const;
+
+const metrics = {
+  unknown: gauge(
+    'exporter_unknown_info_fields',
+    'Numeric INFO fields this exporter has no catalogue entry for (export them with --collector.info.export-unknown).',
+  ),
+  instance: gauge('instance_info', 'Identity of the server; always 1.', [
+    'server',
+    'version',
+    'redis_version',
+    'mode',
+    'role',
+    'os',
+    'tcp_port',
+    'maxmemory_policy',
+  ]),
+  role: gauge('instance_role', 'Replication role of the server (INFO role): 1 for the current role, 0 otherwise.', ['role']),
+  memoryRatio: gauge(
+    'memory_used_ratio',
+    'Memory counted for eviction (used_memory minus mem_not_counted_for_evict) as a ratio of maxmemory; absent when maxmemory is 0 (no limit).',
+  ),
+};
 
 /** Every catalogued INFO ALL field, plus instance identity, role and the memory-limit ratio. */
 export function infoCollector(options: { exportUnknownFields: boolean }): ValkeyCollector {
@@ -10,15 +33,12 @@ export function infoCollector(options: { exportUnknownFields: boolean }): Valkey
     name: 'info',
     help: 'Every numeric INFO ALL field through the catalogue, instance info, role and memory/maxmemory ratio.',
     defaultEnabled: true,
+    metrics: Object.values(metrics),
     collect({ info, caps }, sink) {
       const { unknown } = applyCatalogue(info, infoCatalogue, sink, { source: 'INFO', exportUnknown: options.exportUnknownFields });
-      sink.gauge(
-        'exporter_unknown_info_fields',
-        'Numeric INFO fields this exporter has no catalogue entry for (export them with --collector.info.export-unknown).',
-        unknown.length,
-      );
+      sink.emit(metrics.unknown, unknown.length);
       const role = info.get('role') ?? '';
-      sink.gauge('instance_info', 'Identity of the server; always 1.', 1, {
+      sink.emit(metrics.instance, 1, {
         server: caps.flavour,
         version: caps.version,
         redis_version: info.get('redis_version') ?? '',
@@ -28,20 +48,11 @@ export function infoCollector(options: { exportUnknownFields: boolean }): Valkey
         tcp_port: info.get('tcp_port') ?? '',
         maxmemory_policy: info.get('maxmemory_policy') ?? '',
       });
-      for (const candidate of roles) {
-        sink.gauge('instance_role', 'Replication role of the server (INFO role): 1 for the current role, 0 otherwise.', candidate === role ? 1 : 0, {
-          role: candidate,
-        });
-      }
+      for (const candidate of roles) sink.emit(metrics.role, candidate === role ? 1 : 0, { role: candidate });
       const maxmemory = info.number('maxmemory');
       const used = info.number('used_memory');
       if (maxmemory !== undefined && maxmemory > 0 && used !== undefined) {
-        const notCounted = info.number('mem_not_counted_for_evict') ?? 0;
-        sink.gauge(
-          'memory_used_ratio',
-          'Memory counted for eviction (used_memory minus mem_not_counted_for_evict) as a ratio of maxmemory; absent when maxmemory is 0 (no limit).',
-          (used - notCounted) / maxmemory,
-        );
+        sink.emit(metrics.memoryRatio, (used - (info.number('mem_not_counted_for_evict') ?? 0)) / maxmemory);
       }
     },
   };

@@ -1,3 +1,4 @@
+import { gauge } from '@keepwatch/core/metrics';
 import type { ValkeyCollector } from '../snapshot.ts';
 
 /** RESP2 flat [k1, v1, k2, v2, ...] arrays (CONFIG GET, ACL GETUSER) as a map. */
@@ -8,14 +9,14 @@ function pairs(reply: unknown): Map<string, unknown> {
   return map;
 }
 
-const help = {
-  nopass: 'Whether the default user accepts any password (ACL flag nopass): 1 yes, 0 no.',
-  enabled: 'Whether the default user is enabled (ACL flag on): 1 yes, 0 no.',
-  requirepass: 'Whether the default user has a password (requirepass set); the value itself is never read.',
-  protected: 'Whether protected mode is on (CONFIG protected-mode): 1 yes, 0 no.',
-  debug: 'Whether DEBUG may be used (CONFIG enable-debug-command is yes or local): 1 yes, 0 no.',
-  module: 'Whether MODULE LOAD may be used (CONFIG enable-module-command is yes or local): 1 yes, 0 no.',
-} as const;
+const metrics = {
+  nopass: gauge('security_default_user_nopass', 'Whether the default user accepts any password (ACL flag nopass): 1 yes, 0 no.'),
+  enabled: gauge('security_default_user_enabled', 'Whether the default user is enabled (ACL flag on): 1 yes, 0 no.'),
+  requirepass: gauge('security_requirepass_set', 'Whether the default user has a password (requirepass set); the value itself is never read.'),
+  protected: gauge('security_protected_mode_enabled', 'Whether protected mode is on (CONFIG protected-mode): 1 yes, 0 no.'),
+  debug: gauge('security_debug_command_enabled', 'Whether DEBUG may be used (CONFIG enable-debug-command is yes or local): 1 yes, 0 no.'),
+  module: gauge('security_module_command_enabled', 'Whether MODULE LOAD may be used (CONFIG enable-module-command is yes or local): 1 yes, 0 no.'),
+};
 
 /**
  * Security posture. Reads only non-secret CONFIG keys and the default user's flags; the password count
@@ -25,6 +26,7 @@ export const postureCollector: ValkeyCollector = {
   name: 'posture',
   help: 'Security posture: default user without password, protected mode, requirepass set, DEBUG/MODULE enabled.',
   defaultEnabled: true,
+  metrics: Object.values(metrics),
   commands: () => [
     { key: 'config-posture', argv: ['CONFIG', 'GET', 'protected-mode', 'enable-debug-command', 'enable-module-command'] },
     { key: 'acl-getuser-default', argv: ['ACL', 'GETUSER', 'default'] },
@@ -33,16 +35,15 @@ export const postureCollector: ValkeyCollector = {
     const user = pairs(snapshot.reply('acl-getuser-default'));
     const flags = (user.get('flags') as string[] | undefined) ?? [];
     const passwords = (user.get('passwords') as unknown[] | undefined) ?? [];
-    sink.gauge('security_default_user_nopass', help.nopass, flags.includes('nopass') ? 1 : 0);
-    sink.gauge('security_default_user_enabled', help.enabled, flags.includes('on') ? 1 : 0);
-    sink.gauge('security_requirepass_set', help.requirepass, passwords.length > 0 ? 1 : 0);
+    sink.emit(metrics.nopass, flags.includes('nopass') ? 1 : 0);
+    sink.emit(metrics.enabled, flags.includes('on') ? 1 : 0);
+    sink.emit(metrics.requirepass, passwords.length > 0 ? 1 : 0);
     const config = pairs(snapshot.reply('config-posture'));
-    const enabled = (key: string) => (config.has(key) ? (config.get(key) === 'no' ? 0 : 1) : undefined);
-    const gauges: [string, string, number | undefined][] = [
-      ['security_protected_mode_enabled', help.protected, enabled('protected-mode')],
-      ['security_debug_command_enabled', help.debug, enabled('enable-debug-command')],
-      ['security_module_command_enabled', help.module, enabled('enable-module-command')],
-    ];
-    for (const [name, text, value] of gauges) if (value !== undefined) sink.gauge(name, text, value);
+    const settings = [
+      [metrics.protected, 'protected-mode'],
+      [metrics.debug, 'enable-debug-command'],
+      [metrics.module, 'enable-module-command'],
+    ] as const;
+    for (const [metric, key] of settings) if (config.has(key)) sink.emit(metric, config.get(key) === 'no' ? 0 : 1);
   },
 };

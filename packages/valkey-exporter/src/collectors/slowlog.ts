@@ -1,18 +1,26 @@
+import { gauge } from '@keepwatch/core/metrics';
 import type { ValkeyCollector } from '../snapshot.ts';
+
+const metrics = {
+  length: gauge('slowlog_length', 'Entries in the slow log (SLOWLOG LEN).'),
+  lastId: gauge('slowlog_last_id', 'Id of the latest slow log entry; ids grow by one per slow command since startup (SLOWLOG GET 1).'),
+  lastDuration: gauge('last_slow_execution_duration_seconds', 'Duration of the latest slow log entry, in seconds (SLOWLOG GET 1).'),
+};
 
 export const slowlogCollector: ValkeyCollector = {
   name: 'slowlog',
   help: 'Slow log length, id of the latest entry and its duration (SLOWLOG LEN, SLOWLOG GET 1).',
   defaultEnabled: true,
+  metrics: Object.values(metrics),
   commands: () => [
     { key: 'slowlog-len', argv: ['SLOWLOG', 'LEN'] },
     { key: 'slowlog-get', argv: ['SLOWLOG', 'GET', '1'] },
   ],
   collect(snapshot, sink) {
-    sink.gauge('slowlog_length', 'Entries in the slow log (SLOWLOG LEN).', Number(snapshot.reply('slowlog-len')));
+    sink.emit(metrics.length, Number(snapshot.reply('slowlog-len')));
     const [latest] = snapshot.reply('slowlog-get') as [number, number, number][];
     if (latest === undefined) return;
-    sink.gauge('slowlog_last_id', 'Id of the latest slow log entry; ids grow by one per slow command since startup (SLOWLOG GET 1).', Number(latest[0]));
-    sink.gauge('last_slow_execution_duration_seconds', 'Duration of the latest slow log entry, in seconds (SLOWLOG GET 1).', Number(latest[2]) / 1e6);
+    sink.emit(metrics.lastId, Number(latest[0]));
+    sink.emit(metrics.lastDuration, Number(latest[2]) / 1e6);
   },
 };
