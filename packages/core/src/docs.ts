@@ -1,0 +1,77 @@
+import { envVarFor, type FlagSpec } from './cli/flags.ts';
+import { errorCatalogue } from './errors.ts';
+import type { MetricDescriptor } from './metrics/descriptor.ts';
+import type { Catalogue } from './redis-info/catalogue.ts';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
+const code = (text: string) => `\`${text}\``;
+
+export function flagTable(engine: string, specs: readonly FlagSpec[]): string {
+  return table(
+    ['Flag', 'Environment variable', 'Default', 'Description'],
+    specs.map((spec) => {
+      const flag = spec.kind === 'boolean' ? `--[no-]${spec.name}` : `--${spec.name}`;
+      const fallback = spec.default === undefined ? '' : code(Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default));
+      const choices = spec.choices === undefined ? '' : ` One of ${spec.choices.map(code).join(', ')}.`;
+      return [code(flag), code(envVarFor(engine, spec.name)), fallback, `${spec.help}${choices}`];
+    }),
+  );
+}
+
+export function collectorTable(collectors: readonly { name: string; help: string; defaultEnabled: boolean }[]): string {
+  return table(
+    ['Collector', 'Default', 'What it reads'],
+    collectors.map((collector) => [code(collector.name), collector.defaultEnabled ? 'enabled' : 'disabled', collector.help]),
+  );
+}
+
+export function metricTable(namespace: string, metrics: readonly MetricDescriptor[]): string {
+  return table(
+    ['Metric', 'Type', 'Labels', 'Description'],
+    metrics.map((metric) => [code(`${namespace}_${metric.name}`), metric.type, metric.labels.map(code).join(', '), metric.help]),
+  );
+}
+
+export function catalogueTable(namespace: string, source: string, catalogue: Catalogue): string {
+  const conversion = (spec: Catalogue['fields'][number]) => {
+    if (spec.parse === 'percent') return 'percent to ratio';
+    if (spec.parse === 'status') return 'ok=1, else 0';
+    if (spec.scale === 1e-6) return 'µs to s';
+    if (spec.scale === 1e-3) return 'ms to s';
+    if (spec.scale === 1024) return 'KiB/s to B/s';
+    return '';
+  };
+  const fields = table(
+    [`${source} field`, 'Metric', 'Type', 'Conversion', 'Description'],
+    catalogue.fields.map((spec) => [code(spec.field), code(`${namespace}_${spec.metric}`), spec.type, conversion(spec), spec.help]),
+  );
+  if (catalogue.ignored.length === 0) return fields;
+  const ignored = table(
+    [`${source} field`, 'Not exported because'],
+    catalogue.ignored.map((entry) => [code(entry.field), entry.reason]),
+  );
+  return `${fields}\n\nNumeric fields deliberately not exported on their own:\n\n${ignored}`;
+}
+
+export function errorTable(): string {
+  return table(
+    ['Code', 'Meaning and fix'],
+    Object.entries(errorCatalogue).map(([errorCode, text]) => [code(errorCode), text]),
+  );
+}
+
+/**
+ * Replaces the block between `<!-- generated:<name> -->` and `<!-- end generated:<name> -->`; the block
+ * must already exist, so the hand-written text around it decides where generated text goes.
+ */
+export function replaceGeneratedBlock(text: string, name: string, content: string): string {
+  const start = `<!-- generated:${name} -->`;
+  const end = `<!-- end generated:${name} -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`generated block ${name} not found`);
+  const banner = '<!-- Generated from the code by `pnpm docs`; do not edit by hand. -->';
+  return `${text.slice(0, from + start.length)}\n${banner}\n\n${content}\n\n${text.slice(to)}`;
+}
