@@ -1,0 +1,16 @@
+# syntax=docker/dockerfile:1
+# valkey-exporter sidecar image: one bundled file on a distroless Node 24 base. Non-root, no shell, no
+# package manager, nothing but node and the bundle. Build from the repository root:
+#   docker build -f deploy/valkey-exporter.Dockerfile -t keepwatch/valkey-exporter .
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
+RUN npm install --global --no-fund --no-audit pnpm@10.34.9
+COPY . .
+RUN pnpm install --frozen-lockfile && node packages/valkey-exporter/scripts/bundle.ts
+
+FROM gcr.io/distroless/nodejs24-debian12:nonroot
+COPY --from=build /src/packages/valkey-exporter/dist/valkey-exporter.mjs /app/valkey-exporter.mjs
+USER 65532:65532
+EXPOSE 9866
+ENTRYPOINT ["/nodejs/bin/node", "/app/valkey-exporter.mjs"]
