@@ -52,7 +52,7 @@ describe('the production bundle the container image runs', () => {
   });
 
   test('the Dockerfile runs that bundle as a non-root user on a shell-less base', () => {
-    expect(dockerfile).toContain('RUN node packages/valkey-exporter/scripts/bundle.ts');
+    expect(dockerfile).toContain('RUN pnpm install --frozen-lockfile && node packages/valkey-exporter/scripts/bundle.ts');
     expect(dockerfile).toContain('COPY --from=build /src/packages/valkey-exporter/dist/valkey-exporter.mjs /app/valkey-exporter.mjs');
     expect(dockerfile).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian12:nonroot$/m);
     expect(dockerfile).toMatch(/^USER 65532:65532$/m);
