@@ -1,0 +1,45 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from './servers.ts';
+
+export interface PrometheusHandle {
+  readonly url: string;
+  /** Instant query; the value of the single result, or undefined while there is none. */
+  value(query: string): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+/** A real Prometheus (Debian's binary) scraping the given targets every second, on a free loopback port. */
+export async function startPrometheus(jobs: Record<string, string[]>): Promise<PrometheusHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'keepwatch-prometheus-'));
+  const port = await freePort();
+  const scrapeConfigs = Object.entries(jobs)
+    .map(([job, targets]) => `  - job_name: ${job}\n    static_configs:\n      - targets: [${targets.map((target) => `'${target}'`).join(', ')}]`)
+    .join('\n');
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${scrapeConfigs}\n`);
+  const child: ChildProcess = spawn(
+    'prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('prometheus ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 400);
+  return {
+    url,
+    async value(query) {
+      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
+      const body = (await response.json()) as { status: string; data: { result: { value: [number, string] }[] } };
+      if (body.status !== 'success') throw new Error(`query ${query} failed`);
+      const [first] = body.data.result;
+      return first === undefined ? undefined : Number(first.value[1]);
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
