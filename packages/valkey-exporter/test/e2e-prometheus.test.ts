@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type TestExporter, startTestExporter } from './harness/exporter.ts';
+import { startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { type PrometheusHandle, startPrometheus } from './harness/prometheus.ts';
 import { waitFor } from './harness/servers.ts';
 import { startTopology, type Topology } from './harness/topology.ts';
@@ -39,7 +39,15 @@ describe('end to end: a real Prometheus scrapes the exporter', () => {
   test('auth failures arrive through Prometheus as a counter increase', async () => {
     await eventually('valkey_auth_failures_total', 0);
     for (let i = 0; i < 4; i += 1) {
-      const client = new Redis({ port: topology.primary.port, host: '127.0.0.1', lazyConnect: true, protocol: 2, disableClientInfo: true, enableReadyCheck: false, retryStrategy: () => null });
+      const client = new Redis({
+        port: topology.primary.port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        protocol: 2,
+        disableClientInfo: true,
+        enableReadyCheck: false,
+        retryStrategy: () => null,
+      });
       client.on('error', () => {});
       await client.connect();
       await client.call('AUTH', 'alice', 'wrong').catch(() => {});

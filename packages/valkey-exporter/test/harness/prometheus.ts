@@ -18,7 +18,10 @@ export async function startPrometheus(jobs: Record<string, string[]>): Promise<P
   const scrapeConfigs = Object.entries(jobs)
     .map(([job, targets]) => `  - job_name: ${job}\n    static_configs:\n      - targets: [${targets.map((target) => `'${target}'`).join(', ')}]`)
     .join('\n');
-  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${scrapeConfigs}\n`);
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${scrapeConfigs}\n`,
+  );
   const child: ChildProcess = spawn(
     'prometheus',
     [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],

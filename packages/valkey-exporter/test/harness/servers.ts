@@ -31,6 +31,12 @@ export interface ServerOptions {
 
 const binaries: Record<Flavour, string> = { valkey: 'valkey-server', redis: 'redis-server' };
 
+/** Servers still running; killed when the test process exits, even after a failed setup. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -81,34 +87,41 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
     ];
     const proc = spawn(binaries[flavour], args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
+    live.add(proc);
+    proc.once('exit', () => live.delete(proc));
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    await waitFor(`${flavour} on port ${port}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`${flavour} exited with ${proc.exitCode}: ${stderr.slice(0, 500)}`);
-      const probe = new Redis({
-        host: '127.0.0.1',
-        port,
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        enableOfflineQueue: false,
-        enableReadyCheck: false,
-        protocol: 2,
-        disableClientInfo: true,
-      });
-      probe.on('error', () => {});
-      try {
-        await probe.connect();
-        await probe.ping().catch((error: Error) => {
-          if (!/NOAUTH/.test(error.message)) throw error;
+    try {
+      await waitFor(`${flavour} on port ${port}`, async () => {
+        if (proc.exitCode !== null) throw new Error(`${flavour} exited with ${proc.exitCode}: ${stderr.slice(0, 500)}`);
+        const probe = new Redis({
+          host: '127.0.0.1',
+          port,
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+          enableOfflineQueue: false,
+          enableReadyCheck: false,
+          protocol: 2,
+          disableClientInfo: true,
         });
-        return true;
-      } finally {
-        probe.disconnect();
-      }
-    });
+        probe.on('error', () => {});
+        try {
+          await probe.connect();
+          await probe.ping().catch((error: Error) => {
+            if (!/NOAUTH/.test(error.message)) throw error;
+          });
+          return true;
+        } finally {
+          probe.disconnect();
+        }
+      });
+    } catch (error) {
+      proc.kill('SIGKILL');
+      throw error;
+    }
   };
 
   const handle: ServerHandle = {
