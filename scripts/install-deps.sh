@@ -16,17 +16,28 @@ command -v openssl >/dev/null || need_apt+=(openssl)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: installing Debian packages for: ${need_apt[*]}"
-  if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    echo "deb http://deb.debian.org/debian bookworm-backports main" | $sudo_cmd tee /etc/apt/sources.list.d/keepwatch-backports.list >/dev/null
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  valkey_suite=()
+  if [ "$codename" = bookworm ]; then
+    # Debian 12 ships Valkey 8 in backports only.
+    if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      echo "deb http://deb.debian.org/debian bookworm-backports main" | $sudo_cmd tee /etc/apt/sources.list.d/keepwatch-backports.list >/dev/null
+    fi
+    valkey_suite=(-t bookworm-backports)
   fi
   $sudo_cmd apt-get update -qq
-  # Packages' maintainer scripts may try to start services; there is no init here and we do not want them.
-  printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
-  $sudo_cmd chmod +x /usr/sbin/policy-rc.d
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
-    -t bookworm-backports valkey-server valkey-tools
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
-    redis-server redis-tools prometheus openssl ca-certificates
+  # The tests start their own servers; the packages' services must not start (and there may be no init).
+  policy_rc_created=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+    policy_rc_created=1
+  fi
+  install() { DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "$@"; }
+  install "${valkey_suite[@]}" valkey-server valkey-tools ||
+    { echo "install-deps: no valkey-server package for '$codename'; the tests need Valkey 8 (Debian bookworm-backports or Ubuntu 24.10+)" >&2; exit 1; }
+  install redis-server redis-tools prometheus openssl ca-certificates
+  [ -z "$policy_rc_created" ] || $sudo_cmd rm -f /usr/sbin/policy-rc.d
 fi
 
 if [ ! -x "$tools/node_modules/.bin/node" ] || ! "$tools/node_modules/.bin/node" --version | grep -q '^v24\.'; then
