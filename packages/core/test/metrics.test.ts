@@ -3,6 +3,7 @@ import { counter, gauge, summary } from '../src/metrics/descriptor.ts';
 import { renderExposition } from '../src/metrics/exposition.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 import { LabelCap } from '../src/metrics/label-cap.ts';
+import { prometheusClientExposition } from './prom-client-reference.ts';
 
 function sampleSink(): MetricSink {
   const sink = new MetricSink('kw');
@@ -17,7 +18,7 @@ function sampleSink(): MetricSink {
   return sink;
 }
 
-describe('exposition through prom-client', () => {
+describe('exposition', () => {
   test('Prometheus text format', async () => {
     expect(await renderExposition(sampleSink().families(), false)).toBe(
       [
@@ -47,9 +48,16 @@ describe('exposition through prom-client', () => {
     expect(text.endsWith('# EOF\n')).toBe(true);
   });
 
-  test('a fresh registry per scrape: rendering twice gives the same text', async () => {
-    const families = sampleSink().families();
-    expect(await renderExposition(families, false)).toBe(await renderExposition(families, false));
+  test('byte for byte what prom-client prints, in both formats, escapes and special values included', async () => {
+    const sink = sampleSink();
+    const odd = gauge('odd', 'Help with \\ backslash\nand newline.', ['value']);
+    sink.emit(odd, Number.NaN === 0 ? 0 : 0.5, { value: 'quote " backslash \\ newline \n end' });
+    sink.emit(odd, -0.000001, { value: '' });
+    sink.emit(odd, 1e21, { value: 'big' });
+    sink.emit(counter('c_total', 'x', ['a', 'b']), 3, { a: '1', b: '2' });
+    for (const openMetrics of [false, true]) {
+      expect(renderExposition(sink.families(), openMetrics)).toBe(await prometheusClientExposition(sink.families(), openMetrics));
+    }
   });
 });
 

@@ -1,6 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { constants, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -12,8 +11,6 @@ import { TokenBucket } from '../web-config/rate-limit.ts';
 import { configStamp, loadWebConfig, type WebConfig } from '../web-config/schema.ts';
 import { type LandingPage, landingHtml } from './landing.ts';
 import { clientCertificateAllowed, tlsServerOptions } from './tls.ts';
-
-const gzipAsync = promisify(gzip);
 
 export interface HttpAppOptions {
   readonly landing: Omit<LandingPage, 'links'>;
@@ -93,10 +90,12 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         .send(`${(error as KeepwatchError).toLine()}\n`);
     }
     const openMetrics = wantsOpenMetrics(request.headers.accept);
-    const body = await renderExposition(await options.scrape(budgetMs), openMetrics);
+    const body = renderExposition(await options.scrape(budgetMs), openMetrics);
     reply.type(openMetrics ? openMetricsContentType : prometheusContentType);
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      return reply.header('Content-Encoding', 'gzip').send(await gzipAsync(body));
+      // Level 1: a third of level 6's CPU for ~15 % more bytes on this text; sync, since the work is shorter
+      // than a thread-pool round trip.
+      return reply.header('Content-Encoding', 'gzip').send(gzipSync(body, { level: constants.Z_BEST_SPEED }));
     }
     return reply.send(body);
   });

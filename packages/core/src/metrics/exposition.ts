@@ -1,44 +1,44 @@
-import promClient from 'prom-client';
-import type { MetricFamily } from './family.ts';
+import type { MetricFamily, Sample } from './family.ts';
 
-// The typings omit the constructor's content-type parameter, which the runtime has (lib/registry.js).
-const Registry = promClient.Registry as unknown as { new (contentType: string): promClient.Registry } & typeof promClient.Registry;
-
-export const prometheusContentType = Registry.PROMETHEUS_CONTENT_TYPE;
-export const openMetricsContentType = Registry.OPENMETRICS_CONTENT_TYPE;
+export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
+export const openMetricsContentType = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
 export function wantsOpenMetrics(accept: string | undefined): boolean {
   return accept?.includes('application/openmetrics-text') ?? false;
 }
 
+const needsHelpEscape = /[\\\n]/;
+const needsLabelEscape = /[\\\n"]/;
+const escapeHelp = (text: string) => (needsHelpEscape.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : text);
+const escapeLabel = (text: string) => (needsLabelEscape.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : text);
+
+function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'Nan';
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}
+
+function formatSample(name: string, sample: Sample): string {
+  let labels = '';
+  for (const key in sample.labels) labels += `${labels === '' ? '' : ','}${key}="${escapeLabel(sample.labels[key] as string)}"`;
+  return labels === '' ? `${name} ${formatValue(sample.value)}` : `${name}{${labels}} ${formatValue(sample.value)}`;
+}
+
 /**
- * prom-client is only the formatter: a fresh Registry per scrape, filled with plain objects whose get()
- * returns the values already read. get() must report `this.name`, because for OpenMetrics the registry
- * strips `_total` from the registered name and appends it to each sample.
+ * Prometheus text format 0.0.4, or OpenMetrics 1.0 (counter families named without `_total`, samples with
+ * it, `# EOF`). Written directly rather than through prom-client's registry: formatting through it took
+ * 1.4 ms of a 4.5 ms scrape (measured with bench/). A test checks that this output is byte-for-byte what
+ * prom-client's registry prints for the same families, in both formats.
  */
-export async function renderExposition(families: readonly MetricFamily[], openMetrics: boolean): Promise<string> {
-  const registry = new Registry(openMetrics ? openMetricsContentType : prometheusContentType);
+export function renderExposition(families: readonly MetricFamily[], openMetrics: boolean): string {
+  const blocks: string[] = [];
   for (const family of families) {
-    const metric = {
-      name: family.name,
-      help: family.help,
-      type: family.type,
-      async get() {
-        return {
-          name: this.name,
-          help: family.help,
-          type: family.type,
-          aggregator: 'sum',
-          values: family.samples.map((sample) => ({
-            labels: sample.labels,
-            value: sample.value,
-            ...(sample.suffix === undefined ? {} : { metricName: `${this.name}${sample.suffix}` }),
-          })),
-        };
-      },
-    };
-    // The one place a plain object stands in for a prom-client metric class (see DESIGN.md).
-    registry.registerMetric(metric as unknown as promClient.Metric);
+    const familyName = openMetrics && family.type === 'counter' ? family.name.replace(/_total$/, '') : family.name;
+    const sampleName = openMetrics && family.type === 'counter' ? `${familyName}_total` : familyName;
+    const lines = [`# HELP ${familyName} ${escapeHelp(family.help)}`, `# TYPE ${familyName} ${family.type}`];
+    for (const sample of family.samples) lines.push(formatSample(sample.metricName ?? sampleName, sample));
+    blocks.push(lines.join('\n'));
   }
-  return registry.metrics();
+  return openMetrics ? `${blocks.join('\n')}\n# EOF\n` : `${blocks.join('\n\n')}\n`;
 }

@@ -4,11 +4,12 @@ export type MetricType = 'counter' | 'gauge' | 'summary' | 'untyped';
 
 export type Labels = Readonly<Record<string, string>>;
 
+/** One sample, in the shape prom-client's registry formats (so exposition passes it through untouched). */
 export interface Sample {
-  /** Sample name when it differs from the family name (summary `_sum`/`_count`). */
-  readonly suffix?: '_sum' | '_count';
   readonly labels: Labels;
   readonly value: number;
+  /** Full sample name when it differs from the family name (summary `_sum`/`_count`). */
+  readonly metricName?: string;
 }
 
 export interface MetricFamily {
@@ -18,61 +19,93 @@ export interface MetricFamily {
   readonly samples: Sample[];
 }
 
-const metricNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const namePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const noLabels: Labels = Object.freeze({});
+
+/** Descriptors whose names were checked once; later samples only check that the label set is complete. */
+const checkedDescriptors = new WeakSet<MetricDescriptor>();
+
+function checkLabelNames(names: readonly string[], metric: string): void {
+  for (const key of names) {
+    if (!namePattern.test(key) || key.startsWith('__')) throw new Error(`invalid label name ${key} on ${metric}`);
+  }
+}
 
 /**
  * Where collectors put what they read. Families are keyed by full name; adding to an existing family with
  * another type or help is a programming error and throws, so a collector bug fails that collector only.
+ * Checks run once per family or descriptor, not per sample: a scrape adds about a thousand samples.
  */
 export class MetricSink {
   readonly namespace: string;
   readonly #families = new Map<string, MetricFamily>();
+  readonly #byDescriptor = new Map<MetricDescriptor, MetricFamily>();
 
   constructor(namespace: string) {
     this.namespace = namespace;
   }
 
-  /** `name` is given without the namespace; the sink prefixes it. */
-  add(name: string, type: MetricType, help: string, value: number, labels: Labels = {}, suffix?: Sample['suffix']): void {
+  /** `name` is given without the namespace; the sink prefixes it. Used for fields known only at run time. */
+  add(name: string, type: MetricType, help: string, value: number, labels: Labels = noLabels, suffix?: '_sum' | '_count'): void {
     if (!Number.isFinite(value)) return;
-    const fullName = `${this.namespace}_${name}`;
-    let family = this.#families.get(fullName);
-    if (family === undefined) {
-      if (!metricNamePattern.test(fullName)) throw new Error(`invalid metric name ${fullName}`);
-      if (type === 'counter' && !fullName.endsWith('_total')) throw new Error(`counter ${fullName} must end in _total`);
-      family = { name: fullName, help, type, samples: [] };
-      this.#families.set(fullName, family);
-    } else if (family.type !== type || family.help !== help) {
-      throw new Error(`metric ${fullName} added twice with different type or help`);
-    }
-    for (const key of Object.keys(labels)) {
-      if (!labelNamePattern.test(key) || key.startsWith('__')) throw new Error(`invalid label name ${key} on ${fullName}`);
-    }
-    family.samples.push(suffix === undefined ? { labels, value } : { suffix, labels, value });
+    const family = this.#family(`${this.namespace}_${name}`, type, help);
+    if (family.samples.length === 0) checkLabelNames(Object.keys(labels), family.name);
+    this.#push(family, value, labels, suffix);
   }
 
   /** Adds a sample of a described metric; the label names must be exactly the descriptor's. */
-  emit(descriptor: MetricDescriptor, value: number, labels: Labels = {}, suffix?: Sample['suffix']): void {
-    const names = Object.keys(labels);
-    const expected = descriptor.type === 'summary' && suffix === undefined ? [...descriptor.labels, 'quantile'] : descriptor.labels;
-    if (names.length !== expected.length || !expected.every((name) => name in labels)) {
-      throw new Error(`${descriptor.name} needs labels [${expected.join(', ')}], got [${names.join(', ')}]`);
+  emit(descriptor: MetricDescriptor, value: number, labels: Labels = noLabels, suffix?: '_sum' | '_count'): void {
+    if (!Number.isFinite(value)) return;
+    if (!checkedDescriptors.has(descriptor)) {
+      checkLabelNames([...descriptor.labels, 'quantile'], descriptor.name);
+      checkedDescriptors.add(descriptor);
     }
-    this.add(descriptor.name, descriptor.type, descriptor.help, value, labels, suffix);
+    const quantile = descriptor.type === 'summary' && suffix === undefined ? 1 : 0;
+    let present = 0;
+    for (const name of descriptor.labels) if (labels[name] !== undefined) present += 1;
+    const complete = present === descriptor.labels.length && (quantile === 0 || labels.quantile !== undefined);
+    if (!complete || Object.keys(labels).length !== descriptor.labels.length + quantile) {
+      const expected = quantile === 1 ? [...descriptor.labels, 'quantile'] : descriptor.labels;
+      throw new Error(`${descriptor.name} needs labels [${expected.join(', ')}], got [${Object.keys(labels).join(', ')}]`);
+    }
+    let family = this.#byDescriptor.get(descriptor);
+    if (family === undefined) {
+      family = this.#family(`${this.namespace}_${descriptor.name}`, descriptor.type, descriptor.help);
+      this.#byDescriptor.set(descriptor, family);
+    }
+    this.#push(family, value, labels, suffix);
   }
 
   families(): MetricFamily[] {
     return [...this.#families.values()];
   }
 
-  /** Moves everything into `target`; used to merge a collector's private sink only when it succeeded. */
-  drainInto(target: MetricSink): void {
+  /** Moves every family into `target`; used to publish a collector's private sink only when it succeeded. */
+  moveInto(target: MetricSink): void {
     for (const family of this.#families.values()) {
-      for (const sample of family.samples) {
-        target.add(family.name.slice(this.namespace.length + 1), family.type, family.help, sample.value, sample.labels, sample.suffix);
-      }
+      const existing = target.#families.get(family.name);
+      if (existing === undefined) target.#families.set(family.name, family);
+      else if (existing.type !== family.type || existing.help !== family.help) throw new Error(`metric ${family.name} added twice with different type or help`);
+      else existing.samples.push(...family.samples);
     }
     this.#families.clear();
+    this.#byDescriptor.clear();
+  }
+
+  #family(fullName: string, type: MetricType, help: string): MetricFamily {
+    let family = this.#families.get(fullName);
+    if (family === undefined) {
+      if (!namePattern.test(fullName)) throw new Error(`invalid metric name ${fullName}`);
+      if (type === 'counter' && !fullName.endsWith('_total')) throw new Error(`counter ${fullName} must end in _total`);
+      family = { name: fullName, help, type, samples: [] };
+      this.#families.set(fullName, family);
+    } else if (family.type !== type || family.help !== help) {
+      throw new Error(`metric ${fullName} added twice with different type or help`);
+    }
+    return family;
+  }
+
+  #push(family: MetricFamily, value: number, labels: Labels, suffix: '_sum' | '_count' | undefined): void {
+    family.samples.push(suffix === undefined ? { labels, value } : { labels, value, metricName: `${family.name}${suffix}` });
   }
 }

@@ -9,7 +9,20 @@ export interface CommandStat {
   readonly failedCalls: number | undefined;
 }
 
-export function commandStats(info: InfoDocument): CommandStat[] {
+/** Several collectors read the same records of one INFO reply: parse each kind once per document. */
+function memoized<T>(parse: (info: InfoDocument) => T): (info: InfoDocument) => T {
+  const cache = new WeakMap<InfoDocument, T>();
+  return (info) => {
+    let value = cache.get(info);
+    if (value === undefined) {
+      value = parse(info);
+      cache.set(info, value);
+    }
+    return value;
+  };
+}
+
+export const commandStats = memoized((info: InfoDocument): readonly CommandStat[] => {
   const stats: CommandStat[] = [];
   for (const field of info.fields) {
     if (!field.key.startsWith('cmdstat_')) continue;
@@ -26,14 +39,14 @@ export function commandStats(info: InfoDocument): CommandStat[] {
     });
   }
   return stats;
-}
+});
 
 export interface ErrorStat {
   readonly prefix: string;
   readonly count: number;
 }
 
-export function errorStats(info: InfoDocument): ErrorStat[] {
+export const errorStats = memoized((info: InfoDocument): readonly ErrorStat[] => {
   const stats: ErrorStat[] = [];
   for (const field of info.fields) {
     if (!field.key.startsWith('errorstat_')) continue;
@@ -41,7 +54,7 @@ export function errorStats(info: InfoDocument): ErrorStat[] {
     if (count !== undefined) stats.push({ prefix: field.key.slice('errorstat_'.length), count });
   }
   return stats;
-}
+});
 
 export interface LatencyPercentiles {
   readonly command: string;

@@ -57,7 +57,7 @@ function runCollector<Caps, Snapshot>(collector: Collector<Caps, Snapshot>, snap
   let success = 1;
   try {
     collector.collect(snapshot, own);
-    own.drainInto(sink);
+    own.moveInto(sink);
   } catch (error) {
     success = 0;
     log.warnOnce(`collector ${collector.name} failed`, { collector: collector.name, reason: errorMessage(error) });

@@ -1,0 +1,159 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { bundle } from '../packages/valkey-exporter/scripts/bundle.ts';
+import { freePort, startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
+
+/**
+ * valkey-exporter (production bundle) and redis_exporter (Debian's prometheus-redis-exporter) against the
+ * same Valkey with ~200k keys in 4 databases: scrape latency, scrapes per second, RSS after 10k scrapes and
+ * the server-side cost of one scrape. Prints figures; asserts nothing.
+ */
+const scrapes = Number(process.env.BENCH_SCRAPES ?? 10_000);
+const costWindow = 200;
+const root = new URL('..', import.meta.url).pathname;
+
+execFileSync(`${root}bench/fetch-redis-exporter.sh`, { stdio: 'inherit' });
+const redisExporterBinary = `${root}.bench/redis-exporter/usr/bin/prometheus-redis-exporter`;
+const redisExporterVersion = execFileSync(redisExporterBinary, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).match(
+  /Exporter (\S+)/,
+)?.[1];
+
+const server = await startLocalServer('valkey');
+const admin = server.admin();
+for (let db = 0; db < 4; db += 1) {
+  await admin.select(db);
+  for (let batch = 0; batch < 50; batch += 1) {
+    const pipeline = admin.pipeline();
+    for (let i = 0; i < 1000; i += 1) {
+      const key = `bench:${batch}:${i}`;
+      if (i % 4 === 0) pipeline.set(key, 'value', 'EX', 3600);
+      else pipeline.set(key, 'value');
+    }
+    await pipeline.exec();
+  }
+}
+await admin.select(0);
+const keys = [...(await admin.info('keyspace')).matchAll(/keys=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+
+/** A scraper like Prometheus: keep-alive connection, asks for gzip, reads and inflates the whole body. */
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function scrapeOnce(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve((response.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).length);
+      });
+      response.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+interface Contender {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly url: string;
+}
+
+async function launch(name: string, command: string, args: string[], port: number): Promise<Contender> {
+  const child = spawn(command, args, { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/metrics`;
+  await waitFor(`${name} serving`, async () => ((await scrapeOnce(url)) > 0 ? true : undefined));
+  return { name, process: child, url };
+}
+
+const rssMiB = (pid: number | undefined) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+function commandstats(info: string) {
+  let calls = 0;
+  let usec = 0;
+  for (const [, c, u] of info.matchAll(/^cmdstat_[^:]+:calls=(\d+),usec=(\d+)/gm)) {
+    calls += Number(c);
+    usec += Number(u);
+  }
+  const connections = Number(/total_connections_received:(\d+)/.exec(info)?.[1]);
+  return { calls, usec, connections };
+}
+
+async function measure(contender: Contender) {
+  for (let i = 0; i < 200; i += 1) await scrapeOnce(contender.url);
+  // Server-side cost: commandstats before and after a window of scrapes; the measuring INFO itself is
+  // counted once in the "after" reading and subtracted.
+  const before = commandstats(await admin.info('all'));
+  for (let i = 0; i < costWindow; i += 1) await scrapeOnce(contender.url);
+  const after = commandstats(await admin.info('all'));
+  const infoCall = commandstats(await admin.info('all'));
+  const ownInfoUsec = infoCall.usec - after.usec;
+  const latencies: number[] = [];
+  let bytes = 0;
+  const started = performance.now();
+  for (let i = 0; i < scrapes; i += 1) {
+    const t0 = performance.now();
+    bytes = await scrapeOnce(contender.url);
+    latencies.push(performance.now() - t0);
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    perSecond: scrapes / elapsed,
+    rss: rssMiB(contender.process.pid),
+    commands: (after.calls - before.calls - 1) / costWindow,
+    serverUsec: (after.usec - before.usec - ownInfoUsec) / costWindow,
+    connections: (after.connections - before.connections) / costWindow,
+    bytes,
+  };
+}
+
+const bundlePath = await bundle();
+const ourPort = await freePort();
+const theirPort = await freePort();
+const contenders = [
+  await launch(
+    'valkey-exporter',
+    process.execPath,
+    [bundlePath, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${ourPort}`, '--log.level', 'error'],
+    ourPort,
+  ),
+  await launch(
+    `redis_exporter ${redisExporterVersion}`,
+    redisExporterBinary,
+    ['--redis.addr', server.url, '--web.listen-address', `127.0.0.1:${theirPort}`],
+    theirPort,
+  ),
+];
+const results: ({ name: string } & Awaited<ReturnType<typeof measure>>)[] = [];
+for (const contender of contenders) results.push({ name: contender.name, ...(await measure(contender)) });
+for (const contender of contenders) contender.process.kill('SIGTERM');
+await server.dispose();
+
+const [a, b] = results;
+const row = (label: string, pick: (r: (typeof results)[number]) => string) => `| ${label} | ${results.map(pick).join(' | ')} |`;
+process.stdout.write(
+  [
+    '',
+    `Valkey ${/valkey_version:(\S+)/.exec(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? ''}with ${keys} keys in 4 databases; ${scrapes} sequential scrapes each after 200 warm-up; Node ${process.version}`,
+    '',
+    `| | ${results.map((r) => r.name).join(' | ')} |`,
+    `| --- | ${results.map(() => '---').join(' | ')} |`,
+    row('scrape latency p50', (r) => `${r.p50.toFixed(2)} ms`),
+    row('scrape latency p99', (r) => `${r.p99.toFixed(2)} ms`),
+    row('scrapes per second (one client)', (r) => r.perSecond.toFixed(0)),
+    row(`RSS after ${scrapes} scrapes`, (r) => `${r.rss.toFixed(1)} MiB`),
+    row('server commands per scrape', (r) => r.commands.toFixed(2)),
+    row('server CPU per scrape (commandstats)', (r) => `${r.serverUsec.toFixed(0)} µs`),
+    row('new server connections per scrape', (r) => r.connections.toFixed(2)),
+    row('exposition size', (r) => `${(r.bytes / 1024).toFixed(1)} KiB`),
+    '',
+    a && b ? `p50 ratio valkey-exporter / redis_exporter: ${(a.p50 / b.p50).toFixed(3)}` : '',
+    '',
+  ].join('\n'),
+);
