@@ -114,13 +114,16 @@ async function measure(contender: Contender) {
 }
 
 const bundlePath = await bundle();
+// The production command line: the node flags of the container image's ENTRYPOINT.
+const entrypoint = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(readFileSync(`${root}deploy/valkey-exporter.Dockerfile`, 'utf8'))?.[1] ?? '[]') as string[];
+const nodeFlags = entrypoint.filter((arg) => arg.startsWith('--'));
 const ourPort = await freePort();
 const theirPort = await freePort();
 const contenders = [
   await launch(
     'valkey-exporter',
     process.execPath,
-    [bundlePath, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${ourPort}`, '--log.level', 'error'],
+    [...nodeFlags, bundlePath, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${ourPort}`, '--log.level', 'error'],
     ourPort,
   ),
   await launch(
@@ -140,7 +143,8 @@ const row = (label: string, pick: (r: (typeof results)[number]) => string) => `|
 process.stdout.write(
   [
     '',
-    `Valkey ${/valkey_version:(\S+)/.exec(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? ''}with ${keys} keys in 4 databases; ${scrapes} sequential scrapes each after 200 warm-up; Node ${process.version}`,
+    `Valkey ${/v=(\S+)/.exec(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? ''} with ${keys} keys in 4 databases; ${scrapes} sequential scrapes each after 200 warm-up,`,
+    `keep-alive HTTP client asking for gzip; valkey-exporter bundle on Node ${process.version} ${nodeFlags.join(' ')}`,
     '',
     `| | ${results.map((r) => r.name).join(' | ')} |`,
     `| --- | ${results.map(() => '---').join(' | ')} |`,

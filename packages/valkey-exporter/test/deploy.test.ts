@@ -57,6 +57,7 @@ describe('the production bundle the container image runs', () => {
     expect(dockerfile).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian12:nonroot$/m);
     expect(dockerfile).toMatch(/^USER 65532:65532$/m);
     expect(dockerfile).toContain(`EXPOSE ${defaultPort}`);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", .*"\/app\/valkey-exporter\.mjs"\]$/m);
   });
 });
 

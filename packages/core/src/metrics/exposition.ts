@@ -22,7 +22,7 @@ function formatValue(value: number): string {
 function formatSample(name: string, sample: Sample): string {
   let labels = '';
   for (const key in sample.labels) labels += `${labels === '' ? '' : ','}${key}="${escapeLabel(sample.labels[key] as string)}"`;
-  return labels === '' ? `${name} ${formatValue(sample.value)}` : `${name}{${labels}} ${formatValue(sample.value)}`;
+  return labels === '' ? `${name} ${formatValue(sample.value)}\n` : `${name}{${labels}} ${formatValue(sample.value)}\n`;
 }
 
 /**
@@ -32,13 +32,14 @@ function formatSample(name: string, sample: Sample): string {
  * prom-client's registry prints for the same families, in both formats.
  */
 export function renderExposition(families: readonly MetricFamily[], openMetrics: boolean): string {
-  const blocks: string[] = [];
+  let out = '';
   for (const family of families) {
-    const familyName = openMetrics && family.type === 'counter' ? family.name.replace(/_total$/, '') : family.name;
-    const sampleName = openMetrics && family.type === 'counter' ? `${familyName}_total` : familyName;
-    const lines = [`# HELP ${familyName} ${escapeHelp(family.help)}`, `# TYPE ${familyName} ${family.type}`];
-    for (const sample of family.samples) lines.push(formatSample(sample.metricName ?? sampleName, sample));
-    blocks.push(lines.join('\n'));
+    const counter = openMetrics && family.type === 'counter';
+    const familyName = counter ? family.name.replace(/_total$/, '') : family.name;
+    const sampleName = counter ? `${familyName}_total` : familyName;
+    if (out !== '' && !openMetrics) out += '\n';
+    out += `# HELP ${familyName} ${escapeHelp(family.help)}\n# TYPE ${familyName} ${family.type}\n`;
+    for (const sample of family.samples) out += formatSample(sample.metricName ?? sampleName, sample);
   }
-  return openMetrics ? `${blocks.join('\n')}\n# EOF\n` : `${blocks.join('\n\n')}\n`;
+  return openMetrics ? `${out}# EOF\n` : out;
 }

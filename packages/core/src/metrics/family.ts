@@ -24,6 +24,8 @@ const noLabels: Labels = Object.freeze({});
 
 /** Descriptors whose names were checked once; later samples only check that the label set is complete. */
 const checkedDescriptors = new WeakSet<MetricDescriptor>();
+/** Family names (with type) and label sets already checked; every scrape builds the same families again. */
+const checkedFamilies = new Set<string>();
 
 function checkLabelNames(names: readonly string[], metric: string): void {
   for (const key of names) {
@@ -49,7 +51,13 @@ export class MetricSink {
   add(name: string, type: MetricType, help: string, value: number, labels: Labels = noLabels, suffix?: '_sum' | '_count'): void {
     if (!Number.isFinite(value)) return;
     const family = this.#family(`${this.namespace}_${name}`, type, help);
-    if (family.samples.length === 0) checkLabelNames(Object.keys(labels), family.name);
+    if (family.samples.length === 0) {
+      const key = `${family.name}{${Object.keys(labels).join(',')}}`;
+      if (!checkedFamilies.has(key)) {
+        checkLabelNames(Object.keys(labels), family.name);
+        checkedFamilies.add(key);
+      }
+    }
     this.#push(family, value, labels, suffix);
   }
 
@@ -95,8 +103,12 @@ export class MetricSink {
   #family(fullName: string, type: MetricType, help: string): MetricFamily {
     let family = this.#families.get(fullName);
     if (family === undefined) {
-      if (!namePattern.test(fullName)) throw new Error(`invalid metric name ${fullName}`);
-      if (type === 'counter' && !fullName.endsWith('_total')) throw new Error(`counter ${fullName} must end in _total`);
+      const key = `${type} ${fullName}`;
+      if (!checkedFamilies.has(key)) {
+        if (!namePattern.test(fullName)) throw new Error(`invalid metric name ${fullName}`);
+        if (type === 'counter' && !fullName.endsWith('_total')) throw new Error(`counter ${fullName} must end in _total`);
+        checkedFamilies.add(key);
+      }
       family = { name: fullName, help, type, samples: [] };
       this.#families.set(fullName, family);
     } else if (family.type !== type || family.help !== help) {
