@@ -51,7 +51,7 @@ describe('exposition', () => {
   test('byte for byte what prom-client prints, in both formats, escapes and special values included', async () => {
     const sink = sampleSink();
     const odd = gauge('odd', 'Help with \\ backslash\nand newline.', ['value']);
-    sink.emit(odd, Number.NaN === 0 ? 0 : 0.5, { value: 'quote " backslash \\ newline \n end' });
+    sink.emit(odd, 0.5, { value: 'quote " backslash \\ newline \n end' });
     sink.emit(odd, -0.000001, { value: '' });
     sink.emit(odd, 1e21, { value: 'big' });
     sink.emit(counter('c_total', 'x', ['a', 'b']), 3, { a: '1', b: '2' });

@@ -62,11 +62,72 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
 }
 
+/** Resolves once the port answers RESP (a NOAUTH reply counts: the server is up); `check` may throw to stop early. */
+export function waitForServer(what: string, port: number, check: () => void = () => {}): Promise<boolean> {
+  return waitFor(what, async () => {
+    check();
+    const probe = new Redis({
+      host: '127.0.0.1',
+      port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+      enableReadyCheck: false,
+      protocol: 2,
+      disableClientInfo: true,
+    });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping().catch((error: Error) => {
+        if (!/NOAUTH/.test(error.message)) throw error;
+      });
+      return true;
+    } finally {
+      probe.disconnect();
+    }
+  });
+}
+
+/** How a provider stops, restarts and removes one server; the handle adds clients and their cleanup. */
+export interface ServerLifecycle {
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export function serverHandle(flavour: Flavour, port: number, lifecycle: ServerLifecycle): ServerHandle {
+  const clients: Redis[] = [];
+  const handle: ServerHandle = {
+    flavour,
+    host: '127.0.0.1',
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    admin: () => handle.connect(),
+    connect(auth = {}) {
+      const client = new Redis({ host: '127.0.0.1', port, protocol: 2, disableClientInfo: true, enableReadyCheck: false, maxRetriesPerRequest: 1, ...auth });
+      client.on('error', () => {});
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const client of clients.splice(0)) client.disconnect();
+      await lifecycle.stop();
+    },
+    restart: () => lifecycle.restart(),
+    async dispose() {
+      await handle.stop();
+      await lifecycle.dispose();
+    },
+  };
+  return handle;
+}
+
 /** A real server from the local binaries, on a free loopback port, in its own temporary directory. */
 export async function startLocalServer(flavour: Flavour, options: ServerOptions = {}): Promise<ServerHandle> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), `keepwatch-${flavour}-`));
-  const clients: Redis[] = [];
   let child: ChildProcess | undefined;
 
   const launch = async () => {
@@ -94,29 +155,8 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
       stderr += chunk.toString();
     });
     try {
-      await waitFor(`${flavour} on port ${port}`, async () => {
+      await waitForServer(`${flavour} on port ${port}`, port, () => {
         if (proc.exitCode !== null) throw new Error(`${flavour} exited with ${proc.exitCode}: ${stderr.slice(0, 500)}`);
-        const probe = new Redis({
-          host: '127.0.0.1',
-          port,
-          lazyConnect: true,
-          maxRetriesPerRequest: 0,
-          retryStrategy: () => null,
-          enableOfflineQueue: false,
-          enableReadyCheck: false,
-          protocol: 2,
-          disableClientInfo: true,
-        });
-        probe.on('error', () => {});
-        try {
-          await probe.connect();
-          await probe.ping().catch((error: Error) => {
-            if (!/NOAUTH/.test(error.message)) throw error;
-          });
-          return true;
-        } finally {
-          probe.disconnect();
-        }
       });
     } catch (error) {
       proc.kill('SIGKILL');
@@ -124,20 +164,8 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
     }
   };
 
-  const handle: ServerHandle = {
-    flavour,
-    host: '127.0.0.1',
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    admin: () => handle.connect(),
-    connect(auth = {}) {
-      const client = new Redis({ host: '127.0.0.1', port, protocol: 2, disableClientInfo: true, enableReadyCheck: false, maxRetriesPerRequest: 1, ...auth });
-      client.on('error', () => {});
-      clients.push(client);
-      return client;
-    },
+  const handle = serverHandle(flavour, port, {
     async stop() {
-      for (const client of clients.splice(0)) client.disconnect();
       const proc = child;
       child = undefined;
       if (proc === undefined || proc.exitCode !== null) return;
@@ -147,10 +175,9 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
     },
     restart: launch,
     async dispose() {
-      await handle.stop();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
+  });
   await launch();
   return handle;
 }
