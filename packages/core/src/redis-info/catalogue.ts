@@ -69,6 +69,7 @@ export function applyCatalogue(
 ): CatalogueResult {
   const specs = catalogueIndex(catalogue);
   const unknown: string[] = [];
+  const exported = new Set<string>();
   for (const { key, value } of info.fields) {
     const spec = specs.fields.get(key);
     if (spec !== undefined) {
@@ -80,8 +81,10 @@ export function applyCatalogue(
     const parsed = parseNumber(value);
     if (parsed === undefined) continue;
     unknown.push(key);
-    if (options.exportUnknown) {
-      const name = `info_${key.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+    const name = `info_${key.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+    // Two keys can sanitize to one name (`a-b`, `a_b`); the second would repeat a series.
+    if (options.exportUnknown && !exported.has(name)) {
+      exported.add(name);
       sink.add(name, 'untyped', `Uncatalogued numeric field, exported as read (${options.source} ${key})`, parsed);
     }
   }

@@ -17,7 +17,7 @@ export interface InfoDocument {
 /**
  * Parses the Redis INFO text format: `# Section` headers, `key:value` lines, blank lines between
  * sections. The value is everything after the first colon (IPv6 addresses and `a=b,c=d` records stay
- * whole). Lines that fit neither shape are skipped; nothing here throws on odd input.
+ * whole). Lines that fit neither shape are skipped, a repeated key keeps its first value; nothing here throws.
  */
 export function parseInfo(text: string): InfoDocument {
   const fields: InfoField[] = [];
@@ -35,9 +35,12 @@ export function parseInfo(text: string): InfoDocument {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const key = line.slice(0, colon);
+    // A key seen twice (a corrupted or spliced reply) keeps its first value: two samples of one series
+    // would make Prometheus reject the whole scrape.
+    if (byKey.has(key)) continue;
     const value = line.slice(colon + 1);
     fields.push({ section, key, value });
-    if (!byKey.has(key)) byKey.set(key, value);
+    byKey.set(key, value);
   }
   return {
     fields,
