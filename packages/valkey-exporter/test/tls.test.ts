@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestExporter } from './harness/exporter.ts';
+import { freePort, type ServerHandle, startServer } from './harness/servers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'keepwatch-tls-'));
+const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+
+/** A CA, a server certificate for `valkey.test` and a client certificate, made with openssl. */
+function makeCertificates(): void {
+  for (const ca of ['ca', 'other-ca']) {
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`);
+  }
+  for (const [name, san] of [
+    ['server', 'DNS:valkey.test'],
+    ['client', 'DNS:exporter'],
+  ] as const) {
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
+    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    );
+  }
+}
+
+describe('TLS to the server (rediss://, mutual TLS)', () => {
+  let server: ServerHandle;
+  let tlsPort: number;
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(async () => {
+    makeCertificates();
+    tlsPort = await freePort();
+    server = await startServer('valkey', {
+      args: [
+        '--tls-port',
+        String(tlsPort),
+        '--tls-cert-file',
+        file('server.crt'),
+        '--tls-key-file',
+        file('server.key'),
+        '--tls-ca-cert-file',
+        file('ca.crt'),
+        '--tls-auth-clients',
+        'yes',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  const base = () => [
+    '--valkey.addr',
+    `rediss://127.0.0.1:${tlsPort}`,
+    '--valkey.tls.server-name',
+    'valkey.test',
+    '--valkey.tls.cert-file',
+    file('client.crt'),
+    '--valkey.tls.key-file',
+    file('client.key'),
+  ];
+
+  test('verified server certificate and a client certificate: up 1', async () => {
+    const exporter = await startTestExporter([...base(), '--valkey.tls.ca-file', file('ca.crt')]);
+    try {
+      expect((await exporter.scrape()).value('valkey_up')).toBe(1);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  test('a server certificate from another CA is refused: up 0 and a clear line', async () => {
+    const exporter = await startTestExporter([...base(), '--valkey.tls.ca-file', file('other-ca.crt')]);
+    try {
+      expect((await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '3' })).value('valkey_up')).toBe(0);
+      expect(exporter.logs.some((line) => line.includes('KW_ERR_TARGET_UNREACHABLE') && /certificate/i.test(line))).toBe(true);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  test('a server name the certificate does not carry is refused', async () => {
+    const args = [...base(), '--valkey.tls.ca-file', file('ca.crt')];
+    args[3] = 'someone-else.test';
+    const exporter = await startTestExporter(args);
+    try {
+      expect((await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '3' })).value('valkey_up')).toBe(0);
+    } finally {
+      await exporter.close();
+    }
+  });
+});
