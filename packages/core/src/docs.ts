@@ -72,6 +72,6 @@ export function replaceGeneratedBlock(text: string, name: string, content: strin
   const from = text.indexOf(start);
   const to = text.indexOf(end);
   if (from < 0 || to < from) throw new Error(`generated block ${name} not found`);
-  const banner = '<!-- Generated from the code by `pnpm docs`; do not edit by hand. -->';
+  const banner = '<!-- Generated from the code by `pnpm run docs`; do not edit by hand. -->';
   return `${text.slice(0, from + start.length)}\n${banner}\n\n${content}\n\n${text.slice(to)}`;
 }

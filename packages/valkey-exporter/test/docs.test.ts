@@ -6,7 +6,7 @@ import { renderReadme } from '../src/docs.ts';
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('the package README', () => {
-  test('its generated blocks match the code (run `pnpm docs` after changing flags, collectors or the catalogue)', () => {
+  test('its generated blocks match the code (run `pnpm run docs` after changing flags, collectors or the catalogue)', () => {
     expect(renderReadme(readme)).toBe(readme);
   });
 
