@@ -69,10 +69,12 @@ export class MetricSink {
       checkedDescriptors.add(descriptor);
     }
     const quantile = descriptor.type === 'summary' && suffix === undefined ? 1 : 0;
+    // Counted without Object.keys: this runs for every sample of every scrape.
+    let given = 0;
+    for (const _ in labels) given += 1;
     let present = 0;
     for (const name of descriptor.labels) if (labels[name] !== undefined) present += 1;
-    const complete = present === descriptor.labels.length && (quantile === 0 || labels.quantile !== undefined);
-    if (!complete || Object.keys(labels).length !== descriptor.labels.length + quantile) {
+    if (present !== descriptor.labels.length || given !== present + quantile || (quantile === 1 && labels.quantile === undefined)) {
       const expected = quantile === 1 ? [...descriptor.labels, 'quantile'] : descriptor.labels;
       throw new Error(`${descriptor.name} needs labels [${expected.join(', ')}], got [${Object.keys(labels).join(', ')}]`);
     }
