@@ -36,7 +36,7 @@ export interface EngineSetup<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   build(log: Logger): { target: ScrapeTarget<Caps, Snapshot, C> & { close(): Promise<void> }; collectors: readonly C[] };
 }
 
-export function collectorFlags(collectors: readonly CollectorInfo[]): FlagSpec[] {
+function collectorFlags(collectors: readonly CollectorInfo[]): FlagSpec[] {
   return [
     ...collectors.map(
       (collector): FlagSpec => ({

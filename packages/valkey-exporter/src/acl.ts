@@ -5,12 +5,12 @@ import type { CommandSpec, ValkeyCollector } from './snapshot.ts';
 const containerCommands = new Set(['acl', 'client', 'cluster', 'commandlog', 'config', 'latency', 'memory', 'slowlog']);
 
 /** Commands every connection sends besides the collectors' (AUTH needs no grant). */
-export const handshakeCommands: readonly CommandSpec['argv'][] = [
+const handshakeCommands: readonly CommandSpec['argv'][] = [
   ['CLIENT', 'SETNAME', 'keepwatch'],
   ['INFO', 'ALL'],
 ];
 
-export function aclRule(argv: CommandSpec['argv']): string {
+function aclRule(argv: CommandSpec['argv']): string {
   const [command, subcommand] = argv;
   const name = command.toLowerCase();
   return containerCommands.has(name) && subcommand !== undefined ? `+${name}|${subcommand.toLowerCase()}` : `+${name}`;

@@ -11,7 +11,7 @@ import { ValkeyTarget } from './target.ts';
 /** Not 9121 (redis_exporter) nor any database port, so both exporters can run side by side. */
 export const defaultPort = 9866;
 
-export const valkeyFlags: FlagSpec[] = [
+const valkeyFlags: FlagSpec[] = [
   {
     name: 'valkey.addr',
     kind: 'string',

@@ -12,7 +12,7 @@ const namespace = valkeyExporter.engine;
 const collectors = valkeyExporter.collectors as readonly ValkeyCollector[];
 
 /** The generated blocks of the package README, by name. */
-export function generatedBlocks(): Record<string, string> {
+function generatedBlocks(): Record<string, string> {
   const perCollector = collectors
     .map((collector) => {
       const parts = [`### \`${collector.name}\``, collector.help];

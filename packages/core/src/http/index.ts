@@ -1,2 +1,2 @@
 export { createHttpApp, type HttpAppOptions } from './app.ts';
-export { type LandingPage, landingHtml } from './landing.ts';
+export type { LandingPage } from './landing.ts';

@@ -1,4 +1,4 @@
 export { counter, gauge, type MetricDescriptor, summary, untyped } from './descriptor.ts';
 export { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from './exposition.ts';
 export { type Labels, type MetricFamily, MetricSink, type MetricType, type Sample } from './family.ts';
-export { LabelCap, overflowLabelValue } from './label-cap.ts';
+export { LabelCap } from './label-cap.ts';

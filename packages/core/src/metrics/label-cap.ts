@@ -1,4 +1,4 @@
-export const overflowLabelValue = '__overflow__';
+const overflowLabelValue = '__overflow__';
 
 /**
  * Caps the distinct values of one dynamic label. Admission is sticky and first-come: a value keeps its own

@@ -1,6 +1,6 @@
 import { KeepwatchError } from '../errors.ts';
 
-export const defaultScrapeTimeoutSeconds = 10;
+const defaultScrapeTimeoutSeconds = 10;
 
 /**
  * The time budget for one scrape, from Prometheus' X-Prometheus-Scrape-Timeout-Seconds header minus a

@@ -1,4 +1,4 @@
 export type { Collector, ScrapeTarget } from './collector.ts';
-export { defaultScrapeTimeoutSeconds, raceSignal, scrapeBudgetMs } from './deadline.ts';
+export { raceSignal, scrapeBudgetMs } from './deadline.ts';
 export { engineMetrics, type ScrapeOptions, scrape } from './engine.ts';
 export { selectCollectors } from './select.ts';

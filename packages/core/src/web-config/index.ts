@@ -1,3 +1,1 @@
-export { BasicAuthChecker } from './basic-auth.ts';
-export { TokenBucket } from './rate-limit.ts';
-export { type ClientAuthType, configStamp, loadWebConfig, parseDuration, type TlsServerConfig, type WebConfig } from './schema.ts';
+export { type ClientAuthType, loadWebConfig, type TlsServerConfig, type WebConfig } from './schema.ts';
