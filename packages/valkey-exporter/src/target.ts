@@ -153,6 +153,7 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
       if (this.#client === client) this.#drop('connection closed by the server or network');
     });
     this.#client = client;
+    let accepted = false;
     try {
       await raceSignal(
         client.connect().catch((error: unknown) => {
@@ -160,6 +161,7 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
         }),
         signal,
       );
+      accepted = true;
       const caps = await raceSignal(this.#handshake(client), signal);
       this.#caps = caps;
       this.#failures = 0;
@@ -168,9 +170,12 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
       log.info('connected', { target: address.display, server: caps.flavour, version: caps.version });
       return caps;
     } catch (error) {
-      const reason = signal.aborted
-        ? new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `${address.display} accepted the connection but did not answer within the scrape deadline`)
-        : error;
+      let reason = error;
+      if (signal.aborted) {
+        reason = accepted
+          ? new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `${address.display} accepted the connection but did not answer within the scrape deadline`)
+          : new KeepwatchError('KW_ERR_TARGET_UNREACHABLE', `no connection to ${address.display} within the scrape deadline`);
+      }
       this.#drop(message(reason));
       this.#failures += 1;
       this.#nextAttemptAt = Date.now() + Math.min(backoff.maxMs, backoff.initialMs * 2 ** (this.#failures - 1));
