@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { createLogger } from '../src/log.ts';
 import { gauge } from '../src/metrics/descriptor.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 import { loadWebConfig } from '../src/web-config/schema.ts';
+import { makeCertificates } from './certificates.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keepwatch-web-'));
 const file = (name: string, content: string) => {
@@ -18,7 +18,6 @@ const file = (name: string, content: string) => {
   writeFileSync(path, content);
   return path;
 };
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 
 function makeApp(webConfigFile?: string) {
   const sink = new MetricSink('kw');
@@ -129,34 +128,14 @@ describe('HTTP endpoints', () => {
 describe('TLS served from the web config', () => {
   let app: ReturnType<typeof makeApp>;
   let port: number;
-  const pem = (name: string) => join(dir, name);
+  let pem: (name: string) => string;
 
   beforeAll(async () => {
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=test-ca', '-keyout', 'ca.key', '-out', 'ca.crt');
-    for (const name of ['server', 'client']) {
-      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-      file(`${name}.ext`, `subjectAltName=DNS:${name === 'server' ? 'localhost' : 'prometheus'}\n`);
-      openssl(
-        'x509',
-        '-req',
-        '-in',
-        `${name}.csr`,
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-CAcreateserial',
-        '-days',
-        '2',
-        '-extfile',
-        `${name}.ext`,
-        '-out',
-        `${name}.crt`,
-      );
-    }
+    const certificate = makeCertificates(['ca'], { server: 'DNS:localhost', client: 'DNS:prometheus' });
+    pem = certificate;
     const config = file(
       'tls.yml',
-      'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  client_allowed_sans: [prometheus]\n',
+      `tls_server_config:\n  cert_file: ${certificate('server.crt')}\n  key_file: ${certificate('server.key')}\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ${certificate('ca.crt')}\n  client_allowed_sans: [prometheus]\n`,
     );
     app = makeApp(config);
     const address = await app.listen({ host: '127.0.0.1', port: 0 });

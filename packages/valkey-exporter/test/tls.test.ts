@@ -1,52 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeCertificates } from '../../core/test/certificates.ts';
 import { startTestExporter } from './harness/exporter.ts';
 import { freePort, type ServerHandle, startServer } from './harness/servers.ts';
-
-const dir = mkdtempSync(join(tmpdir(), 'keepwatch-tls-'));
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-
-/** A CA, a server certificate for `valkey.test` and a client certificate, made with openssl. */
-function makeCertificates(): void {
-  for (const ca of ['ca', 'other-ca']) {
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`);
-  }
-  for (const [name, san] of [
-    ['server', 'DNS:valkey.test'],
-    ['client', 'DNS:exporter'],
-  ] as const) {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-      '-out',
-      `${name}.crt`,
-    );
-  }
-}
 
 describe('TLS to the server (rediss://, mutual TLS)', () => {
   let server: ServerHandle;
   let tlsPort: number;
-  const file = (name: string) => join(dir, name);
+  let file: (name: string) => string;
 
   beforeAll(async () => {
-    makeCertificates();
+    file = makeCertificates(['ca', 'other-ca'], { server: 'DNS:valkey.test', client: 'DNS:exporter' });
     tlsPort = await freePort();
     server = await startServer('valkey', {
       args: [
