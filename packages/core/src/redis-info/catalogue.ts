@@ -20,6 +20,22 @@ export interface FieldSpec {
   readonly parse?: FieldParse;
 }
 
+type FieldOptions = Pick<FieldSpec, 'scale' | 'parse'>;
+export const gaugeField = (field: string, metric: string, help: string, options: FieldOptions = {}): FieldSpec => ({
+  field,
+  metric,
+  type: 'gauge',
+  help,
+  ...options,
+});
+export const counterField = (field: string, metric: string, help: string, options: FieldOptions = {}): FieldSpec => ({
+  field,
+  metric,
+  type: 'counter',
+  help,
+  ...options,
+});
+
 /** A numeric field deliberately not exported as a metric of its own, with the reason (shown in the docs). */
 export interface IgnoredField {
   readonly field: string;

@@ -2,9 +2,11 @@ export {
   applyCatalogue,
   type Catalogue,
   type CatalogueResult,
+  counterField,
   type FieldParse,
   type FieldSpec,
   fieldValue,
+  gaugeField,
   helpFor,
   type IgnoredField,
 } from './catalogue.ts';

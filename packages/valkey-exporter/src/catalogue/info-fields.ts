@@ -1,8 +1,5 @@
-import type { Catalogue, FieldSpec, IgnoredField } from '@keepwatch/core/redis-info';
+import { type Catalogue, counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/core/redis-info';
 
-type Options = Pick<FieldSpec, 'scale' | 'parse'>;
-const gauge = (field: string, metric: string, help: string, options: Options = {}): FieldSpec => ({ field, metric, type: 'gauge', help, ...options });
-const counter = (field: string, metric: string, help: string, options: Options = {}): FieldSpec => ({ field, metric, type: 'counter', help, ...options });
 const usec = { scale: 1e-6 } as const;
 const msec = { scale: 1e-3 } as const;
 const kib = { scale: 1024 } as const;
