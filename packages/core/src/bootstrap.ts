@@ -3,6 +3,9 @@ import { type FlagSpec, type ParsedFlags, parseFlags } from './cli/flags.ts';
 import { KeepwatchError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
 import { createLogger, type Logger } from './log.ts';
+import type { ClassificationRule, LogParser } from './logs/classifier.ts';
+import { createEventWriter } from './logs/events.ts';
+import { LogMonitor } from './logs/monitor.ts';
 import { gauge } from './metrics/descriptor.ts';
 import type { MetricFamily } from './metrics/family.ts';
 import type { Collector, ScrapeTarget } from './scrape/collector.ts';
@@ -24,6 +27,8 @@ export interface ExporterDefinition<Caps, Snapshot, C extends Collector<Caps, Sn
   readonly flags: readonly FlagSpec[];
   /** The collector registry (only name, help and default are read before configure). */
   readonly collectors: readonly CollectorInfo[];
+  /** The engine's log format and the events worth classifying, for --log.file. */
+  readonly logs?: { readonly parser: LogParser; readonly rules: readonly ClassificationRule[] };
   /** Validates engine flags and reads secrets (files first, then `env`); throws KeepwatchError. Runs before any log line. */
   configure(flags: ParsedFlags, env: Readonly<Record<string, string | undefined>>): EngineSetup<Caps, Snapshot, C>;
 }
@@ -93,9 +98,25 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const { target, collectors: registry } = setup.build(log);
   const collectors = selectCollectors(registry, choices, flags.get('collector.disable-defaults') === true);
 
+  const engineLog = common.engineLog;
+  if (engineLog !== undefined && definition.logs === undefined) throw new KeepwatchError('KW_ERR_FLAG', `--log.file: ${definition.name} has no log parser`);
+  const logMonitor =
+    engineLog === undefined || definition.logs === undefined
+      ? undefined
+      : new LogMonitor({
+          engine: definition.engine,
+          path: engineLog.path,
+          fromStart: engineLog.fromStart,
+          parser: definition.logs.parser,
+          rules: definition.logs.rules,
+          ...(engineLog.eventsOutput === undefined ? {} : { events: createEventWriter(engineLog.eventsOutput, engineLog.personalData) }),
+          onError: (reason) => log.warnOnce('cannot read the engine log', { file: engineLog.path, reason }),
+        });
+
   let inflight: Promise<readonly MetricFamily[]> | undefined;
   const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
     const sink = await scrape({ namespace: common.namespace, target, collectors, budgetMs, log });
+    logMonitor?.describe(sink);
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
     return sink.families();
   };
@@ -123,6 +144,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
       `cannot listen on ${common.listen.host}:${common.listen.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
+  logMonitor?.start();
   log.info('listening', {
     address,
     telemetry_path: common.telemetryPath,
@@ -134,6 +156,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     url: address,
     async close() {
       await app.close();
+      await logMonitor?.stop();
       await target.close();
     },
   };

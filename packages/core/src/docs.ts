@@ -1,5 +1,6 @@
 import { envVarFor, type FlagSpec } from './cli/flags.ts';
 import { errorCatalogue } from './errors.ts';
+import type { ClassificationRule } from './logs/classifier.ts';
 import type { MetricDescriptor } from './metrics/descriptor.ts';
 import type { Catalogue } from './redis-info/catalogue.ts';
 
@@ -53,6 +54,13 @@ export function catalogueTable(namespace: string, source: string, catalogue: Cat
     catalogue.ignored.map((entry) => [code(entry.field), entry.reason]),
   );
   return `${fields}\n\nNumeric fields deliberately not exported on their own:\n\n${ignored}`;
+}
+
+export function logRuleTable(rules: readonly ClassificationRule[]): string {
+  return table(
+    ['Event', 'Severity', 'Log message pattern', 'Fields'],
+    rules.map((rule) => [code(rule.event), rule.severity, code(rule.pattern.source), (rule.fields ?? []).map(code).join(', ')]),
+  );
 }
 
 export function errorTable(): string {

@@ -5,6 +5,8 @@ import packageJson from '../package.json' with { type: 'json' };
 import { parseValkeyAddress } from './address.ts';
 import type { ValkeyCaps } from './capabilities.ts';
 import { createCollectors, defaultDangerousCommands } from './collectors/index.ts';
+import { parseValkeyLogLine } from './logs/parser.ts';
+import { valkeyLogRules } from './logs/rules.ts';
 import type { ValkeyCollector, ValkeySnapshot } from './snapshot.ts';
 import { ValkeyTarget } from './target.ts';
 
@@ -79,6 +81,7 @@ export const valkeyExporter: ExporterDefinition<ValkeyCaps, ValkeySnapshot, Valk
   defaultPort,
   flags: valkeyFlags,
   collectors: createCollectors(defaultCollectorOptions),
+  logs: { parser: parseValkeyLogLine, rules: valkeyLogRules },
   configure(flags, env) {
     const address = parseValkeyAddress(String(flags.get('valkey.addr')));
     const passwordFile = flags.get('valkey.password-file') as string | undefined;

@@ -1,10 +1,12 @@
 import { allFlags, buildInfo } from '@keepwatch/core/bootstrap';
-import { catalogueTable, collectorTable, errorTable, flagTable, metricTable, replaceGeneratedBlock } from '@keepwatch/core/docs';
+import { catalogueTable, collectorTable, errorTable, flagTable, logRuleTable, metricTable, replaceGeneratedBlock } from '@keepwatch/core/docs';
+import { logMetrics } from '@keepwatch/core/logs';
 import { engineMetrics } from '@keepwatch/core/scrape';
 import { exporterAclRules } from './acl.ts';
 import { infoCatalogue } from './catalogue/info-fields.ts';
 import { clusterCatalogue } from './collectors/cluster.ts';
 import { valkeyExporter } from './definition.ts';
+import { valkeyLogRules } from './logs/rules.ts';
 import type { ValkeyCollector } from './snapshot.ts';
 import { connectionMetrics } from './target.ts';
 
@@ -29,6 +31,7 @@ function generatedBlocks(): Record<string, string> {
     collectors: collectorTable(collectors),
     metrics: `### Exporter health\n\n${exporterHealth}\n\n${perCollector}`,
     acl,
+    logs: `${metricTable(namespace, logMetrics)}\n\nEvents (the first rule that matches a line names its event):\n\n${logRuleTable(valkeyLogRules)}`,
     errors: errorTable(),
   };
 }

@@ -1,5 +1,6 @@
 import { KeepwatchError } from '../errors.ts';
 import { type LogFormat, type LogLevel, logFormats, logLevels } from '../log.ts';
+import { type PersonalDataPolicy, personalDataPolicies } from '../logs/events.ts';
 import type { FlagSpec, ParsedFlags } from './flags.ts';
 
 /** Flags every keepwatch exporter has, named as the Prometheus exporter-toolkit names them. */
@@ -17,6 +18,16 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
     },
     { name: 'log.level', kind: 'string', default: 'info', choices: logLevels, help: 'Only log messages at or above this level.' },
     { name: 'log.format', kind: 'string', default: 'logfmt', choices: logFormats, help: 'Log line format.' },
+    { name: 'log.file', kind: 'string', help: `The ${engine} log file to follow (shared through a volume); off when empty.` },
+    { name: 'log.from-start', kind: 'boolean', default: false, help: 'Read --log.file from its beginning instead of its end.' },
+    { name: 'log.events-output', kind: 'string', help: 'Write each classified log event as one JSON line: - for stdout, or a file path.' },
+    {
+      name: 'log.events-personal-data',
+      kind: 'string',
+      default: 'keep',
+      choices: personalDataPolicies,
+      help: 'Client addresses and user names in log events: keep, hash (sha256) or drop.',
+    },
   ];
 }
 
@@ -28,6 +39,9 @@ export interface CommonConfig {
   readonly timeoutOffsetSeconds: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  readonly engineLog:
+    | { readonly path: string; readonly fromStart: boolean; readonly eventsOutput: string | undefined; readonly personalData: PersonalDataPolicy }
+    | undefined;
 }
 
 export function listenAddress(text: string): { host: string; port: number } {
@@ -48,6 +62,9 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
   const offset = Number(flags.get('scrape.timeout-offset'));
   if (offset < 0) throw new KeepwatchError('KW_ERR_FLAG', '--scrape.timeout-offset must not be negative');
   const webConfigFile = flags.get('web.config.file');
+  const logFile = flags.get('log.file') as string | undefined;
+  const eventsOutput = flags.get('log.events-output') as string | undefined;
+  if (eventsOutput !== undefined && logFile === undefined) throw new KeepwatchError('KW_ERR_FLAG', '--log.events-output needs --log.file');
   return {
     listen: listenAddress(String(flags.get('web.listen-address'))),
     telemetryPath,
@@ -56,5 +73,14 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
     timeoutOffsetSeconds: offset,
     logLevel: flags.get('log.level') as LogLevel,
     logFormat: flags.get('log.format') as LogFormat,
+    engineLog:
+      logFile === undefined || logFile === ''
+        ? undefined
+        : {
+            path: logFile,
+            fromStart: flags.get('log.from-start') === true,
+            eventsOutput,
+            personalData: flags.get('log.events-personal-data') as PersonalDataPolicy,
+          },
   };
 }

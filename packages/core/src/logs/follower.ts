@@ -1,0 +1,142 @@
+import { type FileHandle, open, stat } from 'node:fs/promises';
+
+export interface FollowerOptions {
+  readonly path: string;
+  /** Read the file from its beginning on start instead of its end. */
+  readonly fromStart: boolean;
+  /** Longest line kept; the rest of a longer line is dropped (the line is still delivered, cut). */
+  readonly maxLineBytes: number;
+  readonly pollIntervalMs: number;
+  readonly onLine: (line: string) => void;
+  readonly onError?: (message: string) => void;
+}
+
+export interface FollowerStats {
+  bytesRead: number;
+  lines: number;
+  rotations: number;
+  truncatedLines: number;
+}
+
+const chunkSize = 64 * 1024;
+
+/**
+ * Follows a log file that another process (the database, through a shared volume) writes. Polls rather
+ * than watching, because inotify does not see writes through every volume type. Survives the file not
+ * existing yet, rotation by rename-and-recreate (the old file is read to its end before switching) and by
+ * copytruncate (a file shorter than what was read starts over), and never holds more than one chunk and one
+ * line in memory.
+ */
+export class LogFollower {
+  readonly stats: FollowerStats = { bytesRead: 0, lines: 0, rotations: 0, truncatedLines: 0 };
+  readonly #options: FollowerOptions;
+  #handle: FileHandle | undefined;
+  #inode: string | undefined;
+  #position = 0;
+  #partial = Buffer.alloc(0);
+  #dropping = false;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> = Promise.resolve();
+  #firstPoll = true;
+
+  constructor(options: FollowerOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.#running = this.poll()
+        .catch((error: unknown) => this.#options.onError?.((error as Error).message))
+        .finally(() => {
+          if (this.#timer !== undefined) this.#timer = setTimeout(tick, this.#options.pollIntervalMs);
+        });
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+    await this.#handle?.close();
+    this.#handle = undefined;
+  }
+
+  /** One polling step; exposed so tests can step deterministically. */
+  async poll(): Promise<void> {
+    // Only a file present at the very first poll starts at its end; one that appears later is all new.
+    const first = this.#firstPoll;
+    this.#firstPoll = false;
+    const current = await stat(this.#options.path).catch(() => undefined);
+    const inode = current === undefined ? undefined : `${current.dev}:${current.ino}`;
+    if (this.#handle !== undefined && inode !== this.#inode) {
+      // Renamed away (or deleted): finish the old file, then take the new one from its start.
+      await this.#readToEnd();
+      this.#flushPartial();
+      await this.#handle.close();
+      this.#handle = undefined;
+      this.stats.rotations += 1;
+    }
+    if (current === undefined) return;
+    if (this.#handle === undefined) {
+      this.#handle = await open(this.#options.path, 'r');
+      this.#inode = inode;
+      this.#position = first && !this.#options.fromStart ? current.size : 0;
+    } else if (current.size < this.#position) {
+      // copytruncate: the file was emptied in place.
+      this.#flushPartial();
+      this.#position = 0;
+      this.stats.rotations += 1;
+    }
+    await this.#readToEnd();
+  }
+
+  async #readToEnd(): Promise<void> {
+    const handle = this.#handle;
+    if (handle === undefined) return;
+    const buffer = Buffer.allocUnsafe(chunkSize);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkSize, this.#position);
+      if (bytesRead === 0) return;
+      this.#position += bytesRead;
+      this.stats.bytesRead += bytesRead;
+      this.#consume(buffer.subarray(0, bytesRead));
+    }
+  }
+
+  #consume(chunk: Buffer): void {
+    let start = 0;
+    for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
+      this.#append(chunk.subarray(start, newline));
+      this.#emit();
+      start = newline + 1;
+    }
+    this.#append(chunk.subarray(start));
+  }
+
+  #append(bytes: Buffer): void {
+    if (this.#dropping || bytes.length === 0) return;
+    const room = this.#options.maxLineBytes - this.#partial.length;
+    if (bytes.length > room) {
+      this.#partial = Buffer.concat([this.#partial, bytes.subarray(0, Math.max(0, room))]);
+      this.#dropping = true;
+      this.stats.truncatedLines += 1;
+      return;
+    }
+    this.#partial = Buffer.concat([this.#partial, bytes]);
+  }
+
+  /** A last line without its newline belongs to the file that ended, not to the next one. */
+  #flushPartial(): void {
+    if (this.#partial.length > 0 || this.#dropping) this.#emit();
+  }
+
+  #emit(): void {
+    let line = this.#partial.toString('utf8');
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    this.#partial = Buffer.alloc(0);
+    this.#dropping = false;
+    this.stats.lines += 1;
+    this.#options.onLine(line);
+  }
+}

@@ -1,0 +1,154 @@
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { createEventWriter } from '../src/logs/events.ts';
+import { LogFollower } from '../src/logs/follower.ts';
+
+function setup(options: { fromStart?: boolean; maxLineBytes?: number } = {}) {
+  const path = join(mkdtempSync(join(tmpdir(), 'keepwatch-log-')), 'engine.log');
+  const lines: string[] = [];
+  const follower = new LogFollower({
+    path,
+    fromStart: options.fromStart ?? false,
+    maxLineBytes: options.maxLineBytes ?? 1024,
+    pollIntervalMs: 10,
+    onLine: (line) => lines.push(line),
+  });
+  return { path, lines, follower };
+}
+
+/** A deterministic pseudo-random sequence, so "concurrent" interleavings are reproducible. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+describe('the log follower', () => {
+  test('starts at the end by default, at the beginning on request', async () => {
+    const atEnd = setup();
+    writeFileSync(atEnd.path, 'old 1\nold 2\n');
+    await atEnd.follower.poll();
+    appendFileSync(atEnd.path, 'new\n');
+    await atEnd.follower.poll();
+    expect(atEnd.lines).toEqual(['new']);
+
+    const fromStart = setup({ fromStart: true });
+    writeFileSync(fromStart.path, 'old 1\nold 2\n');
+    await fromStart.follower.poll();
+    expect(fromStart.lines).toEqual(['old 1', 'old 2']);
+  });
+
+  test('a file that appears late is read from its first line', async () => {
+    const { path, lines, follower } = setup();
+    await follower.poll();
+    await follower.poll();
+    writeFileSync(path, 'first\nsecond\n');
+    await follower.poll();
+    expect(lines).toEqual(['first', 'second']);
+  });
+
+  test('rename-and-recreate rotation under interleaved writing: every line once, in order', async () => {
+    const { path, lines, follower } = setup();
+    writeFileSync(path, '');
+    await follower.poll();
+    const next = random(7);
+    const expected: string[] = [];
+    for (let i = 0; i < 2000; i += 1) {
+      const line = `line ${i} ${'x'.repeat(Math.floor(next() * 200))}`;
+      appendFileSync(path, `${line}\n`);
+      expected.push(line);
+      if (next() < 0.3) await follower.poll();
+      if (next() < 0.01) {
+        renameSync(path, `${path}.${i}`);
+        if (next() < 0.5) await follower.poll(); // sometimes the follower sees the gap before the new file
+      }
+    }
+    await follower.poll();
+    expect(lines).toEqual(expected);
+    expect(follower.stats.rotations).toBeGreaterThan(5);
+  });
+
+  test('copytruncate rotation: nothing read twice, nothing written after the truncate lost', async () => {
+    const { path, lines, follower } = setup();
+    writeFileSync(path, '');
+    await follower.poll();
+    const expected: string[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      for (let i = 0; i < 100; i += 1) {
+        appendFileSync(path, `r${round} l${i}\n`);
+        expected.push(`r${round} l${i}`);
+        if (i % 7 === 0) await follower.poll();
+      }
+      await follower.poll();
+      writeFileSync(`${path}.copy${round}`, readFileSync(path));
+      truncateSync(path, 0);
+    }
+    await follower.poll();
+    expect(lines).toEqual(expected);
+    expect(follower.stats.rotations).toBe(5);
+  });
+
+  test('a partial last line waits for its end; a line that never ends is cut at the limit', async () => {
+    const { path, lines, follower } = setup({ maxLineBytes: 64 });
+    writeFileSync(path, '');
+    await follower.poll();
+    appendFileSync(path, 'half a li');
+    await follower.poll();
+    expect(lines).toEqual([]);
+    appendFileSync(path, 'ne\n');
+    await follower.poll();
+    expect(lines).toEqual(['half a line']);
+    appendFileSync(path, `${'y'.repeat(100_000)}\nafter\n`);
+    await follower.poll();
+    expect(lines).toEqual(['half a line', 'y'.repeat(64), 'after']);
+    expect(follower.stats.truncatedLines).toBe(1);
+  });
+
+  test('start/stop polls on its own', async () => {
+    const { path, lines, follower } = setup({ fromStart: true });
+    writeFileSync(path, 'a\n');
+    follower.start();
+    for (let i = 0; i < 100 && lines.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await follower.stop();
+    expect(lines).toEqual(['a']);
+  });
+});
+
+describe('structured log events', () => {
+  const record = { timestamp: 1_795_000_000, level: 'warning', message: 'Connection from 10.1.2.3:4444 aborted by alice' };
+  const event = {
+    rule: { event: 'security_attack', severity: 'critical' as const, pattern: /x/ },
+    fields: { client: '10.1.2.3:4444', user: 'alice', kind: 'post' },
+  };
+  const written = (policy: 'keep' | 'hash' | 'drop') => {
+    const lines: string[] = [];
+    createEventWriter('-', policy, (line) => lines.push(line)).write('valkey', record, event);
+    return JSON.parse(lines[0] ?? '{}') as { message: string; fields: Record<string, string> };
+  };
+
+  test('one JSON object per event, with engine, level, event and fields', () => {
+    expect(written('keep')).toEqual({
+      timestamp: new Date(record.timestamp * 1000).toISOString(),
+      engine: 'valkey',
+      level: 'warning',
+      event: 'security_attack',
+      severity: 'critical',
+      message: record.message,
+      fields: event.fields,
+    });
+  });
+
+  test('personal data hashed or dropped, in the fields and in the message', () => {
+    const hashed = written('hash');
+    expect(hashed.fields.client).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(hashed.fields.kind).toBe('post');
+    expect(hashed.message).toBe(`Connection from ${hashed.fields.client} aborted by ${hashed.fields.user}`);
+    const dropped = written('drop');
+    expect(dropped.fields).toEqual({ kind: 'post' });
+    expect(dropped.message).toBe('Connection from <dropped> aborted by <dropped>');
+  });
+});
