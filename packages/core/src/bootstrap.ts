@@ -110,7 +110,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
           parser: definition.logs.parser,
           rules: definition.logs.rules,
           ...(engineLog.eventsOutput === undefined ? {} : { events: createEventWriter(engineLog.eventsOutput, engineLog.personalData) }),
-          onError: (reason) => log.warnOnce('cannot read the engine log', { file: engineLog.path, reason }),
+          onError: (reason) => log.warnOnce('engine log monitoring failed', { reason }),
         });
 
   let inflight: Promise<readonly MetricFamily[]> | undefined;

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createEventWriter } from '../src/logs/events.ts';
 import { LogFollower } from '../src/logs/follower.ts';
+import { LogMonitor } from '../src/logs/monitor.ts';
+import { MetricSink } from '../src/metrics/family.ts';
 
 function setup(options: { fromStart?: boolean; maxLineBytes?: number } = {}) {
   const path = join(mkdtempSync(join(tmpdir(), 'keepwatch-log-')), 'engine.log');
@@ -150,5 +152,36 @@ describe('structured log events', () => {
     const dropped = written('drop');
     expect(dropped.fields).toEqual({ kind: 'post' });
     expect(dropped.message).toBe('Connection from <dropped> aborted by <dropped>');
+  });
+});
+
+describe('the log monitor', () => {
+  test('a failing event output is reported and does not stop the counting of later lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keepwatch-monitor-'));
+    const path = join(dir, 'engine.log');
+    writeFileSync(path, 'warning boom 1\nwarning boom 2\nwarning calm\n');
+    const errors: string[] = [];
+    const monitor = new LogMonitor({
+      engine: 'test',
+      path,
+      fromStart: true,
+      parser: (line) => {
+        const [level = '', ...rest] = line.split(' ');
+        return { level, message: rest.join(' ') };
+      },
+      rules: [{ event: 'boom', severity: 'warning', pattern: /^boom/ }],
+      events: createEventWriter(dir, 'keep'), // a directory: every write fails
+      onError: (reason) => errors.push(reason),
+    });
+    await monitor.follower.poll();
+    const sink = new MetricSink('t');
+    monitor.describe(sink);
+    const values = Object.fromEntries(
+      sink.families().flatMap((family) => family.samples.map((sample) => [`${family.name}${JSON.stringify(sample.labels)}`, sample.value])),
+    );
+    expect(values['t_log_events_total{"event":"boom"}']).toBe(2);
+    expect(values['t_log_lines_total{"level":"warning"}']).toBe(3);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^cannot write a log event: EISDIR/);
   });
 });

@@ -62,7 +62,8 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
   const offset = Number(flags.get('scrape.timeout-offset'));
   if (offset < 0) throw new KeepwatchError('KW_ERR_FLAG', '--scrape.timeout-offset must not be negative');
   const webConfigFile = flags.get('web.config.file');
-  const logFile = flags.get('log.file') as string | undefined;
+  // An empty --log.file (an unset variable in a manifest) means off, for every check below.
+  const logFile = (flags.get('log.file') as string | undefined) || undefined;
   const eventsOutput = flags.get('log.events-output') as string | undefined;
   if (eventsOutput !== undefined && logFile === undefined) throw new KeepwatchError('KW_ERR_FLAG', '--log.events-output needs --log.file');
   return {
@@ -74,7 +75,7 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
     logLevel: flags.get('log.level') as LogLevel,
     logFormat: flags.get('log.format') as LogFormat,
     engineLog:
-      logFile === undefined || logFile === ''
+      logFile === undefined
         ? undefined
         : {
             path: logFile,

@@ -43,7 +43,7 @@ export class LogMonitor {
       fromStart: options.fromStart,
       maxLineBytes: options.maxLineBytes ?? 16 * 1024,
       pollIntervalMs: options.pollIntervalMs ?? 1000,
-      ...(options.onError === undefined ? {} : { onError: options.onError }),
+      onError: (reason) => options.onError?.(`cannot read ${options.path}: ${reason}`),
       onLine: (line) => {
         if (line === '') return;
         const record = options.parser(line);
@@ -56,7 +56,12 @@ export class LogMonitor {
         const event = classify(options.rules, record.message);
         if (event === undefined) return;
         this.#events.set(event.rule.event, (this.#events.get(event.rule.event) ?? 0) + 1);
-        options.events?.write(options.engine, record, event);
+        // A failing event output (a full disk, an unwritable path) must not stop the counting of later lines.
+        try {
+          options.events?.write(options.engine, record, event);
+        } catch (error) {
+          options.onError?.(`cannot write a log event: ${(error as Error).message}`);
+        }
       },
     });
   }
