@@ -39,6 +39,7 @@ export function catalogueTable(namespace: string, source: string, catalogue: Cat
   const conversion = (spec: Catalogue['fields'][number]) => {
     if (spec.parse === 'percent') return 'percent to ratio';
     if (spec.parse === 'status') return 'ok=1, else 0';
+    if (spec.parse === 'secondsMicros') return 's.µs to s';
     if (spec.scale === 1e-6) return 'µs to s';
     if (spec.scale === 1e-3) return 'ms to s';
     if (spec.scale === 1024) return 'KiB/s to B/s';

@@ -1,7 +1,6 @@
 import { startExporter } from '@keepwatch/core/bootstrap';
-import { exporterAclRules } from '../src/acl.ts';
+import { valkeyAclRules } from '../src/acl.ts';
 import { defaultPort, valkeyExporter } from '../src/definition.ts';
-import type { ValkeyCollector } from '../src/snapshot.ts';
 import { freePort, startLocalServer, waitFor } from '../test/harness/servers.ts';
 import { writeSecret } from '../test/harness/topology.ts';
 
@@ -13,7 +12,7 @@ const primary = await startLocalServer('valkey', { args: ['--maxmemory', '128mb'
 const replica = await startLocalServer('valkey', { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
 const password = `demo-${Math.random().toString(36).slice(2)}`;
 for (const server of [primary, replica]) {
-  await server.admin().call('ACL', 'SETUSER', 'keepwatch', ...exporterAclRules(valkeyExporter.collectors as ValkeyCollector[]), `>${password}`);
+  await server.admin().call('ACL', 'SETUSER', 'keepwatch', ...valkeyAclRules(), `>${password}`);
 }
 await waitFor('replica in sync', async () => ((await replica.admin().info('replication')).includes('master_link_status:up') ? true : undefined));
 await primary.admin().mset('demo:a', '1', 'demo:b', '2', 'demo:c', '3');

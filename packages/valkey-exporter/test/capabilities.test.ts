@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { exporterAclRules } from '../src/acl.ts';
-import { valkeyExporter } from '../src/definition.ts';
-import type { ValkeyCollector } from '../src/snapshot.ts';
+import { valkeyAclRules } from '../src/acl.ts';
 import { startTestExporter } from './harness/exporter.ts';
 import { type ServerHandle, startServer } from './harness/servers.ts';
 import { writeSecret } from './harness/topology.ts';
@@ -15,7 +13,7 @@ describe.each(['valkey', 'redis'] as const)('capabilities on a real %s server', 
   beforeAll(async () => {
     server = await startServer(flavour, { args: ['--latency-monitor-threshold', '1', '--enable-debug-command', 'local'] });
     // A user without ACL LOG: the acl-log collector's command is refused.
-    const rules = exporterAclRules(valkeyExporter.collectors as ValkeyCollector[]).filter((rule) => rule !== '+acl|log');
+    const rules = valkeyAclRules().filter((rule) => rule !== '+acl|log');
     await server.admin().call('ACL', 'SETUSER', 'narrow', ...rules, '>narrow-password');
   });
 

@@ -1,12 +1,11 @@
 import { createLogger } from '@keepwatch/core/log';
 import { renderExposition } from '@keepwatch/core/metrics';
 import { scrape } from '@keepwatch/core/scrape';
+import { parseRespAddress } from '@keepwatch/resp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prometheusClientExposition } from '../../core/test/prom-client-reference.ts';
-import { parseValkeyAddress } from '../src/address.ts';
-import { valkeyExporter } from '../src/definition.ts';
-import type { ValkeyCollector } from '../src/snapshot.ts';
-import { ValkeyTarget } from '../src/target.ts';
+import type { ValkeyCollector } from '../src/capabilities.ts';
+import { valkeyEngine, valkeyExporter, valkeyTarget } from '../src/definition.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { maxmemoryBytes, startTopology, type Topology } from './harness/topology.ts';
 
@@ -130,7 +129,7 @@ describe.each(['valkey', 'redis'] as const)('the exposition of a real %s scrape'
   test('is byte for byte what prom-client prints for the same families, in both formats', async () => {
     const topology = await startTopology(flavour);
     const log = createLogger({ level: 'error', format: 'logfmt', write: () => {} });
-    const target = new ValkeyTarget({ address: parseValkeyAddress(topology.primary.url), clientName: 'reference', log });
+    const target = valkeyTarget({ address: parseRespAddress(topology.primary.url, valkeyEngine) }, log);
     try {
       const collectors = valkeyExporter.collectors as ValkeyCollector[];
       const sink = await scrape({ namespace: 'valkey', target, collectors, budgetMs: 5000, log });

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { exporterAclRules } from '../src/acl.ts';
-import { valkeyExporter } from '../src/definition.ts';
-import type { ValkeyCollector } from '../src/snapshot.ts';
+import { valkeyAclRules } from '../src/acl.ts';
 import { type Metrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { waitFor } from './harness/servers.ts';
 import { canaryPassword, startTopology, type Topology } from './harness/topology.ts';
@@ -69,9 +67,7 @@ describe.each(['valkey', 'redis'] as const)('replication on real %s servers', (f
 
     await topology.primary.restart();
     // The restarted primary has no ACL file: recreate the exporter's user, as an operator's config would.
-    await topology.primary
-      .admin()
-      .call('ACL', 'SETUSER', 'exporter', ...exporterAclRules(valkeyExporter.collectors as ValkeyCollector[]), `>${canaryPassword}`);
+    await topology.primary.admin().call('ACL', 'SETUSER', 'exporter', ...valkeyAclRules(), `>${canaryPassword}`);
     metrics = await scrapeUntil(onReplica, 'replica link up again', (m) => m.value('valkey_master_link_up') === 1);
     expect(metrics.value('valkey_master_link_down_since_seconds')).toBeUndefined();
     const primaryUp = await scrapeUntil(onPrimary, 'primary exporter reconnected', (m) => m.value('valkey_up') === 1);

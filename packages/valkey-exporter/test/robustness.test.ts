@@ -4,18 +4,18 @@ import { createLogger } from '@keepwatch/core/log';
 import { renderExposition } from '@keepwatch/core/metrics';
 import { parseInfo } from '@keepwatch/core/redis-info';
 import { scrape } from '@keepwatch/core/scrape';
+import type { RespSnapshot } from '@keepwatch/resp';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ValkeyCaps } from '../src/capabilities.ts';
 import { createCollectors, defaultDangerousCommands } from '../src/collectors/index.ts';
-import type { ValkeySnapshot } from '../src/snapshot.ts';
 import { parseMetrics } from './harness/exporter.ts';
 
 /** A real INFO ALL from Valkey 8.0.1 (captured from a test server), as the seed that gets mutated. */
 const seed = readFileSync(new URL('./fixtures/valkey-8.0.1-info-all.txt', import.meta.url), 'utf8');
 const seedLines = seed.split('\n');
 
-const caps: ValkeyCaps = { flavour: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false, refused: new Map() };
+const caps: ValkeyCaps = { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false, refused: new Map() };
 const log = createLogger({ level: 'error', format: 'logfmt', write: () => {} });
 
 /** Runs every INFO-based collector over the text, as one scrape would. */
@@ -27,7 +27,7 @@ async function exposition(infoText: string): Promise<string> {
     aclLogMaxUsers: 50,
     aclLogEntries: 128,
   }).filter((collector) => collector.commands === undefined);
-  const snapshot: ValkeySnapshot = {
+  const snapshot: RespSnapshot<ValkeyCaps> = {
     caps,
     info: parseInfo(infoText),
     reply: () => {

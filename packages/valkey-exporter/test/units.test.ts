@@ -1,6 +1,7 @@
+import { parseRespAddress } from '@keepwatch/resp';
+import { type AclLogEntry, AclLogTracker } from '@keepwatch/resp/collectors';
 import { describe, expect, test } from 'vitest';
-import { parseValkeyAddress } from '../src/address.ts';
-import { type AclLogEntry, AclLogTracker } from '../src/collectors/acl-log-tracker.ts';
+import { valkeyEngine } from '../src/definition.ts';
 
 const entry = (count: number, username: string, entryId?: number, reason = 'auth'): AclLogEntry => ({
   count,
@@ -67,7 +68,7 @@ describe('--valkey.addr', () => {
     ['unix:///run/valkey.sock', { tls: false, path: '/run/valkey.sock', display: 'unix:///run/valkey.sock' }],
     ['/run/valkey.sock', { tls: false, path: '/run/valkey.sock', display: 'unix:///run/valkey.sock' }],
   ])('%s', (input, expected) => {
-    expect(parseValkeyAddress(input)).toEqual(expected);
+    expect(parseRespAddress(input, valkeyEngine)).toEqual(expected);
   });
 
   test.each([
@@ -75,6 +76,6 @@ describe('--valkey.addr', () => {
     ['redis://:pw@db:6379', /contains a password/],
     ['redis://db:6379/x', /database "x" is not a number/],
   ])('%s is refused', (input, error) => {
-    expect(() => parseValkeyAddress(input)).toThrow(error);
+    expect(() => parseRespAddress(input, valkeyEngine)).toThrow(error);
   });
 });

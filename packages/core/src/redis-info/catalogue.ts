@@ -7,7 +7,12 @@ export type FieldParse =
   /** `12.5%` or `12.5` meaning percent, exported as a 0..1 ratio. */
   | 'percent'
   /** `ok` is 1, anything else (`err`) 0. */
-  | 'status';
+  | 'status'
+  /**
+   * `<seconds>.<microseconds>` as printed by `%ld.%ld`: Dragonfly does not zero-pad the microseconds
+   * (`23.13618` is 23.013618 s); Valkey and Redis pad them, which reads the same.
+   */
+  | 'secondsMicros';
 
 export interface FieldSpec {
   readonly field: string;
@@ -47,6 +52,8 @@ export interface Catalogue {
   readonly ignored: readonly IgnoredField[];
   /** Keys whose lines are records handled by a dedicated collector (slaveN, dbN, cmdstat_, ...). */
   readonly structured: readonly RegExp[];
+  /** Whole sections handled by dedicated collectors, for servers whose keys there are free text (Dragonfly errorstats). */
+  readonly structuredSections?: readonly string[];
 }
 
 export function fieldValue(spec: FieldSpec, raw: string): number | undefined {
@@ -54,6 +61,10 @@ export function fieldValue(spec: FieldSpec, raw: string): number | undefined {
   switch (spec.parse ?? 'number') {
     case 'status':
       return raw === 'ok' ? 1 : 0;
+    case 'secondsMicros': {
+      const match = /^(\d+)\.(\d{1,6})$/.exec(raw);
+      return match === null ? parseNumber(raw) : Number(match[1]) + Number(match[2]) / 1e6;
+    }
     case 'percent':
       value = parseNumber(raw.endsWith('%') ? raw.slice(0, -1) : raw);
       return value === undefined ? undefined : value / 100;
@@ -86,7 +97,8 @@ export function applyCatalogue(
   const specs = catalogueIndex(catalogue);
   const unknown: string[] = [];
   const exported = new Set<string>();
-  for (const { key, value } of info.fields) {
+  for (const { section, key, value } of info.fields) {
+    if (catalogue.structuredSections?.includes(section)) continue;
     const spec = specs.fields.get(key);
     if (spec !== undefined) {
       const parsed = fieldValue(spec, value);

@@ -22,4 +22,6 @@ export {
   type LatencyPercentiles,
   latencyPercentiles,
   type ReplicaEntry,
+  type UnknownCommand,
+  unknownCommands,
 } from './sub-formats.ts';

@@ -17,7 +17,7 @@ export interface InfoDocument {
 /**
  * Parses the Redis INFO text format: `# Section` headers, `key:value` lines, blank lines between
  * sections. The value is everything after the first colon (IPv6 addresses and `a=b,c=d` records stay
- * whole). Lines that fit neither shape are skipped, a repeated key keeps its first value; nothing here throws.
+ * whole), except in the sections whose keys are free text (see `splitsOnLastColon`). Lines that fit neither shape are skipped, a repeated key keeps its first value; nothing here throws.
  */
 export function parseInfo(text: string): InfoDocument {
   const fields: InfoField[] = [];
@@ -32,7 +32,7 @@ export function parseInfo(text: string): InfoDocument {
       sections.push(section);
       continue;
     }
-    const colon = line.indexOf(':');
+    const colon = splitsOnLastColon(section, line) ? line.lastIndexOf(':') : line.indexOf(':');
     if (colon <= 0) continue;
     const key = line.slice(0, colon);
     // A key seen twice (a corrupted or spliced reply) keeps its first value: two samples of one series
@@ -48,6 +48,14 @@ export function parseInfo(text: string): InfoDocument {
     get: (key) => byKey.get(key),
     number: (key) => parseNumber(byKey.get(key)),
   };
+}
+
+/**
+ * Dragonfly's errorstats keys are whole error messages and its `unknown_<NAME>` commandstats keys are
+ * whatever a client sent: both may contain colons, and their value is always a bare count.
+ */
+function splitsOnLastColon(section: string, line: string): boolean {
+  return section === 'errorstats' || (section === 'commandstats' && line.startsWith('unknown_'));
 }
 
 /** A plain decimal number (INFO never uses hex or exponents); anything else is undefined. */

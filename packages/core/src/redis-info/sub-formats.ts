@@ -22,6 +22,14 @@ function memoized<T>(parse: (info: InfoDocument) => T): (info: InfoDocument) => 
   };
 }
 
+/**
+ * Subcommands as `parent|sub` whatever the server: Valkey and Redis print `cmdstat_config|get`, Dragonfly
+ * registers ACL subcommands as two-word commands (`cmdstat_acl log`). One spelling keeps one set of alerts.
+ */
+function commandName(raw: string): string {
+  return raw.replace(/ +/g, '|');
+}
+
 export const commandStats = memoized((info: InfoDocument): readonly CommandStat[] => {
   const stats: CommandStat[] = [];
   for (const field of info.fields) {
@@ -31,7 +39,7 @@ export const commandStats = memoized((info: InfoDocument): readonly CommandStat[
     const usec = recordNumber(record, 'usec');
     if (calls === undefined || usec === undefined) continue;
     stats.push({
-      command: field.key.slice('cmdstat_'.length),
+      command: commandName(field.key.slice('cmdstat_'.length)),
       calls,
       usec,
       rejectedCalls: recordNumber(record, 'rejected_calls'),
@@ -46,15 +54,50 @@ export interface ErrorStat {
   readonly count: number;
 }
 
+/**
+ * Error replies by prefix. Valkey and Redis: `errorstat_<PREFIX>:count=N`. Dragonfly: `<kind or message>:N`,
+ * where the key is an error kind (`syntax_error`, `no_auth`), a message with its code (`-NOPERM app has no
+ * ACL permissions`, one key per user) or a bare message sent as `-ERR <message>`; it becomes the kind, the
+ * code or `ERR`, so the label stays bounded and means what it means on Valkey. Equal prefixes are summed.
+ */
 export const errorStats = memoized((info: InfoDocument): readonly ErrorStat[] => {
-  const stats: ErrorStat[] = [];
+  const counts = new Map<string, number>();
   for (const field of info.fields) {
-    if (!field.key.startsWith('errorstat_')) continue;
-    const count = recordNumber(parseRecord(field.value), 'count');
-    if (count !== undefined) stats.push({ prefix: field.key.slice('errorstat_'.length), count });
+    let prefix: string | undefined;
+    let count: number | undefined;
+    if (field.key.startsWith('errorstat_')) {
+      prefix = field.key.slice('errorstat_'.length);
+      count = recordNumber(parseRecord(field.value), 'count');
+    } else if (field.section === 'errorstats') {
+      prefix = dragonflyErrorPrefix(field.key);
+      count = parseNumber(field.value);
+    }
+    if (prefix !== undefined && count !== undefined) counts.set(prefix, (counts.get(prefix) ?? 0) + count);
   }
-  return stats;
+  return [...counts].map(([prefix, count]) => ({ prefix, count }));
 });
+
+function dragonflyErrorPrefix(key: string): string {
+  const code = /^-(\S+)/.exec(key)?.[1];
+  if (code !== undefined) return code;
+  return /^[A-Za-z_]+$/.test(key) ? key : 'ERR';
+}
+
+export interface UnknownCommand {
+  readonly name: string;
+  readonly count: number;
+}
+
+/** Dragonfly's `unknown_<NAME>:<count>` commandstats lines: command names the server did not know. */
+export function unknownCommands(info: InfoDocument): UnknownCommand[] {
+  const result: UnknownCommand[] = [];
+  for (const field of info.fields) {
+    if (field.section !== 'commandstats' || !field.key.startsWith('unknown_')) continue;
+    const count = parseNumber(field.value);
+    if (count !== undefined) result.push({ name: field.key.slice('unknown_'.length), count });
+  }
+  return result;
+}
 
 export interface LatencyPercentiles {
   readonly command: string;
@@ -74,7 +117,7 @@ export function latencyPercentiles(info: InfoDocument): LatencyPercentiles[] {
       if (percent === undefined || usec === undefined || percent < 0 || percent > 100) continue;
       quantiles.set(Math.round(percent * 1e4) / 1e6, usec);
     }
-    if (quantiles.size > 0) result.push({ command: field.key.slice('latency_percentiles_usec_'.length), quantiles });
+    if (quantiles.size > 0) result.push({ command: commandName(field.key.slice('latency_percentiles_usec_'.length)), quantiles });
   }
   return result;
 }

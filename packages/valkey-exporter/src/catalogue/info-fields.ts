@@ -1,4 +1,5 @@
 import { type Catalogue, counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/core/redis-info';
+import { commonFields, commonIgnored, commonStructured } from '@keepwatch/resp';
 
 const usec = { scale: 1e-6 } as const;
 const msec = { scale: 1e-3 } as const;
@@ -7,16 +8,15 @@ const percent = { parse: 'percent' } as const;
 const status = { parse: 'status' } as const;
 
 /**
- * Every numeric field of INFO ALL on Valkey 8.x/9.x and Redis 7.x, with its metric name, type and unit.
+ * Every numeric field of INFO ALL on Valkey 8.x/9.x and Redis 7.x that the engines do not share with
+ * Dragonfly (those are `commonFields`), with its metric name, type and unit.
  * Names follow redis_exporter wherever its name is Prometheus-correct, so `--namespace redis` serves the
  * dashboards people already run; where it is wrong (gauges named _total, counters typed as gauges, non-base
  * units) the name here is the correct one and the README lists the difference.
  */
 const server: FieldSpec[] = [
-  gauge('process_id', 'process_id', 'Process id of the server'),
+  ...commonFields.server,
   gauge('server_time_usec', 'server_time_seconds', 'Server wall-clock time, as a Unix timestamp in seconds', usec),
-  gauge('uptime_in_seconds', 'uptime_in_seconds', 'Seconds since the server started'),
-  gauge('hz', 'hz', 'Current frequency of the server cron, in hertz'),
   gauge('configured_hz', 'configured_hz', 'Configured frequency of the server cron, in hertz'),
   gauge('clients_hz', 'clients_hz', 'Frequency of the clients cron, in hertz'),
   gauge('lru_clock', 'lru_clock', 'Minute-resolution clock used for LRU eviction'),
@@ -25,14 +25,13 @@ const server: FieldSpec[] = [
 ];
 
 const clients: FieldSpec[] = [
-  gauge('connected_clients', 'connected_clients', 'Client connections, excluding replicas'),
+  ...commonFields.clients,
   gauge('cluster_connections', 'cluster_connections', 'Cluster bus connections'),
   gauge('maxclients', 'max_clients', 'Maximum number of client connections (maxclients)'),
   gauge('client_recent_max_input_buffer', 'client_recent_max_input_buffer_bytes', 'Biggest input buffer among current clients, in bytes'),
   gauge('client_recent_max_output_buffer', 'client_recent_max_output_buffer_bytes', 'Biggest output buffer among current clients, in bytes'),
   gauge('client_longest_output_list', 'client_longest_output_list', 'Longest output list among current clients'),
   gauge('client_biggest_input_buf', 'client_biggest_input_buf_bytes', 'Biggest input buffer among current clients, in bytes'),
-  gauge('blocked_clients', 'blocked_clients', 'Clients pending on a blocking call'),
   gauge('tracking_clients', 'tracking_clients', 'Clients being tracked (client-side caching)'),
   gauge('pubsub_clients', 'pubsub_clients', 'Clients in Pub/Sub mode'),
   gauge('watching_clients', 'watching_clients', 'Clients in WATCH'),
@@ -44,9 +43,7 @@ const clients: FieldSpec[] = [
 ];
 
 const memory: FieldSpec[] = [
-  gauge('used_memory', 'memory_used_bytes', 'Memory allocated by the server allocator, in bytes'),
-  gauge('used_memory_rss', 'memory_used_rss_bytes', 'Resident set size of the server process, in bytes'),
-  gauge('used_memory_peak', 'memory_used_peak_bytes', 'Peak of used_memory, in bytes'),
+  ...commonFields.memory,
   gauge('used_memory_peak_perc', 'memory_used_peak_ratio', 'used_memory as a ratio of its peak', percent),
   gauge('used_memory_overhead', 'memory_used_overhead_bytes', 'Memory used for internal overhead, in bytes'),
   gauge('used_memory_startup', 'memory_used_startup_bytes', 'Memory used at startup, in bytes'),
@@ -57,7 +54,6 @@ const memory: FieldSpec[] = [
   gauge('allocator_resident', 'allocator_resident_bytes', 'Bytes resident in the allocator'),
   gauge('allocator_muzzy', 'allocator_muzzy_bytes', 'Bytes in muzzy allocator pages'),
   gauge('total_system_memory', 'total_system_memory_bytes', 'Memory of the host, in bytes'),
-  gauge('used_memory_lua', 'memory_used_lua_bytes', 'Memory used by the Lua engine, in bytes (deprecated field)'),
   gauge('used_memory_vm_eval', 'memory_used_vm_eval_bytes', 'Memory used by the EVAL scripting engine, in bytes'),
   gauge('used_memory_scripts_eval', 'memory_used_scripts_eval_bytes', 'Memory overhead of EVAL scripts, in bytes'),
   gauge('number_of_cached_scripts', 'number_of_cached_scripts', 'Cached EVAL scripts'),
@@ -67,7 +63,6 @@ const memory: FieldSpec[] = [
   gauge('used_memory_vm_total', 'memory_used_vm_total_bytes', 'Memory used by all scripting engines, in bytes'),
   gauge('used_memory_functions', 'memory_used_functions_bytes', 'Memory overhead of functions, in bytes'),
   gauge('used_memory_scripts', 'memory_used_scripts_bytes', 'Memory overhead of scripts and functions, in bytes'),
-  gauge('maxmemory', 'memory_max_bytes', 'Memory limit (maxmemory), in bytes; 0 means no limit'),
   gauge('maxmemory_reservation', 'memory_max_reservation_bytes', 'Reserved memory limit, in bytes'),
   gauge('allocator_frag_ratio', 'allocator_frag_ratio', 'Allocator fragmentation ratio'),
   gauge('allocator_frag_bytes', 'allocator_frag_bytes', 'Allocator fragmentation, in bytes'),
@@ -94,18 +89,14 @@ const memory: FieldSpec[] = [
 ];
 
 const persistence: FieldSpec[] = [
-  gauge('loading', 'loading_dump_file', 'Whether a dump file is being loaded: 1 yes, 0 no'),
+  ...commonFields.persistence,
   gauge('async_loading', 'async_loading', 'Whether data is being loaded asynchronously: 1 yes, 0 no'),
   gauge('current_cow_peak', 'current_cow_peak_bytes', 'Peak copy-on-write memory of the running fork, in bytes'),
   gauge('current_cow_size', 'current_cow_size_bytes', 'Copy-on-write memory of the running fork, in bytes'),
   gauge('current_cow_size_age', 'current_cow_size_age_seconds', 'Age of the current_cow_size value, in seconds'),
   gauge('current_fork_perc', 'current_fork_progress_ratio', 'Progress of the running fork, as a ratio', percent),
-  gauge('current_save_keys_processed', 'current_save_keys_processed', 'Keys processed by the running save'),
-  gauge('current_save_keys_total', 'current_save_keys_expected', 'Keys the running save will process'),
   gauge('rdb_changes_since_last_save', 'rdb_changes_since_last_save', 'Changes since the last successful save'),
-  gauge('rdb_bgsave_in_progress', 'rdb_bgsave_in_progress', 'Whether an RDB save is running: 1 yes, 0 no'),
   gauge('rdb_last_save_time', 'rdb_last_save_timestamp_seconds', 'Unix time of the last successful RDB save'),
-  gauge('rdb_last_bgsave_status', 'rdb_last_bgsave_status', 'Whether the last RDB save succeeded: 1 ok, 0 err', status),
   gauge('rdb_last_bgsave_time_sec', 'rdb_last_bgsave_duration_seconds', 'Duration of the last RDB save, in seconds; -1 before the first'),
   gauge('rdb_current_bgsave_time_sec', 'rdb_current_bgsave_duration_seconds', 'Duration of the running RDB save, in seconds; -1 when none'),
   counter('rdb_saves', 'rdb_saves_total', 'RDB saves since startup'),
@@ -141,11 +132,7 @@ const persistence: FieldSpec[] = [
 ];
 
 const stats: FieldSpec[] = [
-  counter('total_connections_received', 'connections_received_total', 'Connections accepted (refused connections are not included)'),
-  counter('total_commands_processed', 'commands_processed_total', 'Commands processed'),
-  gauge('instantaneous_ops_per_sec', 'instantaneous_ops_per_second', 'Commands per second, as sampled by the server'),
-  counter('total_net_input_bytes', 'net_input_bytes_total', 'Bytes read from the network'),
-  counter('total_net_output_bytes', 'net_output_bytes_total', 'Bytes written to the network'),
+  ...commonFields.stats,
   counter('total_net_repl_input_bytes', 'net_repl_input_bytes_total', 'Bytes read from the network for replication'),
   counter('total_net_repl_output_bytes', 'net_repl_output_bytes_total', 'Bytes written to the network for replication'),
   gauge('instantaneous_input_kbps', 'instantaneous_input_bytes_per_second', 'Network read rate, as sampled by the server, in bytes per second', kib),
@@ -166,7 +153,6 @@ const stats: FieldSpec[] = [
   counter('sync_full', 'replica_resyncs_full_total', 'Full resynchronisations with replicas'),
   counter('sync_partial_ok', 'replica_partial_resync_accepted_total', 'Partial resynchronisation requests accepted'),
   counter('sync_partial_err', 'replica_partial_resync_denied_total', 'Partial resynchronisation requests denied'),
-  counter('expired_keys', 'expired_keys_total', 'Keys expired'),
   counter('expired_subkeys', 'expired_subkeys_total', 'Hash fields expired'),
   counter('expired_fields', 'expired_fields_total', 'Hash fields expired'),
   gauge('expired_stale_perc', 'expired_stale_ratio', 'Estimated ratio of keys that are expired but not yet deleted', percent),
@@ -178,13 +164,10 @@ const stats: FieldSpec[] = [
   ),
   counter('expired_time_cap_reached_count', 'expired_time_cap_reached_total', 'Active expire cycles that stopped at their time cap'),
   counter('expire_cycle_cpu_milliseconds', 'expire_cycle_cpu_seconds_total', 'CPU time spent in active expire cycles, in seconds', msec),
-  counter('evicted_keys', 'evicted_keys_total', 'Keys evicted because of maxmemory'),
   counter('evicted_clients', 'evicted_clients_total', 'Clients evicted because of maxmemory-clients'),
   counter('evicted_scripts', 'evicted_scripts_total', 'Scripts evicted from the cache'),
   counter('total_eviction_exceeded_time', 'eviction_exceeded_time_seconds_total', 'Time used_memory was above maxmemory, in seconds', msec),
   gauge('current_eviction_exceeded_time', 'current_eviction_exceeded_time_seconds', 'Time since used_memory last went above maxmemory, in seconds', msec),
-  counter('keyspace_hits', 'keyspace_hits_total', 'Successful key lookups'),
-  counter('keyspace_misses', 'keyspace_misses_total', 'Failed key lookups'),
   gauge('pubsub_channels', 'pubsub_channels', 'Pub/Sub channels with subscribers'),
   gauge('pubsub_patterns', 'pubsub_patterns', 'Pub/Sub patterns with subscribers'),
   gauge('pubsubshard_channels', 'pubsubshard_channels', 'Sharded Pub/Sub channels with subscribers'),
@@ -204,8 +187,6 @@ const stats: FieldSpec[] = [
   counter('unexpected_error_replies', 'unexpected_error_replies_total', 'Errors from AOF loading or replication links (should stay 0)'),
   counter('total_error_replies', 'error_replies_total', 'Error replies sent to clients'),
   counter('dump_payload_sanitizations', 'dump_payload_sanitizations_total', 'Deep integrity checks of RESTORE payloads'),
-  counter('total_reads_processed', 'reads_processed_total', 'Read events processed'),
-  counter('total_writes_processed', 'writes_processed_total', 'Write events processed'),
   counter('io_threaded_reads_processed', 'io_threaded_reads_processed_total', 'Read events processed by I/O threads'),
   counter('io_threaded_writes_processed', 'io_threaded_writes_processed_total', 'Write events processed by I/O threads'),
   counter('io_threaded_freed_objects', 'io_threaded_freed_objects_total', 'Objects freed by I/O threads'),
@@ -246,7 +227,7 @@ const stats: FieldSpec[] = [
 ];
 
 const replication: FieldSpec[] = [
-  gauge('connected_slaves', 'connected_slaves', 'Replicas connected to this server'),
+  ...commonFields.replication,
   gauge('min_slaves_good_slaves', 'min_slaves_good_slaves', 'Replicas within min-replicas-max-lag'),
   gauge('replicas_waiting_psync', 'replicas_waiting_psync', 'Replicas waiting for a partial resynchronisation'),
   gauge('master_repl_offset', 'master_repl_offset', 'Replication offset of this server, in bytes'),
@@ -255,10 +236,7 @@ const replication: FieldSpec[] = [
   gauge('repl_backlog_size', 'replication_backlog_bytes', 'Size of the replication backlog buffer, in bytes'),
   gauge('repl_backlog_first_byte_offset', 'repl_backlog_first_byte_offset', 'Replication offset of the first byte in the backlog'),
   gauge('repl_backlog_histlen', 'repl_backlog_history_bytes', 'Bytes of replication history held in the backlog'),
-  gauge('master_last_io_seconds_ago', 'master_last_io_seconds_ago', 'Seconds since the last interaction with the primary; -1 without a link'),
-  gauge('master_sync_in_progress', 'master_sync_in_progress', 'Whether the replica is syncing from the primary: 1 yes, 0 no'),
   gauge('slave_read_repl_offset', 'slave_read_repl_offset', 'Replication offset received by this replica'),
-  gauge('slave_repl_offset', 'slave_repl_offset', 'Replication offset applied by this replica'),
   gauge('replicas_repl_buffer_size', 'replicas_repl_buffer_size_bytes', 'Replica-side buffer used during dual-channel sync, in bytes'),
   gauge('replicas_repl_buffer_peak', 'replicas_repl_buffer_peak_bytes', 'Peak replica-side buffer during dual-channel sync, in bytes'),
   gauge('master_sync_total_bytes', 'master_sync_total_bytes', 'Size of the payload being transferred from the primary, in bytes; 0 when unknown'),
@@ -267,47 +245,25 @@ const replication: FieldSpec[] = [
   gauge('master_sync_perc', 'master_sync_progress_ratio', 'Progress of the running sync, as a ratio', percent),
   gauge('master_sync_last_io_seconds_ago', 'master_sync_last_io_seconds_ago', 'Seconds since the last I/O of the running sync'),
   gauge('master_link_down_since_seconds', 'master_link_down_since_seconds', 'Seconds the link to the primary has been down; -1 if it was never up'),
-  gauge('slave_priority', 'slave_priority', 'Replica priority for failover'),
-  gauge('slave_read_only', 'slave_read_only', 'Whether the replica is read-only: 1 yes, 0 no'),
   gauge('replica_announced', 'replica_announced', 'Whether the replica is announced by Sentinel: 1 yes, 0 no'),
 ];
 
 const cpu: FieldSpec[] = [
-  counter('used_cpu_sys', 'cpu_sys_seconds_total', 'System CPU time of the server'),
-  counter('used_cpu_user', 'cpu_user_seconds_total', 'User CPU time of the server'),
-  counter('used_cpu_sys_children', 'cpu_sys_children_seconds_total', 'System CPU time of background processes'),
-  counter('used_cpu_user_children', 'cpu_user_children_seconds_total', 'User CPU time of background processes'),
-  counter('used_cpu_sys_main_thread', 'cpu_sys_main_thread_seconds_total', 'System CPU time of the main thread'),
-  counter('used_cpu_user_main_thread', 'cpu_user_main_thread_seconds_total', 'User CPU time of the main thread'),
+  ...commonFields.cpu,
   counter('used_active_time_main_thread', 'active_time_main_thread_seconds_total', 'Busy time of the main thread, in seconds', usec),
 ];
 
-const cluster: FieldSpec[] = [gauge('cluster_enabled', 'cluster_enabled', 'Whether cluster mode is enabled: 1 yes, 0 no')];
-
 const ignored: IgnoredField[] = [
+  ...commonIgnored,
   { field: 'redis_git_sha1', reason: 'build metadata, not a quantity' },
   { field: 'redis_git_dirty', reason: 'build metadata, not a quantity' },
   { field: 'redis_build_id', reason: 'build metadata, not a quantity' },
-  { field: 'arch_bits', reason: 'build metadata, not a quantity' },
   { field: 'run_id', reason: 'changes on every restart; use uptime_in_seconds' },
-  { field: 'tcp_port', reason: 'label of instance_info' },
-  { field: 'uptime_in_days', reason: 'same as uptime_in_seconds' },
-  { field: 'master_port', reason: 'identifies the primary; not a quantity' },
-  { field: 'master_replid', reason: 'replication id; not a quantity' },
   { field: 'master_replid2', reason: 'replication id; not a quantity' },
 ];
 
 export const infoCatalogue: Catalogue = {
-  fields: [...server, ...clients, ...memory, ...persistence, ...stats, ...replication, ...cpu, ...cluster],
+  fields: [...server, ...clients, ...memory, ...persistence, ...stats, ...replication, ...cpu, ...commonFields.cluster],
   ignored,
-  structured: [
-    /^slave\d+$/,
-    /^db\d+$/,
-    /^cmdstat_/,
-    /^errorstat_/,
-    /^latency_percentiles_usec_/,
-    /^listener\d+$/,
-    /^module$/,
-    /^used_active_time_io_thread_\d+$/,
-  ],
+  structured: [...commonStructured, /^listener\d+$/, /^used_active_time_io_thread_\d+$/],
 };

@@ -1,6 +1,6 @@
 import { counter } from '@keepwatch/core/metrics';
 import { applyCatalogue, type Catalogue, counterField, gaugeField, parseInfo } from '@keepwatch/core/redis-info';
-import type { ValkeyCollector } from '../snapshot.ts';
+import type { ValkeyCollector } from '../capabilities.ts';
 
 const clusterCatalogue: Catalogue = {
   fields: [

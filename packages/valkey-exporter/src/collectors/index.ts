@@ -1,18 +1,22 @@
-import type { ValkeyCollector } from '../snapshot.ts';
-import { aclLogCollector } from './acl-log.ts';
-import { authCollector } from './auth.ts';
+import {
+  aclLogCollector,
+  authCollector,
+  commandstatsCollector,
+  errorstatsCollector,
+  infoCollector,
+  keyspaceCollector,
+  latencystatsCollector,
+  postureCollector,
+  replicaLag,
+  replicationCollector,
+  slowlogCollector,
+} from '@keepwatch/resp/collectors';
+import type { ValkeyCaps, ValkeyCollector } from '../capabilities.ts';
+import { infoCatalogue } from '../catalogue/info-fields.ts';
 import { clusterCollector } from './cluster.ts';
-import { commandstatsCollector } from './commandstats.ts';
-import { errorstatsCollector } from './errorstats.ts';
-import { infoCollector } from './info.ts';
-import { keyspaceCollector } from './keyspace.ts';
 import { latencyCollector } from './latency.ts';
-import { latencystatsCollector } from './latencystats.ts';
-import { postureCollector } from './posture.ts';
-import { replicationCollector } from './replication.ts';
-import { slowlogCollector } from './slowlog.ts';
 
-export { defaultDangerousCommands } from './commandstats.ts';
+export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/resp/collectors';
 
 export interface CollectorOptions {
   readonly exportUnknownInfoFields: boolean;
@@ -23,23 +27,25 @@ export interface CollectorOptions {
 }
 
 /**
- * Every collector, in exposition order. Each is one file in this folder; its name is the
- * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and the docs row.
+ * Every collector, in exposition order. latency and cluster are Valkey's own (files in this folder); the
+ * rest mean the same on Dragonfly and live in @keepwatch/resp. A collector's name is its
+ * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and its docs row.
  * Stateful collectors (acl-log, errorstats) are built fresh per exporter.
  */
 export function createCollectors(options: CollectorOptions): ValkeyCollector[] {
   return [
-    infoCollector({ exportUnknownFields: options.exportUnknownInfoFields }),
+    infoCollector({ catalogue: infoCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
     keyspaceCollector,
-    commandstatsCollector({ dangerousCommands: options.dangerousCommands }),
+    commandstatsCollector({ dangerousCommands: options.dangerousCommands, countsUnknownCommands: false }),
     errorstatsCollector({ maxPrefixes: options.maxErrorPrefixes }),
     latencystatsCollector,
-    replicationCollector,
-    authCollector,
+    replicationCollector({ states: ['wait_bgsave', 'send_bulk', 'online', 'bg_transfer', 'rdb_transmitted'], lag: replicaLag.seconds }),
+    // acl_access_denied_auth on Redis 7.2+ and Valkey; Redis 7.0 counts failed AUTH/HELLO only as WRONGPASS errors.
+    authCollector<ValkeyCaps>(() => ['acl_access_denied_auth', 'errorstat_WRONGPASS']),
     aclLogCollector({ maxUsers: options.aclLogMaxUsers, entries: options.aclLogEntries }),
     slowlogCollector,
     latencyCollector,
     clusterCollector,
-    postureCollector,
+    postureCollector({ config: ['protected-mode', 'enable-debug-command', 'enable-module-command'] }),
   ];
 }

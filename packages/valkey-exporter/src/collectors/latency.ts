@@ -1,5 +1,5 @@
 import { gauge } from '@keepwatch/core/metrics';
-import type { ValkeyCollector } from '../snapshot.ts';
+import type { ValkeyCollector } from '../capabilities.ts';
 
 const metrics = {
   last: gauge('latency_spike_last_timestamp_seconds', 'Unix time of the latest latency spike of each event (LATENCY LATEST).', ['event_name']),

@@ -1,9 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exporterAclRules } from '../../src/acl.ts';
-import { valkeyExporter } from '../../src/definition.ts';
-import type { ValkeyCollector } from '../../src/snapshot.ts';
+import { valkeyAclRules } from '../../src/acl.ts';
 import { type Flavour, type ServerHandle, startServer, waitFor } from './servers.ts';
 
 /** A password that must never show up in logs, metrics or HTTP responses. */
@@ -33,7 +31,7 @@ export async function startTopology(flavour: Flavour): Promise<Topology> {
   // ACL users are not replicated: each server gets its own.
   for (const server of [primary, replica]) {
     const admin = server.admin();
-    await admin.call('ACL', 'SETUSER', 'exporter', ...exporterAclRules(valkeyExporter.collectors as ValkeyCollector[]), `>${canaryPassword}`);
+    await admin.call('ACL', 'SETUSER', 'exporter', ...valkeyAclRules(), `>${canaryPassword}`);
     await admin.call('ACL', 'SETUSER', 'alice', 'on', '>alice-password', '~app:*', '-@all', '+get', '+set', '+ping');
   }
   await waitFor('replica link up', async () => ((await replica.admin().info('replication')).includes('master_link_status:up') ? true : undefined));

@@ -1,14 +1,18 @@
 import { counter, LabelCap } from '@keepwatch/core/metrics';
 import { errorStats } from '@keepwatch/core/redis-info';
-import type { ValkeyCollector } from '../snapshot.ts';
+import type { RespCollector } from '../snapshot.ts';
 
-const errors = counter('errors_total', 'Error replies by error prefix (INFO errorstats errorstat_<prefix> count); capped, rest under __overflow__.', ['err']);
+const errors = counter(
+  'errors_total',
+  'Error replies by error prefix (INFO errorstats; Dragonfly messages reduced to their code or ERR); capped, rest under __overflow__.',
+  ['err'],
+);
 
 /**
  * Error replies by prefix. Scripts can invent prefixes, so the label is capped (sticky, first come) and the
  * rest is summed under `__overflow__`.
  */
-export function errorstatsCollector(options: { maxPrefixes: number }): ValkeyCollector {
+export function errorstatsCollector(options: { maxPrefixes: number }): RespCollector {
   const cap = new LabelCap(options.maxPrefixes);
   return {
     name: 'errorstats',

@@ -2,20 +2,28 @@ import type { ConnectionOptions } from 'node:tls';
 import { KeepwatchError } from '@keepwatch/core/errors';
 import type { Logger } from '@keepwatch/core/log';
 import { counter, gauge, type MetricSink } from '@keepwatch/core/metrics';
-import { parseInfo } from '@keepwatch/core/redis-info';
+import { type InfoDocument, parseInfo } from '@keepwatch/core/redis-info';
 import { raceSignal, type ScrapeTarget } from '@keepwatch/core/scrape';
 import { Redis } from 'ioredis';
-import type { ValkeyAddress } from './address.ts';
-import { detectCaps, isRefusal, type ValkeyCaps } from './capabilities.ts';
-import type { CommandSpec, ValkeyCollector, ValkeySnapshot } from './snapshot.ts';
+import type { RespAddress } from './address.ts';
+import { isRefusal, type RespCaps } from './capabilities.ts';
+import type { CommandSpec, RespCollector, RespSnapshot } from './snapshot.ts';
 
-export interface ValkeyTargetOptions {
-  readonly address: ValkeyAddress;
+export interface RespTargetOptions<C extends RespCaps> {
+  readonly address: RespAddress;
   readonly username?: string;
   readonly password?: string;
   readonly tls?: ConnectionOptions;
   readonly clientName: string;
   readonly log: Logger;
+  /** The INFO command of the handshake: the cheapest one whose reply `detect` can read. */
+  readonly handshakeInfo: readonly [string, ...string[]];
+  /** What the server is, from the handshake's INFO; throws a KeepwatchError when it is the wrong engine. */
+  detect(info: InfoDocument): C;
+  /** Where the user sets the password, named in the error when the server wants one (`--valkey.password-file`). */
+  readonly passwordFlag: string;
+  /** Integers as strings, for replies that carry 64-bit values (Dragonfly's nanosecond timestamps). */
+  readonly stringNumbers?: boolean;
 }
 
 export const connectionMetrics = {
@@ -38,22 +46,22 @@ function message(error: unknown): string {
  * sends its whole command set pipelined; a connection that failed, timed out or was dropped is replaced,
  * with exponential backoff between attempts.
  */
-export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, ValkeyCollector> {
-  readonly #options: ValkeyTargetOptions;
+export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnapshot<C>, RespCollector<C>> {
+  readonly #options: RespTargetOptions<C>;
   #client: Redis | undefined;
-  #caps: ValkeyCaps | undefined;
-  #connecting: Promise<ValkeyCaps> | undefined;
+  #caps: C | undefined;
+  #connecting: Promise<C> | undefined;
   #failures = 0;
   #nextAttemptAt = 0;
   #lastFailure = '';
   #connects = 0;
   #lastConnectSeconds: number | undefined;
 
-  constructor(options: ValkeyTargetOptions) {
+  constructor(options: RespTargetOptions<C>) {
     this.#options = options;
   }
 
-  open(signal: AbortSignal): Promise<ValkeyCaps> {
+  open(signal: AbortSignal): Promise<C> {
     if (this.#client?.status === 'ready' && this.#caps !== undefined) return Promise.resolve(this.#caps);
     if (this.#connecting !== undefined) return this.#connecting;
     const waitMs = this.#nextAttemptAt - Date.now();
@@ -66,7 +74,7 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
     return this.#connecting;
   }
 
-  async fetch(caps: ValkeyCaps, collectors: readonly ValkeyCollector[], signal: AbortSignal): Promise<ValkeySnapshot> {
+  async fetch(caps: C, collectors: readonly RespCollector<C>[], signal: AbortSignal): Promise<RespSnapshot<C>> {
     const client = this.#client;
     if (client === undefined) throw new Error('not connected');
     const planned = new Map<string, CommandSpec>([[infoAll.key, infoAll]]);
@@ -126,7 +134,7 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
     this.#drop('exporter shutting down');
   }
 
-  async #connect(signal: AbortSignal): Promise<ValkeyCaps> {
+  async #connect(signal: AbortSignal): Promise<C> {
     const { address, log } = this.#options;
     const started = performance.now();
     const client = new Redis({
@@ -144,6 +152,7 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
       connectTimeout: 5000,
+      stringNumbers: this.#options.stringNumbers === true,
     });
     let lastSocketError: string | undefined;
     client.on('error', (error: Error) => {
@@ -167,7 +176,7 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
       this.#failures = 0;
       this.#connects += 1;
       this.#lastConnectSeconds = (performance.now() - started) / 1000;
-      log.info('connected', { target: address.display, server: caps.flavour, version: caps.version });
+      log.info('connected', { target: address.display, server: caps.server, version: caps.version });
       return caps;
     } catch (error) {
       let reason = error;
@@ -185,12 +194,12 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
   }
 
   /** AUTH (when configured), SELECT, CLIENT SETNAME and INFO, in one round trip. */
-  async #handshake(client: Redis): Promise<ValkeyCaps> {
-    const { address, username, password, clientName } = this.#options;
+  async #handshake(client: Redis): Promise<C> {
+    const { address, username, password, clientName, handshakeInfo, passwordFlag } = this.#options;
     const steps: [string, ...string[]][] = [];
     if (password !== undefined) steps.push(username === undefined ? ['AUTH', password] : ['AUTH', username, password]);
     if (address.db !== undefined) steps.push(['SELECT', String(address.db)]);
-    steps.push(['CLIENT', 'SETNAME', clientName], ['INFO']);
+    steps.push(['CLIENT', 'SETNAME', clientName], [...handshakeInfo]);
     const results = (await client.pipeline(steps.map((step) => ['call', ...step])).exec()) ?? [];
     const authError = password === undefined ? undefined : results[0]?.[0];
     if (authError) {
@@ -202,11 +211,11 @@ export class ValkeyTarget implements ScrapeTarget<ValkeyCaps, ValkeySnapshot, Va
     const [infoError, info] = results.at(-1) ?? [new Error('no reply'), undefined];
     if (infoError) {
       if (/^NOAUTH/.test(infoError.message)) {
-        throw new KeepwatchError('KW_ERR_TARGET_AUTH', `${address.display} requires authentication; set --valkey.password-file`);
+        throw new KeepwatchError('KW_ERR_TARGET_AUTH', `${address.display} requires authentication; set ${passwordFlag}`);
       }
       throw new Error(`INFO failed on ${address.display}: ${infoError.message}`);
     }
-    return detectCaps(parseInfo(String(info)));
+    return this.#options.detect(parseInfo(String(info)));
   }
 
   #drop(reason: string): void {

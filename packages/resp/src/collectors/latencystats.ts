@@ -1,6 +1,6 @@
 import { summary } from '@keepwatch/core/metrics';
 import { commandStats, latencyPercentiles } from '@keepwatch/core/redis-info';
-import type { ValkeyCollector } from '../snapshot.ts';
+import type { RespCollector } from '../snapshot.ts';
 
 const latency = summary(
   'latency_percentiles_seconds',
@@ -8,7 +8,7 @@ const latency = summary(
   ['cmd'],
 );
 
-export const latencystatsCollector: ValkeyCollector = {
+export const latencystatsCollector: RespCollector = {
   name: 'latencystats',
   help: 'Per-command latency percentiles (p50, p99, p99.9 by default) as a summary in seconds.',
   defaultEnabled: true,

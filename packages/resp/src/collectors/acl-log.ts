@@ -1,19 +1,41 @@
 import { counter, LabelCap } from '@keepwatch/core/metrics';
-import type { ValkeyCollector } from '../snapshot.ts';
+import type { InfoDocument } from '@keepwatch/core/redis-info';
+import type { RespCollector } from '../snapshot.ts';
 import { type AclLogEntry, AclLogTracker } from './acl-log-tracker.ts';
+
+/** Dragonfly's upper-case reasons in the Valkey/Redis vocabulary, so one alert reads both. */
+const reasons: Record<string, string> = { COMMAND: 'command', KEY: 'key', PUB_SUB: 'channel', AUTH: 'auth' };
 
 function toEntry(raw: unknown): AclLogEntry {
   const list = raw as unknown[];
   const fields = new Map<string, unknown>();
   for (let i = 0; i + 1 < list.length; i += 2) fields.set(String(list[i]), list[i + 1]);
   const entryId = fields.get('entry-id');
+  const timestamp = fields.get('timestamp-created');
+  const reason = String(fields.get('reason') ?? '');
   return {
-    count: Number(fields.get('count') ?? 0),
-    reason: String(fields.get('reason') ?? ''),
+    // Dragonfly never folds repeats into one entry, so it has no count: each entry is one event.
+    count: Number(fields.get('count') ?? 1),
+    reason: reasons[reason] ?? reason,
     context: String(fields.get('context') ?? ''),
     object: String(fields.get('object') ?? ''),
     username: String(fields.get('username') ?? ''),
     ...(entryId === undefined ? {} : { entryId: Number(entryId) }),
+    ...(timestamp === undefined || !/^\d+$/.test(String(timestamp)) ? {} : { timestamp: BigInt(String(timestamp)) }),
+  };
+}
+
+/** A restart empties ACL LOG: seen as a new run_id (Valkey, Redis) or uptime going backwards (Dragonfly has no run_id). */
+function restartWatch() {
+  let runId: string | undefined;
+  let uptime = -1;
+  return (info: InfoDocument): boolean => {
+    const currentRunId = info.get('run_id');
+    const currentUptime = info.number('uptime_in_seconds') ?? -1;
+    const restarted = (runId !== undefined && currentRunId !== runId) || currentUptime < uptime;
+    runId = currentRunId;
+    uptime = currentUptime;
+    return restarted;
   };
 }
 
@@ -25,7 +47,7 @@ const metrics = {
   ),
   lost: counter(
     'acl_log_entries_lost_total',
-    'ACL LOG entries created and gone between two scrapes (log longer than --collector.acl-log.entries, or ACL LOG RESET).',
+    'ACL LOG entries created and gone between two scrapes (log longer than --collector.acl-log.entries, or ACL LOG RESET); needs entry ids, so always 0 on Redis 7.0 and Dragonfly.',
   ),
 };
 
@@ -33,11 +55,11 @@ const metrics = {
  * ACL LOG as counters by reason, context and user. The counters are the exporter's own (ACL LOG has no
  * server-side totals): they start at 0 when the exporter starts and count each event exactly once.
  */
-export function aclLogCollector(options: { maxUsers: number; entries: number }): ValkeyCollector {
+export function aclLogCollector(options: { maxUsers: number; entries: number }): RespCollector {
   const tracker = new AclLogTracker();
   const users = new LabelCap(options.maxUsers);
   const totals = new Map<string, { labels: Record<string, string>; value: number }>();
-  let runId: string | undefined;
+  const restarted = restartWatch();
   return {
     name: 'acl-log',
     help: 'ACL LOG entries (auth failures, denied commands, keys, channels) as counters by reason, context and user.',
@@ -46,9 +68,7 @@ export function aclLogCollector(options: { maxUsers: number; entries: number }):
     commands: () => [{ key: 'acl-log', argv: ['ACL', 'LOG', String(options.entries)] }],
     collect(snapshot, sink) {
       const entries = (snapshot.reply('acl-log') as unknown[]).map(toEntry);
-      const currentRunId = snapshot.info.get('run_id');
-      if (runId !== undefined && currentRunId !== runId) tracker.restart();
-      runId = currentRunId;
+      if (restarted(snapshot.info)) tracker.restart();
       for (const delta of tracker.observe(entries)) {
         const labels = { reason: delta.reason, context: delta.context, user: users.admit(delta.username) };
         const key = `${labels.reason}\0${labels.context}\0${labels.user}`;

@@ -1,9 +1,9 @@
 import { counter } from '@keepwatch/core/metrics';
-import { commandStats } from '@keepwatch/core/redis-info';
-import type { ValkeyCollector } from '../snapshot.ts';
+import { commandStats, unknownCommands } from '@keepwatch/core/redis-info';
+import type { RespCollector } from '../snapshot.ts';
 
-/** Commands whose use is a security or availability event. Names as commandstats spells them. */
-export const defaultDangerousCommands = [
+/** Commands whose use is a security or availability event on Valkey and Redis. Names as commandstats spells them. */
+export const valkeyDangerousCommands = [
   'flushall',
   'flushdb',
   'swapdb',
@@ -49,16 +49,26 @@ const metrics = {
     ['cmd'],
   ),
   dangerousRejected: counter('dangerous_commands_rejected_total', 'Calls of dangerous commands refused before execution, for example by ACL rules.', ['cmd']),
+  unknown: counter(
+    'unknown_commands_total',
+    'Calls of command names the server does not know (Dragonfly INFO commandstats unknown_<NAME>): probes and misconfigured clients.',
+  ),
 };
 
+export interface CommandstatsOptions {
+  readonly dangerousCommands: readonly string[];
+  /** The server lists unknown command names in commandstats (Dragonfly), so their total is always known. */
+  readonly countsUnknownCommands: boolean;
+}
+
 /** Calls, time, rejected and failed calls per command and subcommand; dangerous commands on their own. */
-export function commandstatsCollector(options: { dangerousCommands: readonly string[] }): ValkeyCollector {
+export function commandstatsCollector(options: CommandstatsOptions): RespCollector {
   const dangerous = new Set(options.dangerousCommands.map((command) => command.toLowerCase()));
   return {
     name: 'commandstats',
     help: 'Calls, seconds, rejected and failed calls per command and subcommand; dangerous commands as their own counters.',
     defaultEnabled: true,
-    metrics: Object.values(metrics),
+    metrics: Object.values(metrics).filter((metric) => options.countsUnknownCommands || metric !== metrics.unknown),
     collect({ info }, sink) {
       for (const stat of commandStats(info)) {
         const labels = { cmd: stat.command };
@@ -68,9 +78,14 @@ export function commandstatsCollector(options: { dangerousCommands: readonly str
         if (stat.failedCalls !== undefined) sink.emit(metrics.failed, stat.failedCalls, labels);
         if (dangerous.has(stat.command)) {
           sink.emit(metrics.dangerous, stat.calls, labels);
-          sink.emit(metrics.dangerousRejected, stat.rejectedCalls ?? 0, labels);
+          if (stat.rejectedCalls !== undefined) sink.emit(metrics.dangerousRejected, stat.rejectedCalls, labels);
         }
       }
+      if (options.countsUnknownCommands)
+        sink.emit(
+          metrics.unknown,
+          unknownCommands(info).reduce((sum, entry) => sum + entry.count, 0),
+        );
     },
   };
 }

@@ -5,8 +5,10 @@ export interface AclLogEntry {
   readonly context: string;
   readonly object: string;
   readonly username: string;
-  /** Redis 7.2+ and Valkey; absent on Redis 7.0. */
+  /** Redis 7.2+ and Valkey; absent on Redis 7.0 and Dragonfly. */
   readonly entryId?: number;
+  /** timestamp-created: milliseconds on Redis 7.2+ and Valkey, nanoseconds (beyond 2^53) on Dragonfly. */
+  readonly timestamp?: bigint;
 }
 
 export interface AclLogDelta {
@@ -24,12 +26,17 @@ const identity = (entry: AclLogEntry) => `${entry.reason}\0${entry.context}\0${e
  * one entry and raises its count, so an entry can grow between polls.
  *
  * With entry ids (Redis 7.2+, Valkey), entries are matched by id and ids that came and went between polls
- * are reported as lost. Without them (Redis 7.0) the newest-first list is aligned with the previous one:
- * new entries are those before the first position where the previous list continues.
+ * are reported as lost. Without ids but with creation timestamps (Dragonfly: per-thread logs merged in no
+ * useful order, entries never folded), an entry is new when it is younger than the youngest seen before.
+ * With neither (Redis 7.0) the newest-first list is aligned with the previous one: new entries are those
+ * before the first position where the previous list continues.
  */
 export class AclLogTracker {
   #previous: AclLogEntry[] | undefined;
   #maxEntryId = -1;
+  #newestTimestamp = -1n;
+  /** Identities of the entries created at `#newestTimestamp`: two threads can log in the same nanosecond. */
+  #atNewestTimestamp = new Set<string>();
   #lost = 0;
 
   get lost(): number {
@@ -40,6 +47,8 @@ export class AclLogTracker {
   restart(): void {
     this.#previous = [];
     this.#maxEntryId = -1;
+    this.#newestTimestamp = -1n;
+    this.#atNewestTimestamp.clear();
   }
 
   /** Returns the events since the previous call, oldest first; the first call only takes a baseline. */
@@ -48,10 +57,31 @@ export class AclLogTracker {
     this.#previous = [...entries];
     if (previous === undefined) {
       this.#maxEntryId = Math.max(-1, ...entries.map((entry) => entry.entryId ?? -1));
+      this.#byTimestamp(entries);
       return [];
     }
-    const hasIds = entries.every((entry) => entry.entryId !== undefined);
-    return (hasIds ? this.#byId(previous, entries) : this.#byAlignment(previous, entries)).reverse();
+    if (entries.every((entry) => entry.entryId !== undefined)) return this.#byId(previous, entries).reverse();
+    if (entries.every((entry) => entry.timestamp !== undefined)) return this.#byTimestamp(entries);
+    return this.#byAlignment(previous, entries).reverse();
+  }
+
+  /** Entries in any order; returns the new ones oldest first and moves the watermark. */
+  #byTimestamp(entries: readonly AclLogEntry[]): AclLogDelta[] {
+    const fresh = entries
+      .filter((entry) => {
+        const timestamp = entry.timestamp ?? -1n;
+        return timestamp > this.#newestTimestamp || (timestamp === this.#newestTimestamp && !this.#atNewestTimestamp.has(identity(entry)));
+      })
+      .sort((a, b) => (a.timestamp === b.timestamp ? 0 : (a.timestamp ?? 0n) < (b.timestamp ?? 0n) ? -1 : 1));
+    for (const entry of fresh) {
+      const timestamp = entry.timestamp ?? -1n;
+      if (timestamp > this.#newestTimestamp) {
+        this.#newestTimestamp = timestamp;
+        this.#atNewestTimestamp.clear();
+      }
+      this.#atNewestTimestamp.add(identity(entry));
+    }
+    return fresh.map((entry) => toDelta(entry, entry.count));
   }
 
   #byId(previous: readonly AclLogEntry[], entries: readonly AclLogEntry[]): AclLogDelta[] {

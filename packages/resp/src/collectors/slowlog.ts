@@ -1,13 +1,16 @@
 import { gauge } from '@keepwatch/core/metrics';
-import type { ValkeyCollector } from '../snapshot.ts';
+import type { RespCollector } from '../snapshot.ts';
 
 const metrics = {
   length: gauge('slowlog_length', 'Entries in the slow log (SLOWLOG LEN).'),
-  lastId: gauge('slowlog_last_id', 'Id of the latest slow log entry; ids grow by one per slow command since startup (SLOWLOG GET 1).'),
+  lastId: gauge(
+    'slowlog_last_id',
+    'Id of the latest slow log entry; ids grow with every slow command since startup (Dragonfly interleaves them by thread) (SLOWLOG GET 1).',
+  ),
   lastDuration: gauge('last_slow_execution_duration_seconds', 'Duration of the latest slow log entry, in seconds (SLOWLOG GET 1).'),
 };
 
-export const slowlogCollector: ValkeyCollector = {
+export const slowlogCollector: RespCollector = {
   name: 'slowlog',
   help: 'Slow log length, id of the latest entry and its duration (SLOWLOG LEN, SLOWLOG GET 1).',
   defaultEnabled: true,

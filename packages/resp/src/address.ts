@@ -1,6 +1,12 @@
 import { KeepwatchError } from '@keepwatch/core/errors';
 
-export interface ValkeyAddress {
+/** The engine an address belongs to: names its flags, env var and URL schemes (scheme -> TLS). */
+export interface RespEngine {
+  readonly name: string;
+  readonly schemes: Readonly<Record<string, boolean>>;
+}
+
+export interface RespAddress {
   readonly tls: boolean;
   readonly host?: string;
   readonly port?: number;
@@ -12,30 +18,38 @@ export interface ValkeyAddress {
   readonly display: string;
 }
 
-const schemes: Record<string, boolean> = { 'redis:': false, 'valkey:': false, 'rediss:': true, 'valkeys:': true };
+function schemeList(engine: RespEngine): string {
+  return Object.keys(engine.schemes)
+    .map((scheme) => `${scheme}//`)
+    .join(', ');
+}
 
 /**
- * Parses --valkey.addr: redis://, rediss://, valkey://, valkeys:// URLs, unix:///path or a bare /path,
- * or host:port. A password in the URL is refused: secrets come from files or the environment only.
+ * Parses --<engine>.addr: a URL in one of the engine's schemes (redis://host:port/db, rediss:// for TLS, ...),
+ * unix:///path or a bare /path, or host:port. A password in the URL is refused: secrets come from files or
+ * the environment only.
  */
-export function parseValkeyAddress(input: string): ValkeyAddress {
-  const fail = (why: string) => new KeepwatchError('KW_ERR_FLAG', `--valkey.addr ${JSON.stringify(redactUserinfo(input))}: ${why}`);
+export function parseRespAddress(input: string, engine: RespEngine): RespAddress {
+  const flag = `--${engine.name}.addr`;
+  const fail = (why: string) => new KeepwatchError('KW_ERR_FLAG', `${flag} ${JSON.stringify(redactUserinfo(input))}: ${why}`);
   if (input.startsWith('/')) return { tls: false, path: input, display: `unix://${input}` };
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(input) ? input : `redis://${input}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw fail('not a valid address (expected redis://host:port, rediss://, valkey://, valkeys://, unix:///path or host:port)');
+    throw fail(`not a valid address (expected ${schemeList(engine)}, unix:///path or host:port)`);
   }
-  if (url.password !== '') throw fail('contains a password; use --valkey.password-file or VALKEY_PASSWORD instead');
+  if (url.password !== '') {
+    throw fail(`contains a password; use --${engine.name}.password-file or ${engine.name.toUpperCase()}_PASSWORD instead`);
+  }
   const username = url.username === '' ? undefined : decodeURIComponent(url.username);
   if (url.protocol === 'unix:') {
     if (url.pathname === '') throw fail('unix socket address without a path');
     return { tls: false, path: url.pathname, display: `unix://${url.pathname}`, ...(username ? { username } : {}) };
   }
-  const tls = schemes[url.protocol];
-  if (tls === undefined) throw fail(`unsupported scheme ${url.protocol.slice(0, -1)}`);
+  const tls = engine.schemes[url.protocol];
+  if (tls === undefined) throw fail(`unsupported scheme ${url.protocol.slice(0, -1)} (expected ${schemeList(engine)})`);
   const port = url.port === '' ? 6379 : Number(url.port);
   const dbText = url.pathname.replace(/^\//, '');
   const db = dbText === '' ? undefined : Number(dbText);

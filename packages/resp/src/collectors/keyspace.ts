@@ -1,6 +1,6 @@
-import { gauge, type MetricDescriptor, untyped } from '@keepwatch/core/metrics';
+import { counter, gauge, type MetricDescriptor, untyped } from '@keepwatch/core/metrics';
 import { keyspace } from '@keepwatch/core/redis-info';
-import type { ValkeyCollector } from '../snapshot.ts';
+import type { RespCollector } from '../snapshot.ts';
 
 /** Keyspace attribute -> metric; attributes a newer server adds are exported untyped under their own name. */
 const attributes: Record<string, { metric: MetricDescriptor; scale?: number }> = {
@@ -14,11 +14,16 @@ const attributes: Record<string, { metric: MetricDescriptor; scale?: number }> =
     metric: gauge('db_keys_with_volatile_items', 'Keys holding hash fields with their own expiry (INFO keyspace keys_with_volatile_items, Valkey 9).', ['db']),
   },
   subexpiry: { metric: gauge('db_keys_with_expiring_fields', 'Keys holding hash fields with their own expiry (INFO keyspace subexpiry, Redis 7.4+).', ['db']) },
+  hits: { metric: counter('db_keyspace_hits_total', 'Successful key lookups in the database (INFO keyspace hits, Dragonfly 1.34+).', ['db']) },
+  misses: { metric: counter('db_keyspace_misses_total', 'Failed key lookups in the database (INFO keyspace misses, Dragonfly 1.34+).', ['db']) },
 };
 
-export const keyspaceCollector: ValkeyCollector = {
+/** Attributes that carry nothing of their own: a ratio of two exported counters. */
+const derived = new Set(['hit_ratio']);
+
+export const keyspaceCollector: RespCollector = {
   name: 'keyspace',
-  help: 'Keys, expiring keys and average TTL per database, parsed by attribute name.',
+  help: 'Keys, expiring keys, average TTL and (Dragonfly) hits and misses per database, parsed by attribute name.',
   defaultEnabled: true,
   metrics: [
     ...Object.values(attributes).map((attribute) => attribute.metric),
@@ -27,6 +32,9 @@ export const keyspaceCollector: ValkeyCollector = {
   collect({ info }, sink) {
     for (const { db, attributes: values } of keyspace(info)) {
       for (const [attribute, value] of values) {
+        if (derived.has(attribute)) continue;
+        // Dragonfly prints avg_ttl:-1 always: not implemented, not a TTL.
+        if (attribute === 'avg_ttl' && value < 0) continue;
         const known = attributes[attribute];
         const name = `db_${attribute.replace(/[^a-zA-Z0-9_]/g, '_')}`;
         const metric = known?.metric ?? untyped(name, `Uncatalogued keyspace attribute, exported as read (INFO keyspace ${attribute}).`, ['db']);

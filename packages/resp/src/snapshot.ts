@@ -1,6 +1,6 @@
 import type { InfoDocument } from '@keepwatch/core/redis-info';
 import type { Collector } from '@keepwatch/core/scrape';
-import type { ValkeyCaps } from './capabilities.ts';
+import type { RespCaps } from './capabilities.ts';
 
 /** One command of the per-scrape pipeline; `key` names it in replies, refusals and logs. */
 export interface CommandSpec {
@@ -9,14 +9,14 @@ export interface CommandSpec {
 }
 
 /** Everything one scrape read from the server, fetched in one pipelined round trip. */
-export interface ValkeySnapshot {
-  readonly caps: ValkeyCaps;
+export interface RespSnapshot<C extends RespCaps = RespCaps> {
+  readonly caps: C;
   readonly info: InfoDocument;
   /** The reply of a command a collector asked for; throws the server's error if it failed. */
   reply(key: string): unknown;
 }
 
-export interface ValkeyCollector extends Collector<ValkeyCaps, ValkeySnapshot> {
+export interface RespCollector<C extends RespCaps = RespCaps> extends Collector<C, RespSnapshot<C>> {
   /** Commands beyond INFO ALL (always sent) that this collector needs on this server. */
-  commands?(caps: ValkeyCaps): readonly CommandSpec[];
+  commands?(caps: C): readonly CommandSpec[];
 }

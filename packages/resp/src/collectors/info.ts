@@ -1,7 +1,6 @@
 import { gauge } from '@keepwatch/core/metrics';
-import { applyCatalogue } from '@keepwatch/core/redis-info';
-import { infoCatalogue } from '../catalogue/info-fields.ts';
-import type { ValkeyCollector } from '../snapshot.ts';
+import { applyCatalogue, type Catalogue } from '@keepwatch/core/redis-info';
+import type { RespCollector } from '../snapshot.ts';
 
 const roles = ['master', 'slave'] as const;
 
@@ -20,7 +19,7 @@ const metrics = {
     'tcp_port',
     'maxmemory_policy',
   ]),
-  role: gauge('instance_role', 'Replication role of the server (INFO role): 1 for the current role, 0 otherwise.', ['role']),
+  role: gauge('instance_role', 'Replication role of the server (INFO role, `replica` read as slave): 1 for the current role, 0 otherwise.', ['role']),
   memoryRatio: gauge(
     'memory_used_ratio',
     'Memory counted for eviction (used_memory minus mem_not_counted_for_evict) as a ratio of maxmemory; absent when maxmemory is 0 (no limit).',
@@ -28,18 +27,18 @@ const metrics = {
 };
 
 /** Every catalogued INFO ALL field, plus instance identity, role and the memory-limit ratio. */
-export function infoCollector(options: { exportUnknownFields: boolean }): ValkeyCollector {
+export function infoCollector(options: { catalogue: Catalogue; exportUnknownFields: boolean }): RespCollector {
   return {
     name: 'info',
     help: 'Every numeric INFO ALL field through the catalogue, instance info, role and memory/maxmemory ratio.',
     defaultEnabled: true,
     metrics: Object.values(metrics),
     collect({ info, caps }, sink) {
-      const { unknown } = applyCatalogue(info, infoCatalogue, sink, { source: 'INFO', exportUnknown: options.exportUnknownFields });
+      const { unknown } = applyCatalogue(info, options.catalogue, sink, { source: 'INFO', exportUnknown: options.exportUnknownFields });
       sink.emit(metrics.unknown, unknown.length);
-      const role = info.get('role') ?? '';
+      const role = info.get('role') === 'replica' ? 'slave' : (info.get('role') ?? '');
       sink.emit(metrics.instance, 1, {
-        server: caps.flavour,
+        server: caps.server,
         version: caps.version,
         redis_version: info.get('redis_version') ?? '',
         mode: info.get('server_mode') ?? info.get('redis_mode') ?? '',

@@ -1,0 +1,11 @@
+export { aclLogCollector } from './acl-log.ts';
+export { type AclLogDelta, type AclLogEntry, AclLogTracker } from './acl-log-tracker.ts';
+export { type AuthSource, authCollector } from './auth.ts';
+export { type CommandstatsOptions, commandstatsCollector, valkeyDangerousCommands } from './commandstats.ts';
+export { errorstatsCollector } from './errorstats.ts';
+export { infoCollector } from './info.ts';
+export { keyspaceCollector } from './keyspace.ts';
+export { latencystatsCollector } from './latencystats.ts';
+export { configPosture, postureCollector } from './posture.ts';
+export { type ReplicationOptions, replicaLag, replicationCollector } from './replication.ts';
+export { slowlogCollector } from './slowlog.ts';

@@ -1,0 +1,59 @@
+import { gauge } from '@keepwatch/core/metrics';
+import type { RespCollector } from '../snapshot.ts';
+
+/** RESP2 flat [k1, v1, k2, v2, ...] arrays (CONFIG GET, ACL GETUSER) as a map. */
+function pairs(reply: unknown): Map<string, unknown> {
+  const list = reply as unknown[];
+  const map = new Map<string, unknown>();
+  for (let i = 0; i + 1 < list.length; i += 2) map.set(String(list[i]), list[i + 1]);
+  return map;
+}
+
+const metrics = {
+  nopass: gauge('security_default_user_nopass', 'Whether the default user accepts any password (ACL flag nopass): 1 yes, 0 no.'),
+  enabled: gauge('security_default_user_enabled', 'Whether the default user is enabled (ACL flag on): 1 yes, 0 no.'),
+  requirepass: gauge('security_requirepass_set', 'Whether the default user has a password (requirepass set); the value itself is never read.'),
+};
+
+/** Posture settings read with CONFIG GET where the server has them; a value of `no` is 0, anything else 1. */
+export const configPosture = {
+  'protected-mode': gauge('security_protected_mode_enabled', 'Whether protected mode is on (CONFIG protected-mode): 1 yes, 0 no.'),
+  'enable-debug-command': gauge('security_debug_command_enabled', 'Whether DEBUG may be used (CONFIG enable-debug-command is yes or local): 1 yes, 0 no.'),
+  'enable-module-command': gauge(
+    'security_module_command_enabled',
+    'Whether MODULE LOAD may be used (CONFIG enable-module-command is yes or local): 1 yes, 0 no.',
+  ),
+} as const;
+
+/** The password hashes of ACL GETUSER: an array on Valkey and Redis, one space-separated string on Dragonfly. */
+function hasPassword(passwords: unknown): boolean {
+  return Array.isArray(passwords) ? passwords.length > 0 : String(passwords ?? '').trim() !== '';
+}
+
+/**
+ * Security posture. Reads only non-secret CONFIG keys and the default user's flags; the password count
+ * comes from ACL GETUSER (hashes, never looked at), so no secret is ever read into the exporter.
+ */
+export function postureCollector(options: { config: readonly (keyof typeof configPosture)[] }): RespCollector {
+  const config = options.config.map((key) => [key, configPosture[key]] as const);
+  return {
+    name: 'posture',
+    help: `Security posture: default user without password or disabled, requirepass set${config.length > 0 ? ', protected mode, DEBUG/MODULE enabled' : ''}.`,
+    defaultEnabled: true,
+    metrics: [...Object.values(metrics), ...config.map(([, metric]) => metric)],
+    commands: () => [
+      ...(config.length > 0 ? [{ key: 'config-posture', argv: ['CONFIG', 'GET', ...options.config] as const }] : []),
+      { key: 'acl-getuser-default', argv: ['ACL', 'GETUSER', 'default'] },
+    ],
+    collect(snapshot, sink) {
+      const user = pairs(snapshot.reply('acl-getuser-default'));
+      const flags = (user.get('flags') as string[] | undefined) ?? [];
+      sink.emit(metrics.nopass, flags.includes('nopass') ? 1 : 0);
+      sink.emit(metrics.enabled, flags.includes('on') ? 1 : 0);
+      sink.emit(metrics.requirepass, hasPassword(user.get('passwords')) ? 1 : 0);
+      if (config.length === 0) return;
+      const values = pairs(snapshot.reply('config-posture'));
+      for (const [key, metric] of config) if (values.has(key)) sink.emit(metric, values.get(key) === 'no' ? 0 : 1);
+    },
+  };
+}
