@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { type PrometheusHandle, startPrometheus } from '@keepwatch/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type PrometheusHandle, startPrometheus } from './harness/prometheus.ts';
 import { waitFor } from './harness/servers.ts';
 import { startTopology, type Topology } from './harness/topology.ts';
 

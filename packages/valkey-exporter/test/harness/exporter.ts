@@ -1,79 +1,9 @@
-import { startExporter } from '@keepwatch/core/bootstrap';
+import { startDefinitionExporter, type TestExporter } from '@keepwatch/testing';
 import { valkeyExporter } from '../../src/definition.ts';
 
-export interface Sample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
+export { type Metrics, parseMetrics, type Sample, type TestExporter } from '@keepwatch/testing';
 
-export interface Metrics {
-  readonly text: string;
-  readonly samples: readonly Sample[];
-  readonly types: ReadonlyMap<string, string>;
-  /** The value of the one sample matching name and (a subset of) labels; undefined if none. */
-  value(name: string, labels?: Record<string, string>): number | undefined;
-  all(name: string): Sample[];
-}
-
-/** A small parser of the text exposition format, for assertions (promtool checks validity separately). */
-export function parseMetrics(text: string): Metrics {
-  const samples: Sample[] = [];
-  const types = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (line.startsWith('# TYPE ')) {
-      const [, , name, type] = line.split(' ');
-      if (name !== undefined && type !== undefined) types.set(name, type);
-      continue;
-    }
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (match === null) throw new Error(`unparsable exposition line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[pair[1] as string] = (pair[2] as string).replace(/\\(.)/g, (_, char: string) => (char === 'n' ? '\n' : char));
-    }
-    samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
-  }
-  const matching = (name: string, labels: Record<string, string> = {}) =>
-    samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value));
-  return {
-    text,
-    samples,
-    types,
-    value(name, labels) {
-      const found = matching(name, labels);
-      if (found.length > 1) throw new Error(`${name} ${JSON.stringify(labels ?? {})} matches ${found.length} samples`);
-      return found[0]?.value;
-    },
-    all: (name) => matching(name),
-  };
-}
-
-export interface TestExporter {
-  readonly url: string;
-  readonly logs: string[];
-  scrape(headers?: Record<string, string>): Promise<Metrics>;
-  close(): Promise<void>;
-}
-
-/** The real exporter, in-process, on a free loopback port; its log lines are kept for assertions. */
-export async function startTestExporter(args: readonly string[], env: Record<string, string> = {}): Promise<TestExporter> {
-  const logs: string[] = [];
-  const running = await startExporter(valkeyExporter, {
-    argv: ['--web.listen-address', '127.0.0.1:0', '--log.level', 'debug', ...args],
-    env,
-    logWrite: (line) => logs.push(line),
-  });
-  if (running === undefined) throw new Error('exporter printed help instead of starting');
-  return {
-    url: running.url,
-    logs,
-    async scrape(headers = {}) {
-      const response = await fetch(`${running.url}/metrics`, { headers });
-      if (response.status !== 200) throw new Error(`scrape returned HTTP ${response.status}: ${await response.text()}`);
-      return parseMetrics(await response.text());
-    },
-    close: () => running.close(),
-  };
+/** The real valkey-exporter, in-process, on a free loopback port; its log lines are kept for assertions. */
+export function startTestExporter(args: readonly string[], env: Record<string, string> = {}): Promise<TestExporter> {
+  return startDefinitionExporter(valkeyExporter, args, env);
 }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './servers.ts';
+import { freePort, waitFor } from './wait.ts';
 
 export interface PrometheusHandle {
   readonly url: string;

@@ -1,0 +1,3 @@
+export { type Metrics, parseMetrics, type Sample, startDefinitionExporter, type TestExporter } from './exporter.ts';
+export { type PrometheusHandle, startPrometheus } from './prometheus.ts';
+export { freePort, waitFor } from './wait.ts';
