@@ -13,6 +13,8 @@ export const errorCatalogue = {
     'The database did not accept a connection (refused, DNS failure, TLS failure). Check the address flag and that the server is running; `_up` is 0 meanwhile.',
   KW_ERR_TARGET_AUTH: "The database rejected the exporter's credentials. Check the user and password file; `_up` is 0 meanwhile.",
   KW_ERR_TARGET_TIMEOUT: 'The database accepted the connection but did not answer within the scrape deadline. `_up` is 0 for that scrape.',
+  KW_ERR_TARGET_ENGINE:
+    'The target is another engine than this exporter serves (a Valkey server behind dragonfly-exporter, say). `_up` is 0; point the exporter at the right server or use the right exporter.',
   KW_ERR_SCRAPE_TIMEOUT_HEADER: 'A scraper sent an X-Prometheus-Scrape-Timeout-Seconds header that is not a number; the scrape answers HTTP 400.',
   KW_ERR_INTERNAL: 'A bug in the exporter. Please report it with the log line.',
 } as const;

@@ -1,0 +1,73 @@
+import {
+  aclLogCollector,
+  authCollector,
+  commandstatsCollector,
+  errorstatsCollector,
+  infoCollector,
+  keyspaceCollector,
+  latencystatsCollector,
+  postureCollector,
+  replicaLag,
+  replicationCollector,
+  slowlogCollector,
+} from '@keepwatch/resp/collectors';
+import { type DragonflyCaps, type DragonflyCollector, since } from '../capabilities.ts';
+import { dragonflyCatalogue } from '../catalogue/info-fields.ts';
+import { memoryTypesCollector } from './memory-types.ts';
+import { snapshotKeysCollector } from './snapshot-keys.ts';
+import { transactionsCollector } from './transactions.ts';
+
+/**
+ * Commands whose use is a security or availability event on Dragonfly. Dragonfly counts subcommands under
+ * their parent (CONFIG GET and CONFIG SET are both `config`), except ACL's, which it names `acl setuser`
+ * and keepwatch labels `acl|setuser` as on Valkey. So `config` is left out: it would count every CONFIG GET.
+ */
+export const dragonflyDangerousCommands = [
+  'flushall',
+  'flushdb',
+  'debug',
+  'keys',
+  'shutdown',
+  'monitor',
+  'replicaof',
+  'slaveof',
+  'repltakeover',
+  'acl|setuser',
+  'acl|deluser',
+  'acl|load',
+  'acl|save',
+  'restore',
+] as const;
+
+export interface CollectorOptions {
+  readonly exportUnknownInfoFields: boolean;
+  readonly dangerousCommands: readonly string[];
+  readonly maxErrorPrefixes: number;
+  readonly aclLogMaxUsers: number;
+  readonly aclLogEntries: number;
+}
+
+/**
+ * Every collector, in exposition order. memory-types, transactions and snapshot-keys read Dragonfly-only
+ * INFO records (files in this folder); the rest mean the same as on Valkey and live in @keepwatch/resp.
+ * Not here, on purpose: LATENCY (Dragonfly answers it with an empty list), CLUSTER INFO, CONFIG GET
+ * (Dragonfly returns passwords in clear text and has no protected mode or DEBUG/MODULE switches).
+ */
+export function createCollectors(options: CollectorOptions): DragonflyCollector[] {
+  return [
+    infoCollector({ catalogue: dragonflyCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
+    keyspaceCollector,
+    memoryTypesCollector,
+    commandstatsCollector({ dangerousCommands: options.dangerousCommands, countsUnknownCommands: true }),
+    errorstatsCollector({ maxPrefixes: options.maxErrorPrefixes }),
+    latencystatsCollector,
+    transactionsCollector,
+    snapshotKeysCollector,
+    replicationCollector({ states: ['preparation', 'full_sync', 'online', 'stable_sync', 'cancelled'], lag: replicaLag.records }),
+    // Failed AUTH/HELLO: the `no_auth` errorstats kind since 1.38 (which also counts NOAUTH), the WRONGPASS message before.
+    authCollector<DragonflyCaps>((caps) => (caps.versionNumber >= since.noAuthErrorKind ? ['errorstat_no_auth'] : ['errorstat_WRONGPASS'])),
+    aclLogCollector({ maxUsers: options.aclLogMaxUsers, entries: options.aclLogEntries }),
+    slowlogCollector,
+    postureCollector({ config: [] }),
+  ];
+}
