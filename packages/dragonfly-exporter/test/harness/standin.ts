@@ -9,7 +9,8 @@ import { createServer, type Server, type Socket } from 'node:net';
  * logs with nanosecond timestamps. Tests script the rest (traffic, a replica's sync state, a restart).
  */
 
-const fixtures = new URL('../../../../../shared/fixtures/dragonfly/', import.meta.url);
+/** Copies of shared/fixtures/dragonfly (reconstructed from Dragonfly 1.40.1's source; see README there). */
+const fixtures = new URL('../fixtures/', import.meta.url);
 const readFixture = (name: string) => readFileSync(new URL(name, fixtures), 'utf8');
 
 type Reply = string | number | bigint | null | Error | Simple | Reply[];

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { checkMutatedInfo, checkMutatedInfoWithPromtool } from '@keepwatch/testing';
+import { describe, test } from 'vitest';
+import type { DragonflyCaps } from '../src/capabilities.ts';
+import { createCollectors, dragonflyDangerousCommands } from '../src/collectors/index.ts';
+
+const subject = {
+  namespace: 'dragonfly',
+  caps: { server: 'dragonfly', version: '1.40.1', versionNumber: 14001, refused: new Map() } satisfies DragonflyCaps,
+  collectors: createCollectors({
+    exportUnknownInfoFields: true,
+    dangerousCommands: dragonflyDangerousCommands,
+    maxErrorPrefixes: 100,
+    aclLogMaxUsers: 50,
+    aclLogEntries: 32,
+  }),
+  /** Dragonfly 1.40's INFO ALL as reconstructed from its source (errorstats messages, unknown_ commands, sec.usec CPU). */
+  seed: readFileSync(new URL('./fixtures/info_all.txt', import.meta.url), 'utf8'),
+};
+
+describe('robustness of Dragonfly INFO parsing and exposition', () => {
+  test('mutated INFO never throws and always yields a parsable exposition with up 1', () => checkMutatedInfo(subject));
+  test('promtool accepts the exposition of mutated INFO', () => checkMutatedInfoWithPromtool(subject));
+});

@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { createLogger } from '@keepwatch/core/log';
+import { renderExposition } from '@keepwatch/core/metrics';
+import { parseInfo } from '@keepwatch/core/redis-info';
+import { type Collector, scrape } from '@keepwatch/core/scrape';
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { parseMetrics } from './exporter.ts';
+
+const log = createLogger({ level: 'error', format: 'logfmt', write: () => {} });
+
+interface InfoSnapshot<Caps> {
+  readonly caps: Caps;
+  readonly info: ReturnType<typeof parseInfo>;
+  reply(key: string): unknown;
+}
+
+/** Runs the collectors that read only INFO over the text, as one scrape would, and renders the exposition. */
+async function exposition<Caps>(namespace: string, caps: Caps, collectors: readonly Collector<Caps, InfoSnapshot<Caps>>[], infoText: string): Promise<string> {
+  const snapshot: InfoSnapshot<Caps> = {
+    caps,
+    info: parseInfo(infoText),
+    reply: () => {
+      throw new Error('not part of this test');
+    },
+  };
+  const sink = await scrape({ namespace, target: { open: async () => caps, fetch: async () => snapshot }, collectors, budgetMs: 1000, log });
+  return renderExposition(sink.families(), false);
+}
+
+/** Mutations that real servers and broken proxies produce: odd values, cut lines, junk, duplicated keys. */
+export function mutatedInfo(seed: string): fc.Arbitrary<string> {
+  const seedLines = seed.split('\n');
+  return fc
+    .array(
+      fc.oneof(
+        fc.record({
+          kind: fc.constant('value' as const),
+          line: fc.nat(seedLines.length - 1),
+          value: fc.oneof(fc.string(), fc.double().map(String), fc.constantFrom('', '-', 'NaN', '1e400', '99%', 'a=1,b', ',,,=', '1.2.3', ':7')),
+        }),
+        fc.record({ kind: fc.constant('cut' as const), line: fc.nat(seedLines.length - 1), at: fc.nat(60) }),
+        fc.record({ kind: fc.constant('junk' as const), line: fc.nat(seedLines.length - 1), text: fc.string({ unit: 'binary' }) }),
+        fc.record({ kind: fc.constant('duplicate' as const), line: fc.nat(seedLines.length - 1) }),
+      ),
+      { maxLength: 20 },
+    )
+    .map((mutations) => {
+      const lines = [...seedLines];
+      for (const mutation of mutations) {
+        const original = lines[mutation.line] ?? '';
+        if (mutation.kind === 'value') lines[mutation.line] = `${original.split(':')[0]}:${mutation.value}`;
+        if (mutation.kind === 'cut') lines[mutation.line] = original.slice(0, mutation.at);
+        if (mutation.kind === 'junk') lines.splice(mutation.line, 0, mutation.text);
+        if (mutation.kind === 'duplicate') lines.splice(mutation.line, 0, original);
+      }
+      return lines.join('\n');
+    });
+}
+
+export interface InfoRobustnessCase<Caps> {
+  readonly namespace: string;
+  readonly caps: Caps;
+  /** Every collector; those that send commands beyond INFO are left out. */
+  readonly collectors: readonly (Collector<Caps, InfoSnapshot<Caps>> & { commands?: unknown })[];
+  /** A real (or fixture) INFO ALL reply, the seed that gets mutated. */
+  readonly seed: string;
+}
+
+/** Mutated INFO never throws and always yields a parsable exposition with up 1, no repeated series, only finite values. */
+export async function checkMutatedInfo<Caps>(subject: InfoRobustnessCase<Caps>, numRuns = 300): Promise<void> {
+  const collectors = subject.collectors.filter((collector) => collector.commands === undefined);
+  await fc.assert(
+    fc.asyncProperty(mutatedInfo(subject.seed), async (text) => {
+      const metrics = parseMetrics(await exposition(subject.namespace, subject.caps, collectors, text));
+      expect(metrics.value(`${subject.namespace}_up`)).toBe(1);
+      for (const sample of metrics.samples) expect(Number.isFinite(sample.value)).toBe(true);
+      // Prometheus rejects a whole scrape with a repeated series.
+      const series = metrics.samples.map((sample) => `${sample.name}${JSON.stringify(sample.labels)}`);
+      expect(series.length - new Set(series).size).toBe(0);
+    }),
+    { numRuns },
+  );
+}
+
+/** promtool accepts the exposition of mutated INFO. */
+export async function checkMutatedInfoWithPromtool<Caps>(subject: InfoRobustnessCase<Caps>, numRuns = 20): Promise<void> {
+  const collectors = subject.collectors.filter((collector) => collector.commands === undefined);
+  for (const text of fc.sample(mutatedInfo(subject.seed), { numRuns, seed: 42 })) {
+    const result = spawnSync('promtool', ['check', 'metrics'], {
+      input: await exposition(subject.namespace, subject.caps, collectors, text),
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+  }
+}
