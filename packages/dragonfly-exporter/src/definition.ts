@@ -1,10 +1,20 @@
 import type { ExporterDefinition } from '@keepwatch/core/bootstrap';
 import type { FlagSpec } from '@keepwatch/core/cli';
 import type { Logger } from '@keepwatch/core/log';
-import { type ConnectionSettings, connectionFlags, connectionSettings, positiveInteger, type RespEngine, type RespSnapshot, RespTarget } from '@keepwatch/resp';
+import {
+  type ConnectionSettings,
+  collectorOptionFlags,
+  collectorOptionsFromFlags,
+  connectionFlags,
+  connectionSettings,
+  type RespCollectorOptions,
+  type RespEngine,
+  type RespSnapshot,
+  RespTarget,
+} from '@keepwatch/resp';
 import packageJson from '../package.json' with { type: 'json' };
 import { type DragonflyCaps, type DragonflyCollector, detectDragonflyCaps } from './capabilities.ts';
-import { type CollectorOptions, createCollectors, dragonflyDangerousCommands } from './collectors/index.ts';
+import { createCollectors, dragonflyDangerousCommands } from './collectors/index.ts';
 import { parseDragonflyLogLine } from './logs/parser.ts';
 import { dragonflyLogRules } from './logs/rules.ts';
 
@@ -13,7 +23,7 @@ export const defaultPort = 9867;
 
 export const dragonflyEngine: RespEngine = { name: 'dragonfly', schemes: { 'redis:': false, 'rediss:': true } };
 
-const defaults: CollectorOptions = {
+const defaults: RespCollectorOptions = {
   exportUnknownInfoFields: false,
   dangerousCommands: dragonflyDangerousCommands,
   maxErrorPrefixes: 100,
@@ -23,36 +33,10 @@ const defaults: CollectorOptions = {
 
 const dragonflyFlags: FlagSpec[] = [
   ...connectionFlags(dragonflyEngine, 'redis://localhost:6379'),
-  {
-    name: 'collector.info.export-unknown',
-    kind: 'boolean',
-    default: false,
-    help: 'Also export numeric INFO fields the catalogue does not know, as untyped dragonfly_info_<field>.',
-  },
-  {
-    name: 'collector.commandstats.dangerous-commands',
-    kind: 'list',
-    default: defaults.dangerousCommands,
-    help: 'Commands (commandstats names; ACL subcommands as acl|sub) counted by dangerous_commands_total.',
-  },
-  {
-    name: 'collector.errorstats.max-prefixes',
-    kind: 'number',
-    default: defaults.maxErrorPrefixes,
-    help: 'Distinct error prefixes exported before the rest is summed under __overflow__.',
-  },
-  {
-    name: 'collector.acl-log.max-users',
-    kind: 'number',
-    default: defaults.aclLogMaxUsers,
-    help: 'Distinct users labelled in acl_log_events_total before the rest is summed under __overflow__.',
-  },
-  {
-    name: 'collector.acl-log.entries',
-    kind: 'number',
-    default: defaults.aclLogEntries,
-    help: 'ACL LOG entries read per thread per scrape; match --acllog_max_len so every retained entry is seen.',
-  },
+  ...collectorOptionFlags('dragonfly', defaults, {
+    commandNames: 'commandstats names; ACL subcommands as acl|sub',
+    aclLogEntries: 'ACL LOG entries read per thread per scrape; match --acllog_max_len so every retained entry is seen.',
+  }),
 ];
 
 /** The connection to one Dragonfly server, as the exporter and the tests open it. */
@@ -81,13 +65,7 @@ export const dragonflyExporter: ExporterDefinition<DragonflyCaps, RespSnapshot<D
   logs: { parser: parseDragonflyLogLine, rules: dragonflyLogRules },
   configure(flags, env) {
     const settings = connectionSettings(flags, env, dragonflyEngine);
-    const options: CollectorOptions = {
-      exportUnknownInfoFields: flags.get('collector.info.export-unknown') === true,
-      dangerousCommands: (flags.get('collector.commandstats.dangerous-commands') as string[] | undefined) ?? defaults.dangerousCommands,
-      maxErrorPrefixes: positiveInteger(flags, 'collector.errorstats.max-prefixes'),
-      aclLogMaxUsers: positiveInteger(flags, 'collector.acl-log.max-users'),
-      aclLogEntries: positiveInteger(flags, 'collector.acl-log.entries'),
-    };
+    const options = collectorOptionsFromFlags(flags, defaults);
     return {
       secrets: settings.password === undefined ? [] : [settings.password],
       targetDisplay: settings.address.display,

@@ -1,3 +1,4 @@
+import type { RespCollectorOptions } from '@keepwatch/resp';
 import {
   aclLogCollector,
   authCollector,
@@ -39,21 +40,13 @@ export const dragonflyDangerousCommands = [
   'restore',
 ] as const;
 
-export interface CollectorOptions {
-  readonly exportUnknownInfoFields: boolean;
-  readonly dangerousCommands: readonly string[];
-  readonly maxErrorPrefixes: number;
-  readonly aclLogMaxUsers: number;
-  readonly aclLogEntries: number;
-}
-
 /**
  * Every collector, in exposition order. memory-types, transactions and snapshot-keys read Dragonfly-only
  * INFO records (files in this folder); the rest mean the same as on Valkey and live in @keepwatch/resp.
  * Not here, on purpose: LATENCY (Dragonfly answers it with an empty list), CLUSTER INFO, CONFIG GET
  * (Dragonfly returns passwords in clear text and has no protected mode or DEBUG/MODULE switches).
  */
-export function createCollectors(options: CollectorOptions): DragonflyCollector[] {
+export function createCollectors(options: RespCollectorOptions): DragonflyCollector[] {
   return [
     infoCollector({ catalogue: dragonflyCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
     keyspaceCollector,

@@ -1,3 +1,4 @@
+import type { RespCollectorOptions } from '@keepwatch/resp';
 import {
   aclLogCollector,
   authCollector,
@@ -18,21 +19,13 @@ import { latencyCollector } from './latency.ts';
 
 export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/resp/collectors';
 
-export interface CollectorOptions {
-  readonly exportUnknownInfoFields: boolean;
-  readonly dangerousCommands: readonly string[];
-  readonly maxErrorPrefixes: number;
-  readonly aclLogMaxUsers: number;
-  readonly aclLogEntries: number;
-}
-
 /**
  * Every collector, in exposition order. latency and cluster are Valkey's own (files in this folder); the
  * rest mean the same on Dragonfly and live in @keepwatch/resp. A collector's name is its
  * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and its docs row.
  * Stateful collectors (acl-log, errorstats) are built fresh per exporter.
  */
-export function createCollectors(options: CollectorOptions): ValkeyCollector[] {
+export function createCollectors(options: RespCollectorOptions): ValkeyCollector[] {
   return [
     infoCollector({ catalogue: infoCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
     keyspaceCollector,

@@ -1,0 +1,56 @@
+import type { FlagSpec, ParsedFlags } from '@keepwatch/core/cli';
+import { positiveInteger } from './connection.ts';
+
+/** The tunables of the shared collectors, the same on every Redis-protocol exporter. */
+export interface RespCollectorOptions {
+  readonly exportUnknownInfoFields: boolean;
+  readonly dangerousCommands: readonly string[];
+  readonly maxErrorPrefixes: number;
+  readonly aclLogMaxUsers: number;
+  readonly aclLogEntries: number;
+}
+
+/** Their flags; `notes` says what differs by engine (how subcommands are spelled, what ACL LOG <n> counts). */
+export function collectorOptionFlags(
+  engine: string,
+  defaults: RespCollectorOptions,
+  notes: { readonly commandNames: string; readonly aclLogEntries: string },
+): FlagSpec[] {
+  return [
+    {
+      name: 'collector.info.export-unknown',
+      kind: 'boolean',
+      default: false,
+      help: `Also export numeric INFO fields the catalogue does not know, as untyped ${engine}_info_<field>.`,
+    },
+    {
+      name: 'collector.commandstats.dangerous-commands',
+      kind: 'list',
+      default: defaults.dangerousCommands,
+      help: `Commands (${notes.commandNames}) counted by dangerous_commands_total.`,
+    },
+    {
+      name: 'collector.errorstats.max-prefixes',
+      kind: 'number',
+      default: defaults.maxErrorPrefixes,
+      help: 'Distinct error prefixes exported before the rest is summed under __overflow__.',
+    },
+    {
+      name: 'collector.acl-log.max-users',
+      kind: 'number',
+      default: defaults.aclLogMaxUsers,
+      help: 'Distinct users labelled in acl_log_events_total before the rest is summed under __overflow__.',
+    },
+    { name: 'collector.acl-log.entries', kind: 'number', default: defaults.aclLogEntries, help: notes.aclLogEntries },
+  ];
+}
+
+export function collectorOptionsFromFlags(flags: ParsedFlags, defaults: RespCollectorOptions): RespCollectorOptions {
+  return {
+    exportUnknownInfoFields: flags.get('collector.info.export-unknown') === true,
+    dangerousCommands: (flags.get('collector.commandstats.dangerous-commands') as string[] | undefined) ?? defaults.dangerousCommands,
+    maxErrorPrefixes: positiveInteger(flags, 'collector.errorstats.max-prefixes'),
+    aclLogMaxUsers: positiveInteger(flags, 'collector.acl-log.max-users'),
+    aclLogEntries: positiveInteger(flags, 'collector.acl-log.entries'),
+  };
+}
