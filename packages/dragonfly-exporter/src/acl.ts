@@ -1,5 +1,5 @@
 import { type AclRuleDialect, exporterAclRules } from '@keepwatch/resp';
-import type { DragonflyCaps, DragonflyCollector } from './capabilities.ts';
+import type { DragonflyCaps } from './capabilities.ts';
 import { dragonflyExporter } from './definition.ts';
 
 /**
@@ -16,5 +16,5 @@ export const dragonflyAclDialect: AclRuleDialect<DragonflyCaps> = {
 };
 
 export function dragonflyAclRules(): string[] {
-  return exporterAclRules(dragonflyExporter.collectors as readonly DragonflyCollector[], dragonflyAclDialect);
+  return exporterAclRules(dragonflyExporter.collectors, dragonflyAclDialect);
 }

@@ -1,14 +1,14 @@
-import { allFlags, buildInfo, type ExporterDefinition } from '@keepwatch/core/bootstrap';
+import { allFlags, buildInfo } from '@keepwatch/core/bootstrap';
 import { catalogueTable, collectorTable, errorTable, flagTable, logRuleTable, metricTable, replaceGeneratedBlock } from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
 import type { Catalogue } from '@keepwatch/core/redis-info';
 import { engineMetrics } from '@keepwatch/core/scrape';
 import type { RespCaps } from './capabilities.ts';
-import type { RespCollector, RespSnapshot } from './snapshot.ts';
+import type { RespExporterDefinition } from './definition.ts';
 import { connectionMetrics } from './target.ts';
 
 export interface RespReadmeParts<C extends RespCaps> {
-  readonly definition: ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>;
+  readonly definition: RespExporterDefinition<C>;
   /** Field catalogues shown under a collector, by collector name: [where the fields come from, catalogue]. */
   readonly catalogues: Readonly<Record<string, readonly [string, Catalogue]>>;
   readonly aclRules: readonly string[];
@@ -20,8 +20,7 @@ const cliArgument = (rule: string) => (rule.includes(' ') ? JSON.stringify(rule)
 /** The generated blocks of a Redis-protocol exporter's README, by name. */
 function generatedBlocks<C extends RespCaps>({ definition, catalogues, aclRules }: RespReadmeParts<C>): Record<string, string> {
   const namespace = definition.engine;
-  // The registry of a definition is built from full collectors; the type only promises what flags need.
-  const collectors = definition.collectors as readonly RespCollector<C>[];
+  const collectors = definition.collectors;
   const perCollector = collectors
     .map((collector) => {
       const parts = [`### \`${collector.name}\``, collector.help];

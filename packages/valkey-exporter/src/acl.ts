@@ -1,5 +1,5 @@
 import { type AclRuleDialect, exporterAclRules } from '@keepwatch/resp';
-import type { ValkeyCaps, ValkeyCollector } from './capabilities.ts';
+import type { ValkeyCaps } from './capabilities.ts';
 import { valkeyExporter } from './definition.ts';
 
 /** Commands whose first argument is a subcommand that ACL rules can grant on its own. */
@@ -16,5 +16,5 @@ export const valkeyAclDialect: AclRuleDialect<ValkeyCaps> = {
 
 /** The exporter's least-privilege ACL rules, for every collector it has. */
 export function valkeyAclRules(): string[] {
-  return exporterAclRules(valkeyExporter.collectors as readonly ValkeyCollector[], valkeyAclDialect);
+  return exporterAclRules(valkeyExporter.collectors, valkeyAclDialect);
 }

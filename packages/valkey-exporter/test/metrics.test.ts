@@ -4,8 +4,7 @@ import { scrape } from '@keepwatch/core/scrape';
 import { parseRespAddress } from '@keepwatch/resp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prometheusClientExposition } from '../../core/test/prom-client-reference.ts';
-import type { ValkeyCollector } from '../src/capabilities.ts';
-import { valkeyEngine, valkeyExporter, valkeyTarget } from '../src/definition.ts';
+import { valkeyEngine, valkeyExporter } from '../src/definition.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { maxmemoryBytes, startTopology, type Topology } from './harness/topology.ts';
 
@@ -129,9 +128,9 @@ describe.each(['valkey', 'redis'] as const)('the exposition of a real %s scrape'
   test('is byte for byte what prom-client prints for the same families, in both formats', async () => {
     const topology = await startTopology(flavour);
     const log = createLogger({ level: 'error', format: 'logfmt', write: () => {} });
-    const target = valkeyTarget({ address: parseRespAddress(topology.primary.url, valkeyEngine) }, log);
+    const target = valkeyExporter.target({ address: parseRespAddress(topology.primary.url, valkeyEngine) }, log);
     try {
-      const collectors = valkeyExporter.collectors as ValkeyCollector[];
+      const collectors = valkeyExporter.collectors;
       const sink = await scrape({ namespace: 'valkey', target, collectors, budgetMs: 5000, log });
       const families = sink.families();
       expect(families.length).toBeGreaterThan(150);

@@ -1,0 +1,55 @@
+import type { ExporterDefinition } from '@keepwatch/core/bootstrap';
+import type { Logger } from '@keepwatch/core/log';
+import type { RespEngine } from './address.ts';
+import type { RespCaps } from './capabilities.ts';
+import { collectorOptionFlags, collectorOptionsFromFlags, type RespCollectorOptions } from './collector-options.ts';
+import { type ConnectionSettings, connectionFlags, connectionSettings } from './connection.ts';
+import type { RespCollector, RespSnapshot } from './snapshot.ts';
+import { RespTarget, type RespTargetOptions } from './target.ts';
+
+/** What a Redis-protocol exporter says about itself; the rest (flags, configure, the target) follows. */
+export interface RespExporterSpec<C extends RespCaps> {
+  readonly engine: RespEngine;
+  readonly description: string;
+  readonly version: string;
+  readonly defaultPort: number;
+  readonly collectorDefaults: RespCollectorOptions;
+  /** Help text that differs by engine (see collectorOptionFlags). */
+  readonly optionNotes: { readonly commandNames: string; readonly aclLogEntries: string };
+  createCollectors(options: RespCollectorOptions): RespCollector<C>[];
+  readonly connection: Pick<RespTargetOptions<C>, 'handshakeInfo' | 'detect' | 'stringNumbers'>;
+  readonly logs?: ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>['logs'];
+}
+
+export type RespExporterDefinition<C extends RespCaps> = Omit<ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>, 'collectors'> & {
+  /** The registry as built from the defaults, full collectors (the commands they send make the ACL user). */
+  readonly collectors: readonly RespCollector<C>[];
+  /** The connection to one server, as the exporter and the tests open it. */
+  target(settings: ConnectionSettings, log: Logger): RespTarget<C>;
+};
+
+export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): RespExporterDefinition<C> {
+  const engine = spec.engine.name;
+  const target = (settings: ConnectionSettings, log: Logger) =>
+    new RespTarget<C>({ ...settings, ...spec.connection, clientName: `keepwatch-${engine}-exporter`, log, passwordFlag: `--${engine}.password-file` });
+  return {
+    engine,
+    name: `${engine}-exporter`,
+    description: spec.description,
+    version: spec.version,
+    defaultPort: spec.defaultPort,
+    flags: [...connectionFlags(spec.engine, 'redis://localhost:6379'), ...collectorOptionFlags(engine, spec.collectorDefaults, spec.optionNotes)],
+    collectors: spec.createCollectors(spec.collectorDefaults),
+    ...(spec.logs === undefined ? {} : { logs: spec.logs }),
+    target,
+    configure(flags, env) {
+      const settings = connectionSettings(flags, env, spec.engine);
+      const options = collectorOptionsFromFlags(flags, spec.collectorDefaults);
+      return {
+        secrets: settings.password === undefined ? [] : [settings.password],
+        targetDisplay: settings.address.display,
+        build: (log) => ({ target: target(settings, log), collectors: spec.createCollectors(options) }),
+      };
+    },
+  };
+}
