@@ -12,8 +12,6 @@ export type DragonflyCollector = RespCollector<DragonflyCaps>;
 export const since = {
   /** Errorstats counts failed AUTH and NOAUTH under the kind `no_auth` instead of the full messages. */
   noAuthErrorKind: versionNumber('1.38.0'),
-  /** INFO accepts several sections in one call; before, a second argument is a syntax error. */
-  multiSectionInfo: versionNumber('1.36.0'),
 } as const;
 
 /**

@@ -1,5 +1,5 @@
 import type { FlagSpec, ParsedFlags } from '@keepwatch/core/cli';
-import { positiveInteger } from './connection.ts';
+import { KeepwatchError } from '@keepwatch/core/errors';
 
 /** The tunables of the shared collectors, the same on every Redis-protocol exporter. */
 export interface RespCollectorOptions {
@@ -53,4 +53,11 @@ export function collectorOptionsFromFlags(flags: ParsedFlags, defaults: RespColl
     aclLogMaxUsers: positiveInteger(flags, 'collector.acl-log.max-users'),
     aclLogEntries: positiveInteger(flags, 'collector.acl-log.entries'),
   };
+}
+
+/** Flag values that must be whole numbers above zero (label caps, entry counts). */
+function positiveInteger(flags: ParsedFlags, name: string): number {
+  const value = flags.get(name) as number;
+  if (!Number.isInteger(value) || value < 1) throw new KeepwatchError('KW_ERR_FLAG', `--${name} must be a positive integer, got ${value}`);
+  return value;
 }

@@ -80,10 +80,3 @@ export function connectionSettings(flags: ParsedFlags, env: NodeJS.ProcessEnv, e
     ...(tls === undefined ? {} : { tls }),
   };
 }
-
-/** Flag values that must be whole numbers above zero (label caps, entry counts). */
-export function positiveInteger(flags: ParsedFlags, name: string): number {
-  const value = flags.get(name) as number;
-  if (!Number.isInteger(value) || value < 1) throw new KeepwatchError('KW_ERR_FLAG', `--${name} must be a positive integer, got ${value}`);
-  return value;
-}

@@ -1,10 +1,8 @@
 export { type AclRuleDialect, exporterAclRules } from './acl-rules.ts';
-export { parseRespAddress, type RespAddress, type RespEngine } from './address.ts';
-export { isRefusal, type RespCaps, versionNumber } from './capabilities.ts';
+export { parseRespAddress, type RespEngine } from './address.ts';
+export { type RespCaps, versionNumber } from './capabilities.ts';
 export { commonFields, commonIgnored, commonStructured } from './catalogue.ts';
-export { collectorOptionFlags, collectorOptionsFromFlags, type RespCollectorOptions } from './collector-options.ts';
-export { type ConnectionSettings, connectionFlags, connectionSettings, positiveInteger } from './connection.ts';
-export { type RespExporterDefinition, type RespExporterSpec, respExporter } from './definition.ts';
-export { type RespReadmeParts, renderRespReadme } from './docs.ts';
+export type { RespCollectorOptions } from './collector-options.ts';
+export { type RespExporterDefinition, respExporter } from './definition.ts';
+export { renderRespReadme } from './docs.ts';
 export type { CommandSpec, RespCollector, RespSnapshot } from './snapshot.ts';
-export { connectionMetrics, RespTarget, type RespTargetOptions } from './target.ts';
