@@ -1,4 +1,4 @@
-import { type AclRuleDialect, exporterAclRules } from '@keepwatch/resp';
+import type { AclRuleDialect } from '@keepwatch/resp';
 import type { DragonflyCaps } from './capabilities.ts';
 import { dragonflyExporter } from './definition.ts';
 
@@ -8,7 +8,6 @@ import { dragonflyExporter } from './definition.ts';
  */
 export const dragonflyAclDialect: AclRuleDialect<DragonflyCaps> = {
   everything: { server: 'dragonfly', version: '99.0.0', versionNumber: 990000, refused: new Map() },
-  handshakeInfo: ['INFO', 'SERVER'],
   rule([command, subcommand]) {
     const name = command.toLowerCase();
     return name === 'acl' && subcommand !== undefined ? `+acl ${subcommand.toLowerCase()}` : `+${name}`;
@@ -16,5 +15,5 @@ export const dragonflyAclDialect: AclRuleDialect<DragonflyCaps> = {
 };
 
 export function dragonflyAclRules(): string[] {
-  return exporterAclRules(dragonflyExporter.collectors, dragonflyAclDialect);
+  return dragonflyExporter.aclRules(dragonflyAclDialect);
 }

@@ -4,8 +4,6 @@ import type { CommandSpec, RespCollector } from './snapshot.ts';
 export interface AclRuleDialect<C extends RespCaps> {
   /** Capabilities under which every collector asks for every command it can send. */
   readonly everything: C;
-  /** The INFO command of the handshake. */
-  readonly handshakeInfo: CommandSpec['argv'];
   /** The rule that grants one command, e.g. `+config|get` (Valkey) or `+acl log` (Dragonfly). */
   rule(argv: CommandSpec['argv']): string;
 }
@@ -13,10 +11,14 @@ export interface AclRuleDialect<C extends RespCaps> {
 /**
  * The least-privilege ACL rules for the exporter: every command the given collectors can send and nothing
  * else (INFO, SLOWLOG, ACL LOG and CONFIG are @admin/@dangerous, so no category grant is narrow enough).
- * Generated from the collectors so docs, tests and code never drift apart. AUTH needs no grant.
+ * Generated from the connection's own commands and the collectors', so docs, tests and code never drift apart.
  */
-export function exporterAclRules<C extends RespCaps>(collectors: readonly RespCollector<C>[], dialect: AclRuleDialect<C>): string[] {
-  const commands: CommandSpec['argv'][] = [['CLIENT', 'SETNAME', 'keepwatch'], dialect.handshakeInfo, ['INFO', 'ALL']];
+export function exporterAclRules<C extends RespCaps>(
+  connection: readonly CommandSpec['argv'][],
+  collectors: readonly RespCollector<C>[],
+  dialect: AclRuleDialect<C>,
+): string[] {
+  const commands = [...connection];
   for (const collector of collectors) for (const command of collector.commands?.(dialect.everything) ?? []) commands.push(command.argv);
   const rules = new Set(commands.map((argv) => dialect.rule(argv)));
   return ['on', 'resetkeys', 'resetchannels', '-@all', ...[...rules].sort()];

@@ -81,5 +81,11 @@ export const commonIgnored: IgnoredField[] = [
   { field: 'master_replid', reason: 'replication id; not a quantity' },
 ];
 
-/** Keys of record lines that dedicated collectors read (replicas, databases, commands, errors, latency percentiles). */
-export const commonStructured = [/^slave\d+$/, /^db\d+$/, /^cmdstat_/, /^errorstat_/, /^latency_percentiles_usec_/, /^module$/];
+/** Keys of record lines that dedicated collectors read, outside the structured sections (replicas, modules). */
+export const commonStructured = [/^slave\d+$/, /^module$/];
+
+/**
+ * Sections whose every line is a record read by a dedicated collector (commands, errors, databases,
+ * latency percentiles); on Dragonfly their keys are free text, so they are skipped by section, not by key.
+ */
+export const commonStructuredSections = ['commandstats', 'errorstats', 'keyspace', 'latencystats'];

@@ -4,7 +4,7 @@ import { KeepwatchError } from '@keepwatch/core/errors';
 import { parseRespAddress, type RespAddress, type RespEngine } from './address.ts';
 
 /** The target flags every Redis-protocol exporter takes, named after its engine: --<engine>.addr, .user, ... */
-export function connectionFlags(engine: RespEngine, defaultAddress: string): FlagSpec[] {
+export function connectionFlags(engine: RespEngine): FlagSpec[] {
   const name = engine.name;
   const schemes = Object.entries(engine.schemes)
     .map(([scheme, tls]) => `${scheme}//${tls ? ' (TLS)' : ''}`)
@@ -13,7 +13,7 @@ export function connectionFlags(engine: RespEngine, defaultAddress: string): Fla
     {
       name: `${name}.addr`,
       kind: 'string',
-      default: defaultAddress,
+      default: 'redis://localhost:6379',
       help: `Server address: ${schemes}, unix:///path or host:port; /N selects a database.`,
     },
     { name: `${name}.user`, kind: 'string', help: 'ACL user to authenticate as (default: the default user).' },

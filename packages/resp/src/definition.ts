@@ -1,11 +1,12 @@
 import type { ExporterDefinition } from '@keepwatch/core/bootstrap';
 import type { Logger } from '@keepwatch/core/log';
+import { type AclRuleDialect, exporterAclRules } from './acl-rules.ts';
 import type { RespEngine } from './address.ts';
 import type { RespCaps } from './capabilities.ts';
 import { collectorOptionFlags, collectorOptionsFromFlags, type RespCollectorOptions } from './collector-options.ts';
 import { type ConnectionSettings, connectionFlags, connectionSettings } from './connection.ts';
 import type { RespCollector, RespSnapshot } from './snapshot.ts';
-import { RespTarget, type RespTargetOptions } from './target.ts';
+import { connectionCommands, RespTarget, type RespTargetOptions } from './target.ts';
 
 /** What a Redis-protocol exporter says about itself; the rest (flags, configure, the target) follows. */
 export interface RespExporterSpec<C extends RespCaps> {
@@ -26,22 +27,26 @@ export type RespExporterDefinition<C extends RespCaps> = Omit<ExporterDefinition
   readonly collectors: readonly RespCollector<C>[];
   /** The connection to one server, as the exporter and the tests open it. */
   target(settings: ConnectionSettings, log: Logger): RespTarget<C>;
+  /** The least-privilege ACL rules for every command this exporter can send, in the engine's dialect. */
+  aclRules(dialect: AclRuleDialect<C>): string[];
 };
 
 export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): RespExporterDefinition<C> {
   const engine = spec.engine.name;
-  const target = (settings: ConnectionSettings, log: Logger) =>
-    new RespTarget<C>({ ...settings, ...spec.connection, clientName: `keepwatch-${engine}-exporter`, log, passwordFlag: `--${engine}.password-file` });
+  const identity = { ...spec.connection, clientName: `keepwatch-${engine}-exporter` };
+  const target = (settings: ConnectionSettings, log: Logger) => new RespTarget<C>({ ...settings, ...identity, log, passwordFlag: `--${engine}.password-file` });
+  const collectors = spec.createCollectors(spec.collectorDefaults);
   return {
     engine,
     name: `${engine}-exporter`,
     description: spec.description,
     version: spec.version,
     defaultPort: spec.defaultPort,
-    flags: [...connectionFlags(spec.engine, 'redis://localhost:6379'), ...collectorOptionFlags(engine, spec.collectorDefaults, spec.optionNotes)],
-    collectors: spec.createCollectors(spec.collectorDefaults),
+    flags: [...connectionFlags(spec.engine), ...collectorOptionFlags(engine, spec.collectorDefaults, spec.optionNotes)],
+    collectors,
     ...(spec.logs === undefined ? {} : { logs: spec.logs }),
     target,
+    aclRules: (dialect) => exporterAclRules(connectionCommands(identity), collectors, dialect),
     configure(flags, env) {
       const settings = connectionSettings(flags, env, spec.engine);
       const options = collectorOptionsFromFlags(flags, spec.collectorDefaults);

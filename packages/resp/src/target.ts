@@ -17,7 +17,7 @@ export interface RespTargetOptions<C extends RespCaps> {
   readonly clientName: string;
   readonly log: Logger;
   /** The INFO command of the handshake: the cheapest one whose reply `detect` can read. */
-  readonly handshakeInfo: readonly [string, ...string[]];
+  readonly handshakeInfo: CommandSpec['argv'];
   /** What the server is, from the handshake's INFO; throws a KeepwatchError when it is the wrong engine. */
   detect(info: InfoDocument): C;
   /** Where the user sets the password, named in the error when the server wants one (`--valkey.password-file`). */
@@ -35,6 +35,14 @@ export const connectionMetrics = {
 };
 
 const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
+
+/**
+ * What every connection sends whatever the collectors: after AUTH (which needs no grant) and SELECT, it names
+ * itself and reads the handshake INFO; then every scrape reads INFO ALL. The ACL rules are built from this.
+ */
+export function connectionCommands(options: Pick<RespTargetOptions<RespCaps>, 'clientName' | 'handshakeInfo'>): CommandSpec['argv'][] {
+  return [['CLIENT', 'SETNAME', options.clientName], options.handshakeInfo, infoAll.argv];
+}
 const backoff = { initialMs: 250, maxMs: 8000 } as const;
 
 function message(error: unknown): string {
@@ -195,11 +203,12 @@ export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnaps
 
   /** AUTH (when configured), SELECT, CLIENT SETNAME and INFO, in one round trip. */
   async #handshake(client: Redis): Promise<C> {
-    const { address, username, password, clientName, handshakeInfo, passwordFlag } = this.#options;
-    const steps: [string, ...string[]][] = [];
+    const { address, username, password, passwordFlag } = this.#options;
+    const steps: CommandSpec['argv'][] = [];
     if (password !== undefined) steps.push(username === undefined ? ['AUTH', password] : ['AUTH', username, password]);
     if (address.db !== undefined) steps.push(['SELECT', String(address.db)]);
-    steps.push(['CLIENT', 'SETNAME', clientName], [...handshakeInfo]);
+    // The per-scrape INFO ALL is not part of the handshake.
+    steps.push(...connectionCommands(this.#options).slice(0, -1));
     const results = (await client.pipeline(steps.map((step) => ['call', ...step])).exec()) ?? [];
     const authError = password === undefined ? undefined : results[0]?.[0];
     if (authError) {

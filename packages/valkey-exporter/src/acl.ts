@@ -1,4 +1,4 @@
-import { type AclRuleDialect, exporterAclRules } from '@keepwatch/resp';
+import type { AclRuleDialect } from '@keepwatch/resp';
 import type { ValkeyCaps } from './capabilities.ts';
 import { valkeyExporter } from './definition.ts';
 
@@ -7,7 +7,6 @@ const containerCommands = new Set(['acl', 'client', 'cluster', 'commandlog', 'co
 
 export const valkeyAclDialect: AclRuleDialect<ValkeyCaps> = {
   everything: { server: 'valkey', version: '99.0.0', versionNumber: 990000, clusterEnabled: true, refused: new Map() },
-  handshakeInfo: ['INFO'],
   rule([command, subcommand]) {
     const name = command.toLowerCase();
     return containerCommands.has(name) && subcommand !== undefined ? `+${name}|${subcommand.toLowerCase()}` : `+${name}`;
@@ -16,5 +15,5 @@ export const valkeyAclDialect: AclRuleDialect<ValkeyCaps> = {
 
 /** The exporter's least-privilege ACL rules, for every collector it has. */
 export function valkeyAclRules(): string[] {
-  return exporterAclRules(valkeyExporter.collectors, valkeyAclDialect);
+  return valkeyExporter.aclRules(valkeyAclDialect);
 }

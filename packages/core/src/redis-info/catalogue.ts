@@ -50,9 +50,9 @@ export interface IgnoredField {
 export interface Catalogue {
   readonly fields: readonly FieldSpec[];
   readonly ignored: readonly IgnoredField[];
-  /** Keys whose lines are records handled by a dedicated collector (slaveN, dbN, cmdstat_, ...). */
+  /** Keys whose lines are records handled by a dedicated collector (slaveN, listenerN, ...). */
   readonly structured: readonly RegExp[];
-  /** Whole sections handled by dedicated collectors, for servers whose keys there are free text (Dragonfly errorstats). */
+  /** Whole sections handled by dedicated collectors (commandstats, errorstats, ...), whatever their keys look like. */
   readonly structuredSections?: readonly string[];
 }
 

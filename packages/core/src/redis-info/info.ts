@@ -17,7 +17,8 @@ export interface InfoDocument {
 /**
  * Parses the Redis INFO text format: `# Section` headers, `key:value` lines, blank lines between
  * sections. The value is everything after the first colon (IPv6 addresses and `a=b,c=d` records stay
- * whole), except in the sections whose keys are free text (see `splitsOnLastColon`). Lines that fit neither shape are skipped, a repeated key keeps its first value; nothing here throws.
+ * whole), except in the sections whose keys are free text (see `splitsOnLastColon`). Lines that fit
+ * neither shape are skipped, a repeated key keeps its first value; nothing here throws.
  */
 export function parseInfo(text: string): InfoDocument {
   const fields: InfoField[] = [];

@@ -1,5 +1,5 @@
 import { type Catalogue, counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/core/redis-info';
-import { commonFields, commonIgnored, commonStructured } from '@keepwatch/resp';
+import { commonFields, commonIgnored, commonStructured, commonStructuredSections } from '@keepwatch/resp';
 
 const usec = { scale: 1e-6 } as const;
 const msec = { scale: 1e-3 } as const;
@@ -203,6 +203,6 @@ export const dragonflyCatalogue: Catalogue = {
     ...acl,
   ],
   ignored,
-  structured: [...commonStructured, /^type_used_memory_/, /^rdb_(string|list|set|zset|hash|stream|other)$/, /^(tx|squash)_with_freq$/],
-  structuredSections: ['errorstats', 'commandstats', 'keyspace', 'latencystats'],
+  structured: [...commonStructured, /^type_used_memory_/, /^rdb_(string|list|set|zset|hash|stream|other)$/],
+  structuredSections: commonStructuredSections,
 };

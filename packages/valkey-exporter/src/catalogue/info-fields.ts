@@ -1,5 +1,5 @@
 import { type Catalogue, counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/core/redis-info';
-import { commonFields, commonIgnored, commonStructured } from '@keepwatch/resp';
+import { commonFields, commonIgnored, commonStructured, commonStructuredSections } from '@keepwatch/resp';
 
 const usec = { scale: 1e-6 } as const;
 const msec = { scale: 1e-3 } as const;
@@ -266,4 +266,5 @@ export const infoCatalogue: Catalogue = {
   fields: [...server, ...clients, ...memory, ...persistence, ...stats, ...replication, ...cpu, ...commonFields.cluster],
   ignored,
   structured: [...commonStructured, /^listener\d+$/, /^used_active_time_io_thread_\d+$/],
+  structuredSections: commonStructuredSections,
 };
