@@ -3,7 +3,7 @@ import { type FlagSpec, type ParsedFlags, parseFlags } from './cli/flags.ts';
 import { KeepwatchError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
 import { createLogger, type Logger } from './log.ts';
-import type { ClassificationRule, LogParser } from './logs/classifier.ts';
+import type { ClassificationRule, LogParser, LogTallySpec } from './logs/classifier.ts';
 import { createEventWriter } from './logs/events.ts';
 import { LogMonitor } from './logs/monitor.ts';
 import { gauge } from './metrics/descriptor.ts';
@@ -28,9 +28,15 @@ export interface ExporterDefinition<Caps, Snapshot, C extends Collector<Caps, Sn
   /** The collector registry (only name, help and default are read before configure). */
   readonly collectors: readonly CollectorInfo[];
   /** The engine's log format and the events worth classifying, for --log.file. */
-  readonly logs?: { readonly parser: LogParser; readonly rules: readonly ClassificationRule[] };
+  readonly logs?: EngineLogs;
   /** Validates engine flags and reads secrets (files first, then `env`); throws KeepwatchError. Runs before any log line. */
   configure(flags: ParsedFlags, env: Readonly<Record<string, string | undefined>>): EngineSetup<Caps, Snapshot, C>;
+}
+
+export interface EngineLogs {
+  readonly parser: LogParser;
+  readonly rules: readonly ClassificationRule[];
+  readonly tally?: LogTallySpec;
 }
 
 export interface EngineSetup<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
@@ -38,6 +44,8 @@ export interface EngineSetup<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   readonly secrets: readonly string[];
   /** Target as shown to users (no credentials). */
   readonly targetDisplay: string;
+  /** The log handling as configured by flags (a custom line format), when it differs from the definition's. */
+  readonly logs?: EngineLogs;
   build(log: Logger): { target: ScrapeTarget<Caps, Snapshot, C> & { close(): Promise<void> }; collectors: readonly C[] };
 }
 
@@ -99,16 +107,18 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const collectors = selectCollectors(registry, choices, flags.get('collector.disable-defaults') === true);
 
   const engineLog = common.engineLog;
-  if (engineLog !== undefined && definition.logs === undefined) throw new KeepwatchError('KW_ERR_FLAG', `--log.file: ${definition.name} has no log parser`);
+  const logs = setup.logs ?? definition.logs;
+  if (engineLog !== undefined && logs === undefined) throw new KeepwatchError('KW_ERR_FLAG', `--log.file: ${definition.name} has no log parser`);
   const logMonitor =
-    engineLog === undefined || definition.logs === undefined
+    engineLog === undefined || logs === undefined
       ? undefined
       : new LogMonitor({
           engine: definition.engine,
           path: engineLog.path,
           fromStart: engineLog.fromStart,
-          parser: definition.logs.parser,
-          rules: definition.logs.rules,
+          parser: logs.parser,
+          rules: logs.rules,
+          ...(logs.tally === undefined ? {} : { tally: logs.tally.create() }),
           ...(engineLog.eventsOutput === undefined ? {} : { events: createEventWriter(engineLog.eventsOutput, engineLog.personalData) }),
           onError: (reason) => log.warnOnce('engine log monitoring failed', { reason }),
         });

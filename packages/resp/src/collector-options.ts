@@ -1,5 +1,4 @@
-import type { FlagSpec, ParsedFlags } from '@keepwatch/core/cli';
-import { KeepwatchError } from '@keepwatch/core/errors';
+import { type FlagSpec, type ParsedFlags, positiveInteger } from '@keepwatch/core/cli';
 
 /** The tunables of the shared collectors, the same on every Redis-protocol exporter. */
 export interface RespCollectorOptions {
@@ -53,11 +52,4 @@ export function collectorOptionsFromFlags(flags: ParsedFlags, defaults: RespColl
     aclLogMaxUsers: positiveInteger(flags, 'collector.acl-log.max-users'),
     aclLogEntries: positiveInteger(flags, 'collector.acl-log.entries'),
   };
-}
-
-/** Flag values that must be whole numbers above zero (label caps, entry counts). */
-function positiveInteger(flags: ParsedFlags, name: string): number {
-  const value = flags.get(name) as number;
-  if (!Number.isInteger(value) || value < 1) throw new KeepwatchError('KW_ERR_FLAG', `--${name} must be a positive integer, got ${value}`);
-  return value;
 }

@@ -2,10 +2,9 @@ import { allFlags, buildInfo } from '@keepwatch/core/bootstrap';
 import { catalogueTable, collectorTable, errorTable, flagTable, logRuleTable, metricTable, replaceGeneratedBlock } from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
 import type { Catalogue } from '@keepwatch/core/redis-info';
-import { engineMetrics } from '@keepwatch/core/scrape';
+import { connectionMetrics, engineMetrics } from '@keepwatch/core/scrape';
 import type { RespCaps } from './capabilities.ts';
 import type { RespExporterDefinition } from './definition.ts';
-import { connectionMetrics } from './target.ts';
 
 export interface RespReadmeParts<C extends RespCaps> {
   readonly definition: RespExporterDefinition<C>;

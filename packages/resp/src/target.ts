@@ -1,9 +1,9 @@
 import type { ConnectionOptions } from 'node:tls';
 import { KeepwatchError } from '@keepwatch/core/errors';
 import type { Logger } from '@keepwatch/core/log';
-import { counter, gauge, type MetricSink } from '@keepwatch/core/metrics';
+import type { MetricSink } from '@keepwatch/core/metrics';
 import { type InfoDocument, parseInfo } from '@keepwatch/core/redis-info';
-import { raceSignal, type ScrapeTarget } from '@keepwatch/core/scrape';
+import { connectionMetrics, raceSignal, type ScrapeTarget } from '@keepwatch/core/scrape';
 import { Redis } from 'ioredis';
 import type { RespAddress } from './address.ts';
 import { isRefusal, type RespCaps } from './capabilities.ts';
@@ -25,14 +25,6 @@ export interface RespTargetOptions<C extends RespCaps> {
   /** Integers as strings, for replies that carry 64-bit values (Dragonfly's nanosecond timestamps). */
   readonly stringNumbers?: boolean;
 }
-
-export const connectionMetrics = {
-  connects: counter('exporter_connects_total', 'Connections the exporter opened to the target (first one and reconnects).'),
-  connectDuration: gauge(
-    'exporter_last_connect_duration_seconds',
-    'Time the latest successful connection took: TCP/TLS, AUTH and capability detection, in seconds.',
-  ),
-};
 
 const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
 

@@ -120,3 +120,10 @@ export function parseFlags(
   }
   return { flags: values };
 }
+
+/** Flag values that must be whole numbers above zero (label caps, entry counts, concurrency). */
+export function positiveInteger(flags: ParsedFlags, name: string): number {
+  const value = flags.get(name) as number;
+  if (!Number.isInteger(value) || value < 1) throw new KeepwatchError('KW_ERR_FLAG', `--${name} must be a positive integer, got ${value}`);
+  return value;
+}

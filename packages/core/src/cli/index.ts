@@ -1,3 +1,3 @@
 export { type CommonConfig, commonConfig, commonFlags, listenAddress } from './common.ts';
-export { envVarFor, type FlagSpec, type FlagValue, type ParsedFlags, type ParseResult, parseFlags } from './flags.ts';
+export { envVarFor, type FlagSpec, type FlagValue, type ParsedFlags, type ParseResult, parseFlags, positiveInteger } from './flags.ts';
 export { readFileOrFail, readSecretFile } from './secrets.ts';

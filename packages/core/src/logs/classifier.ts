@@ -1,3 +1,6 @@
+import type { MetricDescriptor } from '../metrics/descriptor.ts';
+import type { MetricSink } from '../metrics/family.ts';
+
 /** One parsed log line, whatever the engine's format. */
 export interface LogRecord {
   /** Unix seconds, when the line carries a time. */
@@ -7,6 +10,20 @@ export interface LogRecord {
   readonly message: string;
   /** Engine-specific extras (pid, role, thread, ...). */
   readonly attributes?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Engine-specific counters over every parsed line, beyond level and event counts (Milvus' access log:
+ * requests by method and status, auth failures by user). `create` is called once per monitor.
+ */
+export interface LogTallySpec {
+  readonly metrics: readonly MetricDescriptor[];
+  create(): LogTally;
+}
+
+export interface LogTally {
+  observe(record: LogRecord): void;
+  describe(sink: MetricSink): void;
 }
 
 /** An engine's line format: undefined for a line it cannot parse (counted, never fatal). */

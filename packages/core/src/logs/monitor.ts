@@ -1,6 +1,6 @@
 import { counter, gauge } from '../metrics/descriptor.ts';
 import type { MetricSink } from '../metrics/family.ts';
-import { type ClassificationRule, classify, type LogParser } from './classifier.ts';
+import { type ClassificationRule, classify, type LogParser, type LogTally } from './classifier.ts';
 import type { EventWriter } from './events.ts';
 import { LogFollower } from './follower.ts';
 
@@ -22,6 +22,7 @@ export interface LogMonitorOptions {
   readonly parser: LogParser;
   readonly rules: readonly ClassificationRule[];
   readonly events?: EventWriter;
+  readonly tally?: LogTally;
   readonly pollIntervalMs?: number;
   readonly maxLineBytes?: number;
   readonly onError?: (message: string) => void;
@@ -32,12 +33,14 @@ export class LogMonitor {
   readonly follower: LogFollower;
   readonly #lines = new Map<string, number>();
   readonly #events = new Map<string, number>();
+  readonly #tally: LogTally | undefined;
   #parseFailures = 0;
   #lastTimestamp: number | undefined;
 
   constructor(options: LogMonitorOptions) {
     // Every event a rule can produce is exported from the start, at 0, so rate() sees its first increase.
     for (const rule of options.rules) this.#events.set(rule.event, 0);
+    this.#tally = options.tally;
     this.follower = new LogFollower({
       path: options.path,
       fromStart: options.fromStart,
@@ -53,6 +56,7 @@ export class LogMonitor {
         }
         this.#lines.set(record.level, (this.#lines.get(record.level) ?? 0) + 1);
         if (record.timestamp !== undefined) this.#lastTimestamp = record.timestamp;
+        options.tally?.observe(record);
         const event = classify(options.rules, record.message);
         if (event === undefined) return;
         this.#events.set(event.rule.event, (this.#events.get(event.rule.event) ?? 0) + 1);
@@ -82,5 +86,6 @@ export class LogMonitor {
     sink.emit(metrics.rotations, this.follower.stats.rotations);
     sink.emit(metrics.truncated, this.follower.stats.truncatedLines);
     if (this.#lastTimestamp !== undefined) sink.emit(metrics.lastLine, this.#lastTimestamp);
+    this.#tally?.describe(sink);
   }
 }

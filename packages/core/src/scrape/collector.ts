@@ -20,7 +20,8 @@ export interface Collector<Caps, Snapshot> {
 /** One scraped thing. `open` connects (or reuses) and detects capabilities; `fetch` gets every reply. */
 export interface ScrapeTarget<Caps, Snapshot, C extends Collector<Caps, Snapshot> = Collector<Caps, Snapshot>> {
   open(signal: AbortSignal): Promise<Caps>;
-  fetch(caps: Caps, collectors: readonly C[], signal: AbortSignal): Promise<Snapshot>;
+  /** `deadline` is when `signal` aborts (ms since the epoch), for protocols that take a per-call timeout. */
+  fetch(caps: Caps, collectors: readonly C[], signal: AbortSignal, deadline: number): Promise<Snapshot>;
   /** Metrics about the connection itself (connect duration, reconnects), added on every scrape. */
   describe?(sink: MetricSink): void;
 }

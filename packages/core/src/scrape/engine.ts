@@ -1,6 +1,6 @@
 import { KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { gauge } from '../metrics/descriptor.ts';
+import { counter, gauge } from '../metrics/descriptor.ts';
 import { MetricSink } from '../metrics/family.ts';
 import type { Collector, ScrapeTarget } from './collector.ts';
 import { raceSignal } from './deadline.ts';
@@ -21,6 +21,15 @@ export const engineMetrics = {
   scrape: gauge('exporter_scrape_duration_seconds', 'Time this scrape of the target took, in seconds.'),
 } as const;
 
+/** Metrics about a target's persistent connection, for targets that keep one. */
+export const connectionMetrics = {
+  connects: counter('exporter_connects_total', 'Connections the exporter opened to the target (first one and reconnects).'),
+  connectDuration: gauge(
+    'exporter_last_connect_duration_seconds',
+    'Time the latest successful connection took (transport, TLS, authentication and capability detection), in seconds.',
+  ),
+};
+
 function errorMessage(error: unknown): string {
   if (error instanceof KeepwatchError) return error.toLine();
   return error instanceof Error ? error.message : String(error);
@@ -32,11 +41,12 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   const started = performance.now();
   const sink = new MetricSink(namespace);
   const signal = AbortSignal.timeout(options.budgetMs);
+  const deadline = Date.now() + options.budgetMs;
   let up = 0;
   try {
     const caps = await raceSignal(target.open(signal), signal);
     const applicable = collectors.filter((collector) => collector.applies?.(caps) ?? true);
-    const snapshot = await raceSignal(target.fetch(caps, applicable, signal), signal);
+    const snapshot = await raceSignal(target.fetch(caps, applicable, signal, deadline), signal);
     up = 1;
     for (const collector of applicable) runCollector(collector, snapshot, sink, log);
   } catch (error) {

@@ -1,4 +1,4 @@
 export type { Collector, ScrapeTarget } from './collector.ts';
 export { raceSignal, scrapeBudgetMs } from './deadline.ts';
-export { engineMetrics, type ScrapeOptions, scrape } from './engine.ts';
+export { connectionMetrics, engineMetrics, type ScrapeOptions, scrape } from './engine.ts';
 export { selectCollectors } from './select.ts';

@@ -1,0 +1,78 @@
+import { type FlagSpec, type ParsedFlags, positiveInteger } from '@keepwatch/core/cli';
+import { KeepwatchError } from '@keepwatch/core/errors';
+
+/** Which collections get per-collection series, and how often their details are read. */
+export interface CollectionOptions {
+  readonly include: RegExp;
+  readonly exclude: RegExp | undefined;
+  readonly limit: number;
+  readonly refreshIntervalMs: number;
+}
+
+export const collectionFlags: readonly FlagSpec[] = [
+  {
+    name: 'collector.collections.include',
+    kind: 'string',
+    default: '.+',
+    help: 'Regular expression (fully anchored) on <database>.<collection>: only matching collections get per-collection and per-index series.',
+  },
+  {
+    name: 'collector.collections.exclude',
+    kind: 'string',
+    help: 'Regular expression (fully anchored) on <database>.<collection>: matching collections are skipped, after --collector.collections.include.',
+  },
+  {
+    name: 'collector.collections.limit',
+    kind: 'number',
+    default: 200,
+    help: 'Most collections exported (in database, then name order); the rest are counted in collections_unexported{reason="limit"}.',
+  },
+  {
+    name: 'collector.collections.refresh-interval',
+    kind: 'number',
+    default: 0,
+    help: 'Seconds to reuse per-collection and per-index details between scrapes (0: read on every scrape); for deployments with many collections.',
+  },
+];
+
+function anchored(flag: string, source: string): RegExp {
+  try {
+    return new RegExp(`^(?:${source})$`);
+  } catch (error) {
+    throw new KeepwatchError('KW_ERR_FLAG', `--${flag} ${JSON.stringify(source)} is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+export function collectionOptions(flags: ParsedFlags): CollectionOptions {
+  const exclude = flags.get('collector.collections.exclude') as string | undefined;
+  const refreshSeconds = flags.get('collector.collections.refresh-interval') as number;
+  if (!(refreshSeconds >= 0))
+    throw new KeepwatchError('KW_ERR_FLAG', `--collector.collections.refresh-interval must be 0 or more seconds, got ${refreshSeconds}`);
+  return {
+    include: anchored('collector.collections.include', String(flags.get('collector.collections.include'))),
+    exclude: exclude === undefined || exclude === '' ? undefined : anchored('collector.collections.exclude', exclude),
+    limit: positiveInteger(flags, 'collector.collections.limit'),
+    refreshIntervalMs: refreshSeconds * 1000,
+  };
+}
+
+export interface ListedCollection {
+  readonly db: string;
+  readonly name: string;
+  readonly id: string;
+}
+
+/** Applies the patterns, then the cap in a stable order, so the same collections keep their series. */
+export function selectCollections(
+  listed: readonly ListedCollection[],
+  options: CollectionOptions,
+): { selected: ListedCollection[]; excluded: number; overLimit: number } {
+  const matching = listed
+    .filter((collection) => {
+      const key = `${collection.db}.${collection.name}`;
+      return options.include.test(key) && !(options.exclude?.test(key) ?? false);
+    })
+    .sort((a, b) => (a.db === b.db ? (a.name < b.name ? -1 : 1) : a.db < b.db ? -1 : 1));
+  const selected = matching.slice(0, options.limit);
+  return { selected, excluded: listed.length - matching.length, overLimit: matching.length - selected.length };
+}

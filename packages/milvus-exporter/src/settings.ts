@@ -1,0 +1,126 @@
+import { type FlagSpec, type ParsedFlags, positiveInteger, readFileOrFail, readSecretFile } from '@keepwatch/core/cli';
+import { KeepwatchError } from '@keepwatch/core/errors';
+
+export const defaultAddress = 'localhost:19530';
+
+/** The connection flags: address, credentials (files or environment only), TLS, timeouts and concurrency. */
+export const connectionFlags: readonly FlagSpec[] = [
+  {
+    name: 'milvus.address',
+    kind: 'string',
+    default: defaultAddress,
+    help: 'Milvus proxy gRPC address: host:port, http://host:port, or https://host:port (TLS).',
+  },
+  { name: 'milvus.username', kind: 'string', help: 'User to authenticate as, with --milvus.password-file (when authorization is enabled).' },
+  {
+    name: 'milvus.password-file',
+    kind: 'string',
+    secretFile: true,
+    help: 'File holding the password of --milvus.username (one trailing newline ignored). Without it, the MILVUS_PASSWORD environment variable is used.',
+  },
+  {
+    name: 'milvus.token-file',
+    kind: 'string',
+    secretFile: true,
+    help: 'File holding a token (user:password or an API key) instead of a user and password. Without it, the MILVUS_TOKEN environment variable is used.',
+  },
+  { name: 'milvus.tls', kind: 'boolean', default: false, help: 'Connect with TLS (implied by https:// and by the other TLS flags).' },
+  { name: 'milvus.tls.ca-file', kind: 'string', help: 'CA bundle to verify the server certificate (default: system CAs).' },
+  { name: 'milvus.tls.cert-file', kind: 'string', help: 'Client certificate for mutual TLS.' },
+  { name: 'milvus.tls.key-file', kind: 'string', secretFile: true, help: 'Client private key for mutual TLS.' },
+  { name: 'milvus.tls.server-name', kind: 'string', help: 'Name expected in the server certificate (default: the host).' },
+  { name: 'milvus.tls.insecure-skip-verify', kind: 'boolean', default: false, help: 'Do not verify the server certificate. Only for testing.' },
+  {
+    name: 'milvus.timeout',
+    kind: 'number',
+    default: 10,
+    help: 'Upper bound in seconds for any one call; calls also end at the scrape deadline, whichever comes first.',
+  },
+  { name: 'milvus.concurrency', kind: 'number', default: 4, help: 'Calls in flight at once (per-collection calls run through this many connections).' },
+];
+
+export interface MilvusTls {
+  readonly rootCert?: Buffer;
+  readonly certChain?: Buffer;
+  readonly privateKey?: Buffer;
+  readonly serverName?: string;
+  readonly skipCertCheck: boolean;
+}
+
+export interface MilvusSettings {
+  /** host:port, without a scheme. */
+  readonly address: string;
+  readonly display: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly token?: string;
+  readonly tls?: MilvusTls;
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+}
+
+function parseAddress(raw: string): { hostPort: string; tls: boolean } {
+  const match = /^(?:(https?):\/\/)?([^/\s:@]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})\/?$/.exec(raw.trim());
+  const port = Number(match?.[3]);
+  if (match === null || port < 1 || port > 65535) {
+    throw new KeepwatchError('KW_ERR_FLAG', `--milvus.address ${JSON.stringify(raw)} is not host:port, http://host:port or https://host:port`);
+  }
+  return { hostPort: `${match[2]}:${match[3]}`, tls: match[1] === 'https' };
+}
+
+/** Reads the connection flags once at startup; every mistake is one KW_ERR_FLAG or KW_ERR_FILE line naming the flag. */
+export function milvusSettings(flags: ParsedFlags, env: Readonly<Record<string, string | undefined>>): MilvusSettings {
+  const { hostPort, tls: httpsScheme } = parseAddress(String(flags.get('milvus.address')));
+  const secret = (flag: string, variable: string) => {
+    const path = flags.get(flag) as string | undefined;
+    return path === undefined ? env[variable] || undefined : readSecretFile(path, `--${flag}`);
+  };
+  const username = flags.get('milvus.username') as string | undefined;
+  const password = secret('milvus.password-file', 'MILVUS_PASSWORD');
+  const token = secret('milvus.token-file', 'MILVUS_TOKEN');
+  if (token !== undefined && (username !== undefined || password !== undefined)) {
+    throw new KeepwatchError('KW_ERR_FLAG', 'give either a token (--milvus.token-file, MILVUS_TOKEN) or a user and password, not both');
+  }
+  if ((username === undefined) !== (password === undefined)) {
+    throw new KeepwatchError(
+      'KW_ERR_FLAG',
+      username === undefined ? 'a password is set but --milvus.username is not' : '--milvus.username needs --milvus.password-file or MILVUS_PASSWORD',
+    );
+  }
+  const file = (flag: string) => {
+    const path = flags.get(flag) as string | undefined;
+    return path === undefined ? undefined : readFileOrFail(path, `--${flag}`);
+  };
+  const rootCert = file('milvus.tls.ca-file');
+  const certChain = file('milvus.tls.cert-file');
+  const privateKey = file('milvus.tls.key-file');
+  if ((certChain === undefined) !== (privateKey === undefined)) {
+    throw new KeepwatchError('KW_ERR_FLAG', '--milvus.tls.cert-file and --milvus.tls.key-file must be given together');
+  }
+  const serverName = flags.get('milvus.tls.server-name') as string | undefined;
+  const skipCertCheck = flags.get('milvus.tls.insecure-skip-verify') === true;
+  const useTls =
+    httpsScheme || flags.get('milvus.tls') === true || rootCert !== undefined || certChain !== undefined || serverName !== undefined || skipCertCheck;
+  const timeoutSeconds = flags.get('milvus.timeout') as number;
+  if (!(timeoutSeconds > 0)) throw new KeepwatchError('KW_ERR_FLAG', `--milvus.timeout must be a positive number of seconds, got ${timeoutSeconds}`);
+  return {
+    address: hostPort,
+    display: `${useTls ? 'https' : 'http'}://${hostPort}`,
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+    ...(token === undefined ? {} : { token }),
+    ...(useTls
+      ? {
+          tls: {
+            ...(rootCert === undefined ? {} : { rootCert }),
+            ...(certChain === undefined ? {} : { certChain }),
+            ...(privateKey === undefined ? {} : { privateKey }),
+            ...(serverName === undefined ? {} : { serverName }),
+            skipCertCheck,
+          },
+        }
+      : {}),
+    timeoutMs: timeoutSeconds * 1000,
+    concurrency: positiveInteger(flags, 'milvus.concurrency'),
+  };
+}

@@ -1,0 +1,207 @@
+import type { Logger } from '@keepwatch/core/log';
+import type { MetricSink } from '@keepwatch/core/metrics';
+import { connectionMetrics, raceSignal, type ScrapeTarget } from '@keepwatch/core/scrape';
+import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { Caller } from './caller.ts';
+import { connectionError, connectMilvusClient, createMilvusClient, errorText } from './client.ts';
+import { type CollectionOptions, type ListedCollection, selectCollections } from './collection-filter.ts';
+import {
+  listCollections,
+  listDatabaseNames,
+  readCollection,
+  readDatabases,
+  readHealth,
+  readIndexes,
+  readRbac,
+  readResourceGroups,
+  readSystem,
+  readVersion,
+} from './reads.ts';
+import type { MilvusSettings } from './settings.ts';
+import type { CollectionRead, IndexRead, MilvusCaps, MilvusCollector, MilvusSnapshot, ReadName, Reads } from './snapshot.ts';
+
+export interface MilvusTargetOptions {
+  readonly settings: MilvusSettings;
+  readonly collections: CollectionOptions;
+  readonly log: Logger;
+}
+
+interface Connection {
+  readonly client: MilvusClient;
+  readonly caps: MilvusCaps;
+  /** Calls refused on this connection (by call key), with the reason; never sent again until reconnect. */
+  readonly refused: Map<string, string>;
+}
+
+/** Per-collection details kept between scrapes when --collector.collections.refresh-interval is set. */
+interface DetailCache {
+  readonly at: number;
+  readonly collections: Map<string, CollectionRead>;
+  readonly indexes: Map<string, readonly IndexRead[]>;
+}
+
+const collectionKey = (collection: { db: string; name: string }) => `${collection.db}.${collection.name}`;
+
+/** One Milvus proxy, reached through the SDK: one client (a small channel pool) kept across scrapes. */
+export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, MilvusCollector> {
+  readonly #options: MilvusTargetOptions;
+  #connection: Connection | undefined;
+  #connects = 0;
+  #lastConnectSeconds: number | undefined;
+  #details: DetailCache | undefined;
+
+  constructor(options: MilvusTargetOptions) {
+    this.#options = options;
+  }
+
+  async open(signal: AbortSignal): Promise<MilvusCaps> {
+    if (this.#connection !== undefined) return this.#connection.caps;
+    const { settings, log } = this.#options;
+    const started = performance.now();
+    const client = createMilvusClient(settings);
+    this.#connects += 1;
+    try {
+      await raceSignal(connectMilvusClient(client), signal);
+    } catch (error) {
+      void client.closeConnection();
+      throw connectionError(error, settings) ?? new Error(`Connect to ${settings.display} failed: ${errorText(error)}`);
+    }
+    const server = (client as unknown as { serverInfo?: Record<string, unknown> }).serverInfo ?? {};
+    const caps: MilvusCaps = {
+      buildTags: String(server.build_tags ?? ''),
+      deployMode: String(server.deploy_mode ?? ''),
+      gitCommit: String(server.git_commit ?? ''),
+      goVersion: String(server.go_version ?? ''),
+    };
+    this.#connection = { client, caps, refused: new Map() };
+    this.#details = undefined;
+    this.#lastConnectSeconds = (performance.now() - started) / 1000;
+    log.info('connected', { target: settings.display, version: caps.buildTags, deploy_mode: caps.deployMode });
+    return caps;
+  }
+
+  async fetch(caps: MilvusCaps, collectors: readonly MilvusCollector[], signal: AbortSignal, deadline: number): Promise<MilvusSnapshot> {
+    const connection = this.#connection;
+    if (connection === undefined) throw new Error('not connected');
+    const { client } = connection;
+    const { settings, log } = this.#options;
+    const caller = new Caller({ refused: connection.refused, deadline, timeoutMs: settings.timeoutMs, signal, concurrency: settings.concurrency, log });
+    const needed = new Set(collectors.flatMap((collector) => collector.reads));
+    let databaseNames: Promise<string[]> | undefined;
+    const databases = () => {
+      databaseNames ??= listDatabaseNames(client, caller);
+      return databaseNames;
+    };
+    const reads: { [K in ReadName]?: () => Promise<Reads[K]> } = {
+      health: () => readHealth(client, caller),
+      system: () => readSystem(client, caller),
+      databases: async () => readDatabases(client, caller, await databases()),
+      'resource-groups': () => readResourceGroups(client, caller),
+      rbac: () => readRbac(client, caller),
+    };
+    const pending = new Map<ReadName, Promise<unknown>>();
+    for (const name of needed) {
+      const read = reads[name];
+      if (read !== undefined) pending.set(name, read());
+    }
+    if (needed.has('collections') || needed.has('indexes')) {
+      const details = this.#collectionDetails(client, caller, databases, needed.has('collections'), needed.has('indexes'));
+      if (needed.has('collections'))
+        pending.set(
+          'collections',
+          details.then((result) => result.collections),
+        );
+      if (needed.has('indexes'))
+        pending.set(
+          'indexes',
+          details.then((result) => result.indexes),
+        );
+    }
+    const settled = new Map<ReadName, PromiseSettledResult<unknown>>();
+    const versionRead = readVersion(client, caller);
+    await Promise.all([...pending].map(async ([name, promise]) => settled.set(name, (await Promise.allSettled([promise]))[0])));
+    let version: string;
+    try {
+      version = await versionRead;
+    } catch (error) {
+      const lost = connectionError(error, settings);
+      if (lost !== undefined) this.#drop(lost.message);
+      throw lost ?? error;
+    }
+    return {
+      caps,
+      version,
+      read<K extends ReadName>(name: K): Reads[K] {
+        const result = settled.get(name);
+        if (result === undefined) throw new Error(`${name} was not read`);
+        if (result.status === 'rejected') throw result.reason;
+        return result.value as Reads[K];
+      },
+    };
+  }
+
+  /** Lists every database's collections, then reads the selected ones' details with bounded concurrency. */
+  async #collectionDetails(
+    client: MilvusClient,
+    caller: Caller,
+    databases: () => Promise<string[]>,
+    wantCollections: boolean,
+    wantIndexes: boolean,
+  ): Promise<{ collections: Reads['collections']; indexes: Reads['indexes'] }> {
+    const names = await databases();
+    const listed = (await Promise.all(names.map((db) => listCollections(client, caller, db)))).flat();
+    const perDatabase = new Map(names.map((db) => [db, listed.filter((collection) => collection.db === db).length]));
+    const { selected, excluded, overLimit } = selectCollections(listed, this.#options.collections);
+    const now = Date.now();
+    const cached = this.#details !== undefined && now - this.#details.at < this.#options.collections.refreshIntervalMs ? this.#details : undefined;
+    const cache: DetailCache = cached ?? { at: now, collections: new Map(), indexes: new Map() };
+    let failedCalls = 0;
+    const onFailure = (error: unknown) => {
+      failedCalls += 1;
+      this.#options.log.debug('per-collection call failed', { reason: errorText(error) });
+    };
+    const fresh = async (collection: ListedCollection) => {
+      const key = collectionKey(collection);
+      if (wantCollections && !cache.collections.has(key)) cache.collections.set(key, await readCollection(client, caller, collection, onFailure));
+      if (wantIndexes && !cache.indexes.has(key)) {
+        try {
+          cache.indexes.set(key, await readIndexes(client, caller, collection));
+        } catch (error) {
+          onFailure(error);
+        }
+      }
+    };
+    await Promise.all(selected.map(fresh));
+    this.#details = cache;
+    const keys = selected.map(collectionKey);
+    return {
+      collections: {
+        perDatabase,
+        unexported: { excluded, limit: overLimit },
+        collections: keys.flatMap((key) => cache.collections.get(key) ?? []),
+        failedCalls,
+        ageSeconds: (now - cache.at) / 1000,
+      },
+      indexes: keys.flatMap((key) => cache.indexes.get(key) ?? []),
+    };
+  }
+
+  describe(sink: MetricSink): void {
+    sink.emit(connectionMetrics.connects, this.#connects);
+    if (this.#lastConnectSeconds !== undefined) sink.emit(connectionMetrics.connectDuration, this.#lastConnectSeconds);
+  }
+
+  #drop(reason: string): void {
+    const connection = this.#connection;
+    if (connection === undefined) return;
+    this.#connection = undefined;
+    this.#options.log.warn('connection dropped; reconnecting on the next scrape', { reason });
+    void connection.client.closeConnection();
+  }
+
+  async close(): Promise<void> {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    await connection?.client.closeConnection();
+  }
+}
