@@ -85,7 +85,16 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
     if (connection === undefined) throw new Error('not connected');
     const { client } = connection;
     const { settings, log } = this.#options;
-    const caller = new Caller({ refused: connection.refused, deadline, timeoutMs: settings.timeoutMs, signal, concurrency: settings.concurrency, log });
+    // Calls end a little before the scrape deadline, so a slow one fails its collector instead of the whole scrape.
+    const callDeadline = deadline - Math.min(250, (deadline - Date.now()) / 10);
+    const caller = new Caller({
+      refused: connection.refused,
+      deadline: callDeadline,
+      timeoutMs: settings.timeoutMs,
+      signal,
+      concurrency: settings.concurrency,
+      log,
+    });
     const needed = new Set(collectors.flatMap((collector) => collector.reads));
     let databaseNames: Promise<string[]> | undefined;
     const databases = () => {
@@ -117,17 +126,14 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
           details.then((result) => result.indexes),
         );
     }
-    const settled = new Map<ReadName, PromiseSettledResult<unknown>>();
-    const versionRead = readVersion(client, caller);
-    await Promise.all([...pending].map(async ([name, promise]) => settled.set(name, (await Promise.allSettled([promise]))[0])));
-    let version: string;
-    try {
-      version = await versionRead;
-    } catch (error) {
-      const lost = connectionError(error, settings);
+    const [versionRead, ...results] = await Promise.allSettled([readVersion(client, caller), ...pending.values()]);
+    const settled = new Map([...pending.keys()].map((name, index) => [name, results[index] as PromiseSettledResult<unknown>]));
+    if (versionRead.status === 'rejected') {
+      const lost = connectionError(versionRead.reason, settings);
       if (lost !== undefined) this.#drop(lost.message);
-      throw lost ?? error;
+      throw lost ?? versionRead.reason;
     }
+    const version = versionRead.value;
     return {
       caps,
       version,

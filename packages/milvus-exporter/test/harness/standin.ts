@@ -176,6 +176,8 @@ export interface MilvusStandin {
   readonly address: string;
   readonly state: StandinState;
   readonly calls: Call[];
+  /** Most calls the stand-in was answering at once. */
+  readonly maxInFlight: () => number;
   close(): Promise<void>;
 }
 
@@ -351,21 +353,29 @@ function authenticate(state: StandinState, metadata: grpc.Metadata): { user: str
   return { user };
 }
 
-/** Starts the stand-in on a free loopback port; `configure` edits the default scripted state first. */
-export async function startMilvusStandin(configure: (state: StandinState) => void = () => {}): Promise<MilvusStandin> {
+/** Starts the stand-in on a loopback port (free unless given); `configure` edits the default scripted state first. */
+export async function startMilvusStandin(configure: (state: StandinState) => void = () => {}, port = 0): Promise<MilvusStandin> {
   const state = defaultState();
   configure(state);
   const calls: Call[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const byRpc = handlers(state);
   const server = new grpc.Server();
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of Object.keys(milvusService)) {
     implementation[method] = (call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const record = (user: string, outcome: Call['outcome']) => calls.push({ method, user, outcome });
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const reply: grpc.sendUnaryData<unknown> = (error, value) => {
+        inFlight -= 1;
+        callback(error, value);
+      };
       const auth = authenticate(state, call.metadata);
       if ('error' in auth) {
         record('', 'unauthenticated');
-        callback({ code: grpc.status.UNAUTHENTICATED, details: auth.error });
+        reply({ code: grpc.status.UNAUTHENTICATED, details: auth.error });
         return;
       }
       const db = String(call.request.db_name || call.metadata.get('dbname')[0] || 'default');
@@ -373,16 +383,16 @@ export async function startMilvusStandin(configure: (state: StandinState) => voi
       const granted = state.grants.get(auth.user);
       if (privilege !== undefined && auth.user !== 'root' && granted !== undefined && !granted.has(privilege)) {
         record(auth.user, 'permission-denied');
-        callback({ code: grpc.status.PERMISSION_DENIED, details: `Privilege${privilege}: permission deny to ${auth.user} in the \`${db}\` database` });
+        reply({ code: grpc.status.PERMISSION_DENIED, details: `Privilege${privilege}: permission deny to ${auth.user} in the \`${db}\` database` });
         return;
       }
       const handler = byRpc[method];
       const fault = state.faults.get(method) ?? (handler === undefined ? { kind: 'unimplemented' as const } : undefined);
       const answer = () => {
         // biome-ignore lint/style/noNonNullAssertion: a missing handler is an 'unimplemented' fault above.
-        const reply = handler!(call.request, { user: auth.user, db }) as { status?: { code: number } };
-        record(auth.user, reply.status?.code === 0 ? 'ok' : 'status-error');
-        callback(null, reply);
+        const answered = handler!(call.request, { user: auth.user, db }) as { status?: { code: number } };
+        record(auth.user, answered.status?.code === 0 ? 'ok' : 'status-error');
+        reply(null, answered);
       };
       if (fault === undefined) return answer();
       if (fault.kind === 'delay') {
@@ -391,17 +401,18 @@ export async function startMilvusStandin(configure: (state: StandinState) => voi
       }
       record(auth.user, 'fault');
       const code = { unavailable: grpc.status.UNAVAILABLE, internal: grpc.status.INTERNAL, unimplemented: grpc.status.UNIMPLEMENTED }[fault.kind];
-      callback({ code, details: `${fault.kind} (injected by the stand-in)` });
+      reply({ code, details: `${fault.kind} (injected by the stand-in)` });
     };
   }
   server.addService(milvusService, implementation);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   return {
-    address: `127.0.0.1:${port}`,
+    address: `127.0.0.1:${bound}`,
     state,
     calls,
+    maxInFlight: () => maxInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());

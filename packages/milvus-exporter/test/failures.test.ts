@@ -1,0 +1,166 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from '@keepwatch/testing';
+import { afterEach, describe, expect, test } from 'vitest';
+import { readCatalogue } from '../src/reads.ts';
+import { startTestExporter, type TestExporter } from './harness/exporter.ts';
+import { type MilvusStandin, type StandinState, startMilvusStandin } from './harness/standin.ts';
+
+const secretsDir = mkdtempSync(join(tmpdir(), 'kw-milvus-'));
+function secretFile(name: string, content: string): string {
+  const path = join(secretsDir, name);
+  writeFileSync(path, `${content}\n`, { mode: 0o600 });
+  return path;
+}
+
+/** Every privilege the README documents for the exporter's role. */
+const documentedPrivileges = new Set(Object.values(readCatalogue).flatMap((read) => read.privileges.map(([privilege]) => privilege)));
+
+describe('failures: credentials, privileges, unavailable and slow servers', () => {
+  let milvus: MilvusStandin | undefined;
+  let exporter: TestExporter | undefined;
+
+  async function start(args: readonly string[], configure?: (state: StandinState) => void, env: Record<string, string> = {}) {
+    milvus = await startMilvusStandin(configure);
+    exporter = await startTestExporter(milvus.address, args, env);
+    return { milvus, exporter };
+  }
+  afterEach(async () => {
+    await exporter?.close();
+    await milvus?.close();
+    exporter = undefined;
+    milvus = undefined;
+  });
+
+  const withUsers = (state: StandinState) => {
+    state.users = new Map([
+      ['root', 'Milvus'],
+      ['exporter', 'canary-Pa55-word'],
+    ]);
+  };
+
+  test('wrong credentials: up 0 with one clear line that never carries the password; the right ones recover', async () => {
+    const password = secretFile('wrong', 'canary-Pa55-word');
+    const { milvus, exporter } = await start(['--milvus.username', 'exporter', '--milvus.password-file', password], (state) => {
+      withUsers(state);
+      state.users?.set('exporter', 'rotated');
+    });
+    const metrics = await exporter.scrape();
+    expect(metrics.value('milvus_up')).toBe(0);
+    const line = exporter.logs.find((entry) => entry.includes('scrape failed'));
+    expect(line).toContain('KW_ERR_TARGET_AUTH');
+    expect(line).toContain('rejected user exporter: auth check failure, please check username and password are correct');
+    expect(exporter.logs.join('\n')).not.toContain('canary-Pa55-word');
+    expect(metrics.text).not.toContain('canary-Pa55-word');
+    expect(milvus.calls.map((call) => call.outcome)).toEqual(['unauthenticated']);
+    milvus.state.users?.set('exporter', 'canary-Pa55-word');
+    expect((await exporter.scrape()).value('milvus_up')).toBe(1);
+  });
+
+  test('a token (user:password) authenticates like a user and password', async () => {
+    const { exporter } = await start(['--milvus.token-file', secretFile('token', 'exporter:canary-Pa55-word')], withUsers);
+    expect((await exporter.scrape()).value('milvus_up')).toBe(1);
+  });
+
+  test('under a role with exactly the documented privileges: every collector succeeds and no call is denied', async () => {
+    const { milvus, exporter } = await start(
+      ['--milvus.username', 'exporter'],
+      (state) => {
+        withUsers(state);
+        state.grants.set('exporter', new Set(documentedPrivileges));
+      },
+      { MILVUS_PASSWORD: 'canary-Pa55-word' },
+    );
+    for (let i = 0; i < 10; i += 1) {
+      const metrics = await exporter.scrape();
+      for (const sample of metrics.all('milvus_exporter_collector_success')) expect(sample, sample.labels.collector).toMatchObject({ value: 1 });
+    }
+    expect(milvus.calls.filter((call) => call.outcome !== 'ok')).toEqual([]);
+  });
+
+  test('a denied privilege fails only its collector, and the denied calls are not sent again on the connection', async () => {
+    const { milvus, exporter } = await start(
+      ['--milvus.username', 'exporter'],
+      (state) => {
+        withUsers(state);
+        state.grants.set('exporter', new Set([...documentedPrivileges].filter((privilege) => privilege !== 'SelectOwnership')));
+      },
+      { MILVUS_PASSWORD: 'canary-Pa55-word' },
+    );
+    for (let i = 0; i < 5; i += 1) {
+      const metrics = await exporter.scrape();
+      expect(metrics.value('milvus_up')).toBe(1);
+      expect(metrics.value('milvus_exporter_collector_success', { collector: 'rbac' })).toBe(0);
+      expect(metrics.value('milvus_exporter_collector_success', { collector: 'collections' })).toBe(1);
+      expect(metrics.value('milvus_rbac_users')).toBeUndefined();
+    }
+    const denied = milvus.calls.filter((call) => call.outcome === 'permission-denied').map((call) => call.method);
+    expect(denied.sort()).toEqual(['ListCredUsers', 'SelectRole']);
+    expect(exporter.logs.some((line) => line.includes('PrivilegeSelectOwnership: permission deny to exporter'))).toBe(true);
+  });
+
+  test('UNAVAILABLE from one RPC fails its collector at once (no SDK retry hanging to the deadline); from GetVersion it means down', async () => {
+    const { milvus, exporter } = await start([]);
+    milvus.state.faults.set('GetMetrics', { kind: 'unavailable' });
+    let metrics = await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '30' });
+    expect(metrics.value('milvus_up')).toBe(1);
+    expect(metrics.value('milvus_exporter_collector_success', { collector: 'components' })).toBe(0);
+    expect(metrics.value('milvus_exporter_collector_success', { collector: 'health' })).toBe(1);
+    expect(exporter.logs.some((line) => line.includes('collector components failed') && line.includes('unavailable (injected by the stand-in)'))).toBe(true);
+    expect(milvus.calls.filter((call) => call.method === 'GetMetrics')).toHaveLength(1);
+
+    milvus.state.faults.set('GetVersion', { kind: 'unavailable' });
+    metrics = await exporter.scrape();
+    expect(metrics.value('milvus_up')).toBe(0);
+    expect(exporter.logs.some((line) => line.includes('KW_ERR_TARGET_UNREACHABLE'))).toBe(true);
+    milvus.state.faults.clear();
+    metrics = await exporter.scrape();
+    expect(metrics.value('milvus_up')).toBe(1);
+    expect(metrics.value('milvus_exporter_connects_total')).toBe(2);
+  });
+
+  test('an RPC slower than the scrape deadline fails its collector in time; the rest of the scrape is kept', async () => {
+    const { milvus, exporter } = await start([]);
+    milvus.state.faults.set('DescribeIndex', { kind: 'delay', ms: 5000 });
+    const metrics = await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '2' });
+    expect(metrics.value('milvus_up')).toBe(1);
+    expect(metrics.value('milvus_collection_rows', { db: 'default', collection: 'docs' })).toBe(600123);
+    expect(metrics.all('milvus_index_state')).toEqual([]);
+    expect(metrics.value('milvus_exporter_scrape_duration_seconds')).toBeLessThan(2);
+  });
+
+  test('an unimplemented RPC (which the SDK turns into an empty reply) is remembered as unsupported', async () => {
+    const { milvus, exporter } = await start([]);
+    milvus.state.faults.set('ListResourceGroups', { kind: 'unimplemented' });
+    for (let i = 0; i < 3; i += 1) {
+      const metrics = await exporter.scrape();
+      expect(metrics.value('milvus_exporter_collector_success', { collector: 'resource-groups' })).toBe(0);
+    }
+    expect(milvus.calls.filter((call) => call.method === 'ListResourceGroups')).toHaveLength(1);
+    expect(exporter.logs.some((line) => line.includes('not supported by this server'))).toBe(true);
+  });
+
+  test('Milvus down at start: the process survives, up is 0, and the exporter connects once Milvus is up', async () => {
+    const port = await freePort();
+    exporter = await startTestExporter(`127.0.0.1:${port}`);
+    let metrics = await exporter.scrape();
+    expect(metrics.value('milvus_up')).toBe(0);
+    expect(exporter.logs.some((line) => line.includes(`KW_ERR_TARGET_UNREACHABLE: cannot reach Milvus at http://127.0.0.1:${port}`))).toBe(true);
+    milvus = await startMilvusStandin(undefined, port);
+    await waitFor('the exporter to connect', async () => ((await (exporter as TestExporter).scrape()).value('milvus_up') === 1 ? true : undefined));
+    metrics = await exporter.scrape();
+    expect(metrics.value('milvus_collection_rows', { db: 'default', collection: 'docs' })).toBe(600123);
+  });
+
+  test('per-collection calls stay within --milvus.concurrency', async () => {
+    const { milvus, exporter } = await start(['--milvus.concurrency', '3'], (state) => {
+      const analytics = state.databases.get('analytics');
+      for (let i = 0; i < 20; i += 1) analytics?.collections.set(`c${i}`, { ...structuredClone(analytics.collections.get('events')), id: `9000${i}` } as never);
+      state.faults.set('GetCollectionStatistics', { kind: 'delay', ms: 20 });
+    });
+    const metrics = await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '30' });
+    expect(metrics.all('milvus_collection_rows')).toHaveLength(23);
+    expect(milvus.maxInFlight()).toBe(3);
+  });
+});
