@@ -51,7 +51,13 @@ function details(error: unknown): string {
 export function connectionError(error: unknown, settings: MilvusSettings): KeepwatchError | undefined {
   switch (grpcStatusOf(error)) {
     case grpcCode.unauthenticated: {
-      const who = settings.username === undefined ? (settings.token === undefined ? 'no credentials' : 'the token') : `user ${settings.username}`;
+      if (settings.username === undefined && settings.token === undefined) {
+        return new KeepwatchError(
+          'KW_ERR_TARGET_AUTH',
+          `Milvus at ${settings.display} requires credentials (${details(error)}): set --milvus.username with --milvus.password-file, or --milvus.token-file`,
+        );
+      }
+      const who = settings.username === undefined ? 'the token' : `user ${settings.username}`;
       return new KeepwatchError('KW_ERR_TARGET_AUTH', `Milvus at ${settings.display} rejected ${who}: ${details(error)}`);
     }
     case grpcCode.unavailable:

@@ -354,7 +354,11 @@ function authenticate(state: StandinState, metadata: grpc.Metadata): { user: str
 }
 
 /** Starts the stand-in on a loopback port (free unless given); `configure` edits the default scripted state first. */
-export async function startMilvusStandin(configure: (state: StandinState) => void = () => {}, port = 0): Promise<MilvusStandin> {
+export async function startMilvusStandin(
+  configure: (state: StandinState) => void = () => {},
+  port = 0,
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer },
+): Promise<MilvusStandin> {
   const state = defaultState();
   configure(state);
   const calls: Call[] = [];
@@ -405,8 +409,13 @@ export async function startMilvusStandin(configure: (state: StandinState) => voi
     };
   }
   server.addService(milvusService, implementation);
+  // With TLS, client certificates are required and checked against the CA (mutual TLS).
+  const credentials =
+    tls === undefined
+      ? grpc.ServerCredentials.createInsecure()
+      : grpc.ServerCredentials.createSsl(tls.ca, [{ private_key: tls.key, cert_chain: tls.cert }], true);
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(`127.0.0.1:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   return {
     address: `127.0.0.1:${bound}`,
