@@ -7,8 +7,9 @@ import { LogFollower } from '../src/logs/follower.ts';
 import { LogMonitor } from '../src/logs/monitor.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 
-function setup(options: { fromStart?: boolean; maxLineBytes?: number } = {}) {
+function setup(options: { fromStart?: boolean; maxLineBytes?: number; existing?: string } = {}) {
   const path = join(mkdtempSync(join(tmpdir(), 'keepwatch-log-')), 'engine.log');
+  if (options.existing !== undefined) writeFileSync(path, options.existing);
   const lines: string[] = [];
   const follower = new LogFollower({
     path,
@@ -30,16 +31,16 @@ function random(seed: number): () => number {
 }
 
 describe('the log follower', () => {
-  test('starts at the end by default, at the beginning on request', async () => {
-    const atEnd = setup();
-    writeFileSync(atEnd.path, 'old 1\nold 2\n');
+  test('starts at the end (as it was when the follower was made) by default, at the beginning on request', async () => {
+    const atEnd = setup({ existing: 'old 1\nold 2\n' });
+    // Written before the first poll, after the follower was made: new, not skipped.
+    appendFileSync(atEnd.path, 'new 1\n');
     await atEnd.follower.poll();
-    appendFileSync(atEnd.path, 'new\n');
+    appendFileSync(atEnd.path, 'new 2\n');
     await atEnd.follower.poll();
-    expect(atEnd.lines).toEqual(['new']);
+    expect(atEnd.lines).toEqual(['new 1', 'new 2']);
 
-    const fromStart = setup({ fromStart: true });
-    writeFileSync(fromStart.path, 'old 1\nold 2\n');
+    const fromStart = setup({ fromStart: true, existing: 'old 1\nold 2\n' });
     await fromStart.follower.poll();
     expect(fromStart.lines).toEqual(['old 1', 'old 2']);
   });

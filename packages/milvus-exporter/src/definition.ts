@@ -1,9 +1,46 @@
-import type { ExporterDefinition } from '@keepwatch/core/bootstrap';
+import type { EngineLogs, ExporterDefinition } from '@keepwatch/core/bootstrap';
+import { type FlagSpec, type ParsedFlags, positiveInteger } from '@keepwatch/core/cli';
+import { KeepwatchError } from '@keepwatch/core/errors';
 import { collectionFlags, collectionOptions } from './collection-filter.ts';
 import { milvusCollectors } from './collectors/index.ts';
+import { compileAccessFormat, defaultAccessFormat } from './logs/access-log.ts';
+import { milvusLogParser } from './logs/parser.ts';
+import { milvusLogRules } from './logs/rules.ts';
+import { accessTally } from './logs/tally.ts';
 import { connectionFlags, milvusSettings } from './settings.ts';
 import type { MilvusCaps, MilvusCollector, MilvusSnapshot } from './snapshot.ts';
 import { MilvusTarget } from './target.ts';
+
+const defaultMaxUsers = 100;
+
+const logFlags: readonly FlagSpec[] = [
+  {
+    name: 'milvus.access-log.format',
+    kind: 'string',
+    default: defaultAccessFormat,
+    help: 'The proxy.accessLog formatter format of the access log read by --log.file ($variables as in milvus.yaml); lines of the query and search formatters, which append fields, match the base format.',
+  },
+  {
+    name: 'milvus.access-log.max-users',
+    kind: 'number',
+    default: defaultMaxUsers,
+    help: 'Distinct user names labelled in the access_* counters before the rest is summed under __overflow__.',
+  },
+];
+
+function milvusLogs(format: string, maxUsers: number): EngineLogs {
+  return { parser: milvusLogParser(format), rules: milvusLogRules, tally: accessTally(maxUsers) };
+}
+
+function logsFromFlags(flags: ParsedFlags): EngineLogs {
+  const format = String(flags.get('milvus.access-log.format'));
+  try {
+    compileAccessFormat(format);
+  } catch (error) {
+    throw new KeepwatchError('KW_ERR_FLAG', `--milvus.access-log.format ${JSON.stringify(format)}: ${(error as Error).message}`);
+  }
+  return milvusLogs(format, positiveInteger(flags, 'milvus.access-log.max-users'));
+}
 
 export const milvusExporter: ExporterDefinition<MilvusCaps, MilvusSnapshot, MilvusCollector> = {
   engine: 'milvus',
@@ -11,14 +48,16 @@ export const milvusExporter: ExporterDefinition<MilvusCaps, MilvusSnapshot, Milv
   description: 'Prometheus exporter for Milvus: health, components, collections, indexes, quotas and access security signals.',
   version: '0.1.0',
   defaultPort: 9868,
-  flags: [...connectionFlags, ...collectionFlags],
+  flags: [...connectionFlags, ...collectionFlags, ...logFlags],
   collectors: milvusCollectors,
+  logs: milvusLogs(defaultAccessFormat, defaultMaxUsers),
   configure(flags, env) {
     const settings = milvusSettings(flags, env);
     const collections = collectionOptions(flags);
     return {
       secrets: [settings.password, settings.token].filter((secret): secret is string => secret !== undefined),
       targetDisplay: settings.display,
+      logs: logsFromFlags(flags),
       build: (log) => ({ target: new MilvusTarget({ settings, collections, log }), collectors: milvusCollectors }),
     };
   },

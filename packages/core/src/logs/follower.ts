@@ -1,3 +1,4 @@
+import { type Stats, statSync } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 
 export interface FollowerOptions {
@@ -27,6 +28,14 @@ const chunkSize = 64 * 1024;
  * copytruncate (a file shorter than what was read starts over), and never holds more than one chunk and one
  * line in memory.
  */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export class LogFollower {
   readonly stats: FollowerStats = { bytesRead: 0, lines: 0, rotations: 0, truncatedLines: 0 };
   readonly #options: FollowerOptions;
@@ -37,10 +46,13 @@ export class LogFollower {
   #dropping = false;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> = Promise.resolve();
-  #firstPoll = true;
+  /** Where "the end" was when the follower was made: only that file, up to that offset, is old news. */
+  #startAt: { inode: string; size: number } | undefined;
 
   constructor(options: FollowerOptions) {
     this.#options = options;
+    const current = options.fromStart ? undefined : statOrUndefined(options.path);
+    this.#startAt = current === undefined ? undefined : { inode: `${current.dev}:${current.ino}`, size: current.size };
   }
 
   start(): void {
@@ -64,9 +76,6 @@ export class LogFollower {
 
   /** One polling step; exposed so tests can step deterministically. */
   async poll(): Promise<void> {
-    // Only a file present at the very first poll starts at its end; one that appears later is all new.
-    const first = this.#firstPoll;
-    this.#firstPoll = false;
     const current = await stat(this.#options.path).catch(() => undefined);
     const inode = current === undefined ? undefined : `${current.dev}:${current.ino}`;
     if (this.#handle !== undefined && inode !== this.#inode) {
@@ -81,7 +90,9 @@ export class LogFollower {
     if (this.#handle === undefined) {
       this.#handle = await open(this.#options.path, 'r');
       this.#inode = inode;
-      this.#position = first && !this.#options.fromStart ? current.size : 0;
+      // Only the file present when the follower was made is read from where it ended then; one that appears later is all new.
+      this.#position = this.#startAt !== undefined && this.#startAt.inode === inode ? this.#startAt.size : 0;
+      this.#startAt = undefined;
     } else if (current.size < this.#position) {
       // copytruncate: the file was emptied in place.
       this.#flushPartial();
