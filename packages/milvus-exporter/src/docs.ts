@@ -1,0 +1,64 @@
+import { allFlags, buildInfo } from '@keepwatch/core/bootstrap';
+import { collectorTable, errorTable, flagTable, logRuleTable, metricTable, replaceGeneratedBlock } from '@keepwatch/core/docs';
+import { logMetrics } from '@keepwatch/core/logs';
+import { connectionMetrics, engineMetrics } from '@keepwatch/core/scrape';
+import { milvusCollectors } from './collectors/index.ts';
+import { milvusExporter } from './definition.ts';
+import { readCatalogue } from './reads.ts';
+
+const code = (text: string) => `\`${text}\``;
+
+/** The privileges each collector needs, and the pymilvus calls that grant exactly them to a role. */
+function privilegeBlock(): string {
+  const byPrivilege = new Map<string, { object: string; collectors: string[] }>();
+  for (const collector of milvusCollectors) {
+    for (const read of collector.reads) {
+      for (const [privilege, object] of readCatalogue[read].privileges) {
+        const entry = byPrivilege.get(privilege) ?? { object, collectors: [] };
+        if (!entry.collectors.includes(collector.name)) entry.collectors.push(collector.name);
+        byPrivilege.set(privilege, entry);
+      }
+    }
+  }
+  const rows = [...byPrivilege].map(([privilege, entry]) => `| ${code(privilege)} | ${entry.object} | ${entry.collectors.map(code).join(', ')} |`);
+  const grants = [...byPrivilege.keys()].map(
+    (privilege) => `client.grant_privilege_v2("keepwatch_exporter", "${privilege}", collection_name="*", db_name="*")`,
+  );
+  return [
+    '| Privilege | Object type | Needed by |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+    'With pymilvus (2.5+), as a user allowed to manage roles:',
+    '',
+    '```python',
+    'client.create_role("keepwatch_exporter")',
+    ...grants,
+    'client.create_user("keepwatch", "CHANGE-ME")',
+    'client.grant_role("keepwatch", "keepwatch_exporter")',
+    '```',
+  ].join('\n');
+}
+
+function generatedBlocks(): Record<string, string> {
+  const namespace = milvusExporter.engine;
+  const perCollector = milvusCollectors
+    .map((collector) => `### \`${collector.name}\`\n\n${collector.help}\n\n${metricTable(namespace, collector.metrics)}`)
+    .join('\n\n');
+  const logs = milvusExporter.logs;
+  if (logs === undefined) throw new Error('milvus-exporter defines its log handling');
+  return {
+    flags: flagTable(namespace, allFlags(milvusExporter)),
+    collectors: collectorTable(milvusCollectors),
+    metrics: `### Exporter health\n\n${metricTable(namespace, [...Object.values(engineMetrics), ...Object.values(connectionMetrics), buildInfo])}\n\n${perCollector}`,
+    privileges: privilegeBlock(),
+    logs: `${metricTable(namespace, [...logMetrics, ...(logs.tally?.metrics ?? [])])}\n\nEvents (the first rule that matches a line names its event; access lines are matched in the normalised form \`access <method> status=… code=… client=… user=… msg=…\`):\n\n${logRuleTable(logs.rules)}`,
+    errors: errorTable(),
+  };
+}
+
+export function renderReadme(current: string): string {
+  let text = current;
+  for (const [name, content] of Object.entries(generatedBlocks())) text = replaceGeneratedBlock(text, name, content);
+  return text;
+}
