@@ -12,7 +12,6 @@ export interface RespAddress {
   readonly port?: number;
   /** Unix socket path. */
   readonly path?: string;
-  readonly db?: number;
   readonly username?: string;
   /** The address as shown in logs and on the landing page: never carries credentials. */
   readonly display: string;
@@ -25,7 +24,7 @@ function schemeList(engine: RespEngine): string {
 }
 
 /**
- * Parses --<engine>.addr: a URL in one of the engine's schemes (redis://host:port/db, rediss:// for TLS, ...),
+ * Parses --<engine>.addr: a URL in one of the engine's schemes (redis://host:port[/db], rediss:// for TLS, ...),
  * unix:///path or a bare /path, or host:port. A password in the URL is refused: secrets come from files or
  * the environment only.
  */
@@ -51,17 +50,17 @@ export function parseRespAddress(input: string, engine: RespEngine): RespAddress
   const tls = engine.schemes[url.protocol];
   if (tls === undefined) throw fail(`unsupported scheme ${url.protocol.slice(0, -1)} (expected ${schemeList(engine)})`);
   const port = url.port === '' ? 6379 : Number(url.port);
+  // A /N database number is accepted (redis_exporter-style addresses) and ignored: everything the exporter
+  // reads is server-wide, and a SELECT would need one more ACL grant for nothing.
   const dbText = url.pathname.replace(/^\//, '');
-  const db = dbText === '' ? undefined : Number(dbText);
-  if (db !== undefined && !(Number.isInteger(db) && db >= 0)) throw fail(`database ${JSON.stringify(dbText)} is not a number`);
+  if (dbText !== '' && !/^\d+$/.test(dbText)) throw fail(`database ${JSON.stringify(dbText)} is not a number`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') throw fail('no host');
   return {
     tls,
     host,
     port,
-    display: `${url.protocol}//${url.host}${db === undefined ? '' : `/${db}`}`,
-    ...(db === undefined ? {} : { db }),
+    display: `${url.protocol}//${url.host}`,
     ...(username === undefined ? {} : { username }),
   };
 }

@@ -14,7 +14,7 @@ export function connectionFlags(engine: RespEngine): FlagSpec[] {
       name: `${name}.addr`,
       kind: 'string',
       default: 'redis://localhost:6379',
-      help: `Server address: ${schemes}, unix:///path or host:port; /N selects a database.`,
+      help: `Server address: ${schemes}, unix:///path or host:port; a /N database number is accepted and ignored (everything read is server-wide).`,
     },
     { name: `${name}.user`, kind: 'string', help: 'ACL user to authenticate as (default: the default user).' },
     {

@@ -29,7 +29,7 @@ export interface RespTargetOptions<C extends RespCaps> {
 const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
 
 /**
- * What every connection sends whatever the collectors: after AUTH (which needs no grant) and SELECT, it names
+ * What every connection sends whatever the collectors: after AUTH (which needs no grant), it names
  * itself and reads the handshake INFO; then every scrape reads INFO ALL. The ACL rules are built from this.
  */
 export function connectionCommands(options: Pick<RespTargetOptions<RespCaps>, 'clientName' | 'handshakeInfo'>): CommandSpec['argv'][] {
@@ -193,12 +193,11 @@ export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnaps
     }
   }
 
-  /** AUTH (when configured), SELECT, CLIENT SETNAME and INFO, in one round trip. */
+  /** AUTH (when configured), CLIENT SETNAME and INFO, in one round trip. */
   async #handshake(client: Redis): Promise<C> {
     const { address, username, password, passwordFlag } = this.#options;
     const steps: CommandSpec['argv'][] = [];
     if (password !== undefined) steps.push(username === undefined ? ['AUTH', password] : ['AUTH', username, password]);
-    if (address.db !== undefined) steps.push(['SELECT', String(address.db)]);
     // The per-scrape INFO ALL is not part of the handshake.
     steps.push(...connectionCommands(this.#options).slice(0, -1));
     const results = (await client.pipeline(steps.map((step) => ['call', ...step])).exec()) ?? [];
