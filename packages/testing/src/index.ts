@@ -1,4 +1,4 @@
 export { type Metrics, parseMetrics, type Sample, startDefinitionExporter, type TestExporter } from './exporter.ts';
 export { checkMutatedInfo, checkMutatedInfoWithPromtool, type InfoRobustnessCase, mutatedInfo } from './info-robustness.ts';
-export { type PrometheusHandle, startPrometheus } from './prometheus.ts';
+export { type PrometheusHandle, promtoolCheckMetrics, startPrometheus } from './prometheus.ts';
 export { freePort, waitFor } from './wait.ts';

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,4 +45,10 @@ export async function startPrometheus(jobs: Record<string, string[]>): Promise<P
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `promtool check metrics` on an exposition: its exit status and everything it printed (empty when clean). */
+export function promtoolCheckMetrics(text: string): { status: number | null; output: string } {
+  const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  return { status: result.status, output: result.stdout + result.stderr };
 }
