@@ -1,0 +1,53 @@
+import { milvusExporter } from '../packages/milvus-exporter/src/definition.ts';
+import { startMilvusStandin } from '../packages/milvus-exporter/test/harness/standin.ts';
+import { parseMetrics, startDefinitionExporter } from '../packages/testing/src/index.ts';
+
+/**
+ * How milvus-exporter's scrape grows with the number of collections, against the gRPC stand-in on loopback
+ * with a fixed per-call delay (a stand-in for Milvus' own work): RPCs per scrape, scrape time at several
+ * --milvus.concurrency values, and what --collector.collections.refresh-interval saves. Prints figures only.
+ */
+const collectionCounts = [10, 200];
+const concurrencies = [1, 4, 16];
+const callDelayMs = Number(process.env.BENCH_MILVUS_DELAY_MS ?? 2);
+
+async function measure(collections: number, args: string[]): Promise<{ ms: number; calls: number; up: number; exported: number }> {
+  const milvus = await startMilvusStandin((state) => {
+    const db = state.databases.get('analytics');
+    const template = db?.collections.get('events');
+    for (let i = 0; i < collections - 3; i += 1) db?.collections.set(`c${i}`, { ...structuredClone(template), id: `91${i}` } as never);
+    for (const rpc of ['DescribeCollection', 'GetCollectionStatistics', 'GetLoadState', 'GetReplicas', 'DescribeIndex'])
+      state.faults.set(rpc, { kind: 'delay', ms: callDelayMs });
+  });
+  const exporter = await startDefinitionExporter(milvusExporter, ['--milvus.address', milvus.address, '--log.level', 'error', ...args]);
+  const headers = { 'X-Prometheus-Scrape-Timeout-Seconds': '60' };
+  await fetch(`${exporter.url}/metrics`, { headers }).then((response) => response.text());
+  const before = milvus.calls.length;
+  const started = performance.now();
+  const text = await fetch(`${exporter.url}/metrics`, { headers }).then((response) => response.text());
+  const ms = performance.now() - started;
+  const metrics = parseMetrics(text);
+  const result = { ms, calls: milvus.calls.length - before, up: metrics.value('milvus_up') ?? -1, exported: metrics.all('milvus_collection_rows').length };
+  await exporter.close();
+  await milvus.close();
+  return result;
+}
+
+console.log(`milvus-exporter against the stand-in, ${callDelayMs} ms per per-collection call, second scrape of each exporter\n`);
+console.log('| collections | concurrency | refresh interval | RPCs per scrape | scrape time | up | collections exported |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const collections of collectionCounts) {
+  for (const concurrency of concurrencies) {
+    const result = await measure(collections, ['--milvus.concurrency', String(concurrency), '--collector.collections.limit', '1000']);
+    console.log(`| ${collections} | ${concurrency} | 0 | ${result.calls} | ${result.ms.toFixed(1)} ms | ${result.up} | ${result.exported} |`);
+  }
+  const cached = await measure(collections, [
+    '--milvus.concurrency',
+    '4',
+    '--collector.collections.limit',
+    '1000',
+    '--collector.collections.refresh-interval',
+    '300',
+  ]);
+  console.log(`| ${collections} | 4 | 300 s | ${cached.calls} | ${cached.ms.toFixed(1)} ms | ${cached.up} | ${cached.exported} |`);
+}
