@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything the tests need, idempotently: Debian packages (real servers and Prometheus),
+# Installs everything the tests need, idempotently: Debian packages (real servers, Prometheus, amtool),
 # Node 24 LTS and pnpm under .tools/, then the workspace's npm dependencies.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +13,7 @@ command -v redis-server >/dev/null || need_apt+=(redis)
 command -v prometheus >/dev/null || need_apt+=(prometheus)
 command -v promtool >/dev/null || need_apt+=(promtool)
 command -v openssl >/dev/null || need_apt+=(openssl)
+command -v amtool >/dev/null || need_apt+=(amtool)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: installing Debian packages for: ${need_apt[*]}"
@@ -36,7 +37,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   install() { DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "$@"; }
   install "${valkey_suite[@]}" valkey-server valkey-tools ||
     { echo "install-deps: no valkey-server package for '$codename'; the tests need Valkey 8 (Debian bookworm-backports or Ubuntu 24.10+)" >&2; exit 1; }
-  install redis-server redis-tools prometheus openssl ca-certificates
+  install redis-server redis-tools prometheus prometheus-alertmanager openssl ca-certificates
   [ -z "$policy_rc_created" ] || $sudo_cmd rm -f /usr/sbin/policy-rc.d
 fi
 

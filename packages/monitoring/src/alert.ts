@@ -1,0 +1,35 @@
+/** One alert as data: the rule, the runbook, and the promtool cases that prove it fires and stays silent. */
+export interface AlertSpec {
+  /** CamelCase, engine prefix first. */
+  readonly name: string;
+  readonly severity: 'critical' | 'warning' | 'info';
+  readonly expr: string;
+  readonly for: string;
+  /** Static, one sentence ending with a period. */
+  readonly summary: string;
+  /** Templated with $labels and $value. */
+  readonly description: string;
+  readonly runbook: { readonly meaning: string; readonly confirm: string; readonly action: string };
+  readonly cases: readonly AlertCase[];
+  /** An alert that stops mattering while the target is down (inhibited by the engine's Down alert). */
+  readonly symptom?: boolean;
+}
+
+/** Series for promtool, sampled every minute: selector -> expanding notation (`0x4 5+5x10`). */
+export type Series = Readonly<Record<string, string>>;
+
+export interface AlertCase {
+  /** Why this case exists: "a brute force", "a counter reset", "maxmemory 0", ... */
+  readonly name: string;
+  readonly series: Series;
+  /** Evaluation time, e.g. `12m`. */
+  readonly at: string;
+  /** Expected alerts: labels beyond severity, and the rendered description. Empty: must not fire. */
+  readonly fires: readonly { readonly labels: Readonly<Record<string, string>>; readonly description: string }[];
+}
+
+/** `metric{matchers}` with the configured selector merged in. */
+export function selector(metric: string, configured: string, extra = ''): string {
+  const matchers = [configured, extra].filter((part) => part !== '').join(', ');
+  return matchers === '' ? metric : `${metric}{${matchers}}`;
+}
