@@ -163,3 +163,22 @@ describe('alerts/alertmanager: the example Alertmanager configuration', () => {
     expect(route('severity=info', 'engine=dragonfly', 'alertname=DragonflyKeysEvicted')).toBe('null');
   });
 });
+
+describe('alert rules and the exporters agree', () => {
+  const documented = new Set(
+    ['valkey', 'dragonfly', 'milvus'].flatMap((engine) =>
+      [...readFileSync(new URL(`../../${engine}-exporter/README.md`, import.meta.url), 'utf8').matchAll(/`([a-z]+_[a-z0-9_]+)` (?=\|)/g)].map(
+        (match) => match[1],
+      ),
+    ),
+  );
+
+  test('every metric a rule reads is one an exporter documents (no alert on a metric that does not exist)', () => {
+    for (const alert of alerts) {
+      for (const [name] of alert.expr.matchAll(/\b(?:valkey|dragonfly|milvus)_[a-z0-9_]+/g)) {
+        if (name.endsWith('_')) continue; // a namespace prefix inside a regular expression
+        expect(documented, `${alert.name} reads ${name}`).toContain(name);
+      }
+    }
+  });
+});

@@ -8,11 +8,16 @@ export interface PrometheusHandle {
   readonly url: string;
   /** Instant query; the value of the single result, or undefined while there is none. */
   value(query: string): Promise<number | undefined>;
+  /** The `data` of a Prometheus HTTP API GET, e.g. `rules` or `query?query=up`. */
+  api<T>(path: string): Promise<T>;
   stop(): Promise<void>;
 }
 
-/** A real Prometheus (Debian's binary) scraping the given targets every second, on a free loopback port. */
-export async function startPrometheus(jobs: Record<string, string[]>): Promise<PrometheusHandle> {
+/**
+ * A real Prometheus (Debian's binary) scraping the given targets every second, on a free loopback port,
+ * evaluating `ruleFiles` (absolute paths) every second.
+ */
+export async function startPrometheus(jobs: Record<string, string[]>, ruleFiles: readonly string[] = []): Promise<PrometheusHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'keepwatch-prometheus-'));
   const port = await freePort();
   const scrapeConfigs = Object.entries(jobs)
@@ -20,7 +25,7 @@ export async function startPrometheus(jobs: Record<string, string[]>): Promise<P
     .join('\n');
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${scrapeConfigs}\n`,
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files: ${JSON.stringify(ruleFiles)}\nscrape_configs:\n${scrapeConfigs}\n`,
   );
   const child: ChildProcess = spawn(
     'prometheus',
@@ -29,13 +34,16 @@ export async function startPrometheus(jobs: Record<string, string[]>): Promise<P
   );
   const url = `http://127.0.0.1:${port}`;
   await waitFor('prometheus ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 400);
+  const api = async <T>(path: string): Promise<T> => {
+    const body = (await (await fetch(`${url}/api/v1/${path}`)).json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? body.status}`);
+    return body.data;
+  };
   return {
     url,
+    api,
     async value(query) {
-      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
-      const body = (await response.json()) as { status: string; data: { result: { value: [number, string] }[] } };
-      if (body.status !== 'success') throw new Error(`query ${query} failed`);
-      const [first] = body.data.result;
+      const [first] = (await api<{ result: { value: [number, string] }[] }>(`query?query=${encodeURIComponent(query)}`)).result;
       return first === undefined ? undefined : Number(first.value[1]);
     },
     async stop() {
