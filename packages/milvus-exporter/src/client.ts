@@ -28,7 +28,7 @@ export function createMilvusClient(settings: MilvusSettings): MilvusClient {
   return new MilvusClient(config);
 }
 
-/** Connects the client (the Connect RPC) within `timeoutMs`. */
+/** Connects the client (the Connect RPC, bounded by the client's timeout); rejects with the gRPC error. */
 export async function connectMilvusClient(client: MilvusClient): Promise<void> {
   client.connect(MilvusClient.sdkInfo.version);
   await client.connectPromise;

@@ -4,7 +4,7 @@ import { logMetrics } from '@keepwatch/core/logs';
 import { connectionMetrics, engineMetrics } from '@keepwatch/core/scrape';
 import { milvusCollectors } from './collectors/index.ts';
 import { milvusExporter } from './definition.ts';
-import { readCatalogue } from './reads.ts';
+import { readPrivileges } from './reads.ts';
 
 const code = (text: string) => `\`${text}\``;
 
@@ -13,7 +13,7 @@ function privilegeBlock(): string {
   const byPrivilege = new Map<string, { object: string; collectors: string[] }>();
   for (const collector of milvusCollectors) {
     for (const read of collector.reads) {
-      for (const [privilege, object] of readCatalogue[read].privileges) {
+      for (const [privilege, object] of readPrivileges[read]) {
         const entry = byPrivilege.get(privilege) ?? { object, collectors: [] };
         if (!entry.collectors.includes(collector.name)) entry.collectors.push(collector.name);
         byPrivilege.set(privilege, entry);

@@ -4,32 +4,26 @@ import type { ListedCollection } from './collection-filter.ts';
 import type { CollectionRead, ComponentRead, DatabaseRead, HealthRead, IndexRead, LoadState, RbacRead, ResourceGroupRead } from './snapshot.ts';
 
 /**
- * Each read: the RPCs it makes and the Milvus privileges they need (reference/milvus.md §5), the source
- * of the README's minimum-privilege section. Connect, CheckHealth, GetVersion, GetMetrics, ListDatabases,
- * ShowCollections and GetReplicas need authentication only.
+ * The Milvus privileges each read needs (reference/milvus.md §5), the source of the README's
+ * minimum-privilege section and of the least-privilege test. Connect, CheckHealth, GetVersion, GetMetrics,
+ * ListDatabases, ShowCollections and GetReplicas need authentication only.
  */
-export const readCatalogue = {
-  health: { rpcs: ['CheckHealth'], privileges: [] },
-  system: { rpcs: ['GetMetrics'], privileges: [] },
-  databases: { rpcs: ['ListDatabases', 'DescribeDatabase'], privileges: [['DescribeDatabase', 'Global']] },
-  collections: {
-    rpcs: ['ListDatabases', 'ShowCollections', 'DescribeCollection', 'GetCollectionStatistics', 'GetLoadState', 'GetLoadingProgress', 'GetReplicas'],
-    privileges: [
-      ['DescribeCollection', 'Global'],
-      ['GetStatistics', 'Collection'],
-      ['GetLoadState', 'Collection'],
-    ],
-  },
-  indexes: { rpcs: ['ListDatabases', 'ShowCollections', 'DescribeIndex'], privileges: [['IndexDetail', 'Collection']] },
-  'resource-groups': {
-    rpcs: ['ListResourceGroups', 'DescribeResourceGroup'],
-    privileges: [
-      ['ListResourceGroups', 'Global'],
-      ['DescribeResourceGroup', 'Global'],
-    ],
-  },
-  rbac: { rpcs: ['ListCredUsers', 'SelectRole'], privileges: [['SelectOwnership', 'Global']] },
-} as const satisfies Record<string, { rpcs: readonly string[]; privileges: readonly (readonly [string, 'Global' | 'Collection'])[] }>;
+export const readPrivileges = {
+  health: [],
+  system: [],
+  databases: [['DescribeDatabase', 'Global']],
+  collections: [
+    ['DescribeCollection', 'Global'],
+    ['GetStatistics', 'Collection'],
+    ['GetLoadState', 'Collection'],
+  ],
+  indexes: [['IndexDetail', 'Collection']],
+  'resource-groups': [
+    ['ListResourceGroups', 'Global'],
+    ['DescribeResourceGroup', 'Global'],
+  ],
+  rbac: [['SelectOwnership', 'Global']],
+} as const satisfies Record<string, readonly (readonly [string, 'Global' | 'Collection'])[]>;
 
 /** int64 values arrive as decimal strings (loader option longs: String), int32 and doubles as numbers. */
 function num(value: unknown): number | undefined {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '@keepwatch/testing';
 import { afterEach, describe, expect, test } from 'vitest';
-import { readCatalogue } from '../src/reads.ts';
+import { readPrivileges } from '../src/reads.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { type MilvusStandin, type StandinState, startMilvusStandin } from './harness/standin.ts';
 
@@ -15,7 +15,7 @@ function secretFile(name: string, content: string): string {
 }
 
 /** Every privilege the README documents for the exporter's role. */
-const documentedPrivileges = new Set(Object.values(readCatalogue).flatMap((read) => read.privileges.map(([privilege]) => privilege)));
+const documentedPrivileges = new Set(Object.values(readPrivileges).flatMap((privileges) => privileges.map(([privilege]) => privilege)));
 
 describe('failures: credentials, privileges, unavailable and slow servers', () => {
   let milvus: MilvusStandin | undefined;

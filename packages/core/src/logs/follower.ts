@@ -21,13 +21,6 @@ export interface FollowerStats {
 
 const chunkSize = 64 * 1024;
 
-/**
- * Follows a log file that another process (the database, through a shared volume) writes. Polls rather
- * than watching, because inotify does not see writes through every volume type. Survives the file not
- * existing yet, rotation by rename-and-recreate (the old file is read to its end before switching) and by
- * copytruncate (a file shorter than what was read starts over), and never holds more than one chunk and one
- * line in memory.
- */
 function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
@@ -36,6 +29,13 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/**
+ * Follows a log file that another process (the database, through a shared volume) writes. Polls rather
+ * than watching, because inotify does not see writes through every volume type. Survives the file not
+ * existing yet, rotation by rename-and-recreate (the old file is read to its end before switching) and by
+ * copytruncate (a file shorter than what was read starts over), and never holds more than one chunk and one
+ * line in memory.
+ */
 export class LogFollower {
   readonly stats: FollowerStats = { bytesRead: 0, lines: 0, rotations: 0, truncatedLines: 0 };
   readonly #options: FollowerOptions;

@@ -56,7 +56,7 @@ export class LogMonitor {
         }
         this.#lines.set(record.level, (this.#lines.get(record.level) ?? 0) + 1);
         if (record.timestamp !== undefined) this.#lastTimestamp = record.timestamp;
-        options.tally?.observe(record);
+        this.#tally?.observe(record);
         const event = classify(options.rules, record.message);
         if (event === undefined) return;
         this.#events.set(event.rule.event, (this.#events.get(event.rule.event) ?? 0) + 1);
