@@ -1,11 +1,17 @@
 import { appendFileSync, mkdtempSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { createEventWriter } from '../src/logs/events.ts';
 import { LogFollower } from '../src/logs/follower.ts';
 import { LogMonitor } from '../src/logs/monitor.ts';
 import { MetricSink } from '../src/metrics/family.ts';
+
+/** Every follower a test made, stopped after it so no file handle is left to the garbage collector. */
+const followers: LogFollower[] = [];
+afterEach(async () => {
+  for (const follower of followers.splice(0)) await follower.stop();
+});
 
 function setup(options: { fromStart?: boolean; maxLineBytes?: number; existing?: string } = {}) {
   const path = join(mkdtempSync(join(tmpdir(), 'keepwatch-log-')), 'engine.log');
@@ -18,6 +24,7 @@ function setup(options: { fromStart?: boolean; maxLineBytes?: number; existing?:
     pollIntervalMs: 10,
     onLine: (line) => lines.push(line),
   });
+  followers.push(follower);
   return { path, lines, follower };
 }
 
