@@ -1,0 +1,15 @@
+import { dragonflyEngine, valkeyEngine } from '../alerts/resp.ts';
+import { milvusDashboard } from './milvus.ts';
+import type { DashboardSpec } from './model.ts';
+import { respDashboard } from './resp.ts';
+import { securityDashboard } from './security.ts';
+
+export { type DashboardSpec, renderDashboard } from './model.ts';
+
+/** Every dashboard, by file name (without extension). */
+export const dashboards: Readonly<Record<string, DashboardSpec>> = {
+  valkey: respDashboard(valkeyEngine),
+  dragonfly: respDashboard(dragonflyEngine),
+  milvus: milvusDashboard,
+  security: securityDashboard,
+};

@@ -1,0 +1,186 @@
+import type { RespEngine } from '../alerts/resp.ts';
+import { type DashboardSpec, sel } from './model.ts';
+
+/** One dashboard per Redis-protocol engine: the same panels on the metrics both exporters name alike. */
+export function respDashboard(engine: RespEngine): DashboardSpec {
+  const ns = engine.namespace;
+  const m = (metric: string, extra = '') => sel(`${ns}_${metric}`, extra);
+  const rate = (metric: string, extra = '') => `rate(${m(metric, extra)}[$__rate_interval])`;
+  return {
+    uid: `keepwatch-${ns}`,
+    title: `${engine.title} (keepwatch)`,
+    description: `${engine.title} memory, clients, security signals, replication and latency from ${ns}-exporter.`,
+    tags: ['keepwatch', ns],
+    variableMetric: `${ns}_up`,
+    rows: [
+      {
+        title: 'Overview',
+        panels: [
+          {
+            title: 'Up',
+            description: `Whether the exporter reads ${engine.title} (${ns}_up).`,
+            type: 'stat',
+            unit: 'bool_yes_no',
+            width: 6,
+            targets: [{ expr: m('up'), legend: '{{instance}}' }],
+          },
+          {
+            title: 'Commands per second',
+            description: 'Commands processed per second.',
+            type: 'timeseries',
+            unit: 'ops',
+            width: 18,
+            targets: [{ expr: `sum by (instance) (${rate('commands_processed_total')})`, legend: '{{instance}}' }],
+          },
+          {
+            title: 'Memory',
+            description: 'Used memory and, where set, maxmemory.',
+            type: 'timeseries',
+            unit: 'bytes',
+            targets: [
+              { expr: m('memory_used_bytes'), legend: '{{instance}} used' },
+              { expr: `${m('memory_max_bytes')} > 0`, legend: '{{instance}} maxmemory' },
+            ],
+          },
+          {
+            title: 'Memory used of maxmemory',
+            description: 'Used memory as a ratio of maxmemory; no line when maxmemory is not set (never a division by 0).',
+            type: 'timeseries',
+            unit: 'percentunit',
+            targets: [{ expr: m('memory_used_ratio'), legend: '{{instance}}' }],
+          },
+          {
+            title: 'Clients',
+            description: 'Connected clients against maxclients.',
+            type: 'timeseries',
+            unit: 'short',
+            targets: [
+              { expr: m('connected_clients'), legend: '{{instance}} connected' },
+              { expr: m('max_clients'), legend: '{{instance}} maxclients' },
+            ],
+          },
+          {
+            title: 'Keyspace hit ratio',
+            description: 'Share of key lookups that found the key.',
+            type: 'timeseries',
+            unit: 'percentunit',
+            targets: [
+              {
+                expr: `sum by (instance) (${rate('keyspace_hits_total')}) / (sum by (instance) (${rate('keyspace_hits_total')}) + sum by (instance) (${rate('keyspace_misses_total')}) > 0)`,
+                legend: '{{instance}}',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        title: 'Security',
+        panels: [
+          {
+            title: 'Failed authentications per second',
+            description: 'Rejected AUTH/HELLO attempts; a burst is a password guessing attempt or a stale client secret.',
+            type: 'timeseries',
+            unit: 'ops',
+            targets: [{ expr: rate('auth_failures_total'), legend: '{{instance}}' }],
+          },
+          {
+            title: 'ACL denials by user',
+            description: 'Commands, keys or channels refused by ACL rules (ACL LOG), per user.',
+            type: 'timeseries',
+            unit: 'ops',
+            targets: [{ expr: `sum by (instance, user) (${rate('acl_log_events_total', 'reason!="auth"')})`, legend: '{{instance}} {{user}}' }],
+          },
+          {
+            title: 'Dangerous commands',
+            description: 'Dangerous commands (FLUSHALL, CONFIG SET, DEBUG, ...) run per interval.',
+            type: 'timeseries',
+            unit: 'short',
+            targets: [{ expr: `sum by (instance, cmd) (increase(${m('dangerous_commands_total')}[$__rate_interval]))`, legend: '{{instance}} {{cmd}}' }],
+          },
+          {
+            title: 'New connections per second',
+            description: 'Connections accepted per second; a flood shows here before clients pile up.',
+            type: 'timeseries',
+            unit: 'ops',
+            targets: [{ expr: rate('connections_received_total'), legend: '{{instance}}' }],
+          },
+          {
+            title: 'Log events',
+            description: 'Events classified from the server log (--log.file), per interval.',
+            type: 'timeseries',
+            unit: 'short',
+            width: 24,
+            targets: [{ expr: `sum by (instance, event) (increase(${m('log_events_total')}[$__rate_interval]))`, legend: '{{instance}} {{event}}' }],
+          },
+        ],
+      },
+      {
+        title: 'Replication',
+        panels: [
+          {
+            title: 'Replica link up',
+            description: 'On replicas: whether the link to the primary is up.',
+            type: 'timeseries',
+            unit: 'bool_yes_no',
+            width: 8,
+            targets: [{ expr: m('master_link_up'), legend: '{{instance}}' }],
+          },
+          {
+            title: 'Connected replicas',
+            description: 'On primaries: replicas connected.',
+            type: 'timeseries',
+            unit: 'short',
+            width: 8,
+            targets: [{ expr: m('connected_slaves'), legend: '{{instance}}' }],
+          },
+          {
+            title: 'Replica lag',
+            description: "On primaries: bytes each replica is behind (primary offset minus the replica's acknowledged offset).",
+            type: 'timeseries',
+            unit: 'bytes',
+            width: 8,
+            targets: [{ expr: m('connected_slave_lag_bytes'), legend: '{{instance}} -> {{slave_ip}}:{{slave_port}}' }],
+          },
+        ],
+      },
+      {
+        title: 'Performance and exporter',
+        panels: [
+          {
+            title: 'Command latency p99',
+            description: "The server's own 99th percentile per command (INFO latencystats, since start or CONFIG RESETSTAT).",
+            type: 'timeseries',
+            unit: 's',
+            targets: [{ expr: m('latency_percentiles_seconds', 'quantile="0.99"'), legend: '{{instance}} {{cmd}}' }],
+          },
+          {
+            title: 'Evicted keys per second',
+            description: 'Keys evicted to stay under maxmemory.',
+            type: 'timeseries',
+            unit: 'ops',
+            targets: [{ expr: rate('evicted_keys_total'), legend: '{{instance}}' }],
+          },
+          {
+            title: 'Collectors failing',
+            description: 'Collectors of the exporter that failed in the latest scrape (0 is good).',
+            type: 'timeseries',
+            unit: 'short',
+            targets: [
+              {
+                expr: `count by (instance) (${m('exporter_collector_success')} == 0) or sum by (instance) (${m('exporter_collector_success')}) * 0`,
+                legend: '{{instance}}',
+              },
+            ],
+          },
+          {
+            title: 'Scrape duration',
+            description: 'How long the exporter took to read the server.',
+            type: 'timeseries',
+            unit: 's',
+            targets: [{ expr: m('exporter_scrape_duration_seconds'), legend: '{{instance}}' }],
+          },
+        ],
+      },
+    ],
+  };
+}
