@@ -10,7 +10,7 @@ logger.silent = true;
  * A client with the SDK's traps disarmed (reference/milvus.md §1.4): no Connect from the constructor (its
  * unawaited promise kills the process when Milvus is down, and a failure there poisons later calls), no
  * SDK retries (they hang until the deadline on UNAVAILABLE), no telemetry heartbeats, an explicit timeout.
- * A failed connection is dropped and a new client made: nothing sticky survives a reconnect.
+ * A failed Connect is retried with a new `connect()` on the same client, which replaces the sticky promise.
  */
 export function createMilvusClient(settings: MilvusSettings): MilvusClient {
   const config: ClientConfig = {

@@ -45,7 +45,9 @@ const collectionKey = (collection: { db: string; name: string }) => `${collectio
 /** One Milvus proxy, reached through the SDK: one client (a small channel pool) kept across scrapes. */
 export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, MilvusCollector> {
   readonly #options: MilvusTargetOptions;
+  #client: MilvusClient | undefined;
   #connection: Connection | undefined;
+  #connecting: Promise<Connection> | undefined;
   #connects = 0;
   #lastConnectSeconds: number | undefined;
   #details: DetailCache | undefined;
@@ -56,14 +58,24 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
 
   async open(signal: AbortSignal): Promise<MilvusCaps> {
     if (this.#connection !== undefined) return this.#connection.caps;
+    // A Connect still running when the previous scrape's deadline passed is awaited, not started again.
+    this.#connecting ??= this.#connect().finally(() => {
+      this.#connecting = undefined;
+    });
+    return (await raceSignal(this.#connecting, signal)).caps;
+  }
+
+  async #connect(): Promise<Connection> {
     const { settings, log } = this.#options;
     const started = performance.now();
-    const client = createMilvusClient(settings);
+    // Building a client parses the SDK's protocol description (a few hundred ms of blocked event loop), so one
+    // client lives as long as the target; reconnecting is a new Connect on it (a new identifier, fresh state).
+    this.#client ??= createMilvusClient(settings);
+    const client = this.#client;
     this.#connects += 1;
     try {
-      await raceSignal(connectMilvusClient(client), signal);
+      await connectMilvusClient(client);
     } catch (error) {
-      void client.closeConnection();
       throw connectionError(error, settings) ?? new Error(`Connect to ${settings.display} failed: ${errorText(error)}`);
     }
     const server = (client as unknown as { serverInfo?: Record<string, unknown> }).serverInfo ?? {};
@@ -77,7 +89,7 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
     this.#details = undefined;
     this.#lastConnectSeconds = (performance.now() - started) / 1000;
     log.info('connected', { target: settings.display, version: caps.buildTags, deploy_mode: caps.deployMode });
-    return caps;
+    return this.#connection;
   }
 
   async fetch(caps: MilvusCaps, collectors: readonly MilvusCollector[], signal: AbortSignal, deadline: number): Promise<MilvusSnapshot> {
@@ -198,16 +210,14 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
   }
 
   #drop(reason: string): void {
-    const connection = this.#connection;
-    if (connection === undefined) return;
+    if (this.#connection === undefined) return;
     this.#connection = undefined;
-    this.#options.log.warn('connection dropped; reconnecting on the next scrape', { reason });
-    void connection.client.closeConnection();
+    this.#options.log.warn('connection lost; reconnecting on the next scrape', { reason });
   }
 
   async close(): Promise<void> {
-    const connection = this.#connection;
     this.#connection = undefined;
-    await connection?.client.closeConnection();
+    await this.#client?.closeConnection();
+    this.#client = undefined;
   }
 }

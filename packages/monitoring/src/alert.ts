@@ -33,3 +33,12 @@ export function selector(metric: string, configured: string, extra = ''): string
   const matchers = [configured, extra].filter((part) => part !== '').join(', ');
   return matchers === '' ? metric : `${metric}{${matchers}}`;
 }
+
+/**
+ * Events within `window` of a counter that the exporter creates at its first event (ACL LOG and access-log
+ * counters): `increase()` for a series that existed a window ago, the whole value for one that did not
+ * (`increase()` alone never sees the event that created the series).
+ */
+export function eventsWithin(series: string, window: string): string {
+  return `((increase(${series}[${window}]) and ${series} offset ${window}) or (${series} unless ${series} offset ${window}))`;
+}

@@ -23,6 +23,7 @@ export interface MonitoringConfig {
     readonly connectionSpikeMinimum: number;
     readonly connectionsNearMaxRatio: number;
     readonly replicationLagBytes: number;
+    readonly replicationLagRecords: number;
     readonly replicationLagSeconds: number;
     readonly latencyP99Seconds: number;
     readonly milvusRateLimited: number;
@@ -77,6 +78,7 @@ export const defaultConfig: MonitoringConfig = {
     connectionSpikeMinimum: 50,
     connectionsNearMaxRatio: 0.85,
     replicationLagBytes: 16 * 1024 * 1024,
+    replicationLagRecords: 100000,
     replicationLagSeconds: 30,
     latencyP99Seconds: 0.05,
     milvusRateLimited: 10,

@@ -88,7 +88,6 @@ describe('alerts/: generated from packages/monitoring', () => {
         'ConnectionSpike',
         'ConnectionsNearMaxclients',
         'ReplicationLinkDown',
-        'ReplicationLagBytes',
         'ReplicaCountDropped',
         'NoPrimary',
         'MultiplePrimaries',
@@ -100,6 +99,8 @@ describe('alerts/: generated from packages/monitoring', () => {
         expect(names, `${engine}${signal}`).toContain(`${engine}${signal}`);
     }
     for (const name of [
+      'ValkeyReplicationLagBytes',
+      'DragonflyReplicationLagRecords',
       'ValkeyRejectedConnections',
       'ValkeyReplicationLagSeconds',
       'ValkeyClusterStateNotOk',

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type PrometheusHandle, startPrometheus, type TestExporter, waitFor } from '@keepwatch/testing';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestExporter as startDragonflyExporter } from '../../dragonfly-exporter/test/harness/exporter.ts';
 import { type DragonflyStandIn, startDragonflyStandIn } from '../../dragonfly-exporter/test/harness/standin.ts';
@@ -11,7 +11,7 @@ import { type MilvusStandin, startMilvusStandin } from '../../milvus-exporter/te
 import { valkeyAclRules } from '../../valkey-exporter/src/acl.ts';
 import { startTestExporter as startValkeyExporter } from '../../valkey-exporter/test/harness/exporter.ts';
 import { canaryPassword, maxmemoryBytes, startTopology, type Topology } from '../../valkey-exporter/test/harness/topology.ts';
-import { alertGroups, defaultConfig, type MonitoringConfig, renderAlertFiles } from '../src/index.ts';
+import { alertGroups, dashboards, defaultConfig, type MonitoringConfig, renderAlertFiles } from '../src/index.ts';
 
 /** The generated rules with short windows and `for` durations, so scenarios fire and resolve within seconds. */
 const liveConfig: MonitoringConfig = {
@@ -32,6 +32,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
   let dir: string;
   let topology: Topology;
   let dragonfly: DragonflyStandIn;
+  let dragonflyReplica: DragonflyStandIn;
   let milvus: MilvusStandin;
   const exporters: TestExporter[] = [];
   let prometheus: PrometheusHandle;
@@ -46,16 +47,28 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
       ruleFiles.push(join(dir, path));
     }
     topology = await startTopology('valkey');
-    dragonfly = await startDragonflyStandIn();
+    dragonfly = await startDragonflyStandIn({ users: { app: { password: 'app-secret', rules: ['+get', '+set'] } } });
+    dragonflyReplica = await startDragonflyStandIn({ role: 'replica' });
     milvus = await startMilvusStandin();
-    const primary = await startValkeyExporter(topology.exporterArgs(topology.primary));
-    const replica = await startValkeyExporter(topology.exporterArgs(topology.replica));
-    const dragonflyExporter = await startDragonflyExporter(['--dragonfly.addr', dragonfly.url]);
-    const milvusExporter = await startMilvusExporter(milvus.address);
-    exporters.push(primary, replica, dragonflyExporter, milvusExporter);
+    // Each exporter follows a log file, as the sidecar would through a shared volume; Milvus' holds the access-log sample.
+    const logFile = (name: string) => {
+      writeFileSync(join(dir, name), '');
+      return ['--log.file', join(dir, name)];
+    };
+    copyFileSync(new URL('../../milvus-exporter/test/fixtures/access_log_sample.log', import.meta.url), join(dir, 'milvus.log'));
+    const primary = await startValkeyExporter([...topology.exporterArgs(topology.primary), ...logFile('valkey-primary.log')]);
+    const replica = await startValkeyExporter([...topology.exporterArgs(topology.replica), ...logFile('valkey-replica.log')]);
+    const dragonflyExporter = await startDragonflyExporter(['--dragonfly.addr', dragonfly.url, ...logFile('dragonfly.log')]);
+    const dragonflyReplicaExporter = await startDragonflyExporter(['--dragonfly.addr', dragonflyReplica.url, ...logFile('dragonfly-replica.log')]);
+    const milvusExporter = await startMilvusExporter(milvus.address, ['--log.file', join(dir, 'milvus.log'), '--log.from-start']);
+    exporters.push(primary, replica, dragonflyExporter, dragonflyReplicaExporter, milvusExporter);
     const host = (exporter: TestExporter) => new URL(exporter.url).host;
     prometheus = await startPrometheus(
-      { valkey: [host(primary), host(replica)], dragonfly: [host(dragonflyExporter)], milvus: [host(milvusExporter)] },
+      {
+        valkey: [host(primary), host(replica)],
+        dragonfly: [host(dragonflyExporter), host(dragonflyReplicaExporter)],
+        milvus: [host(milvusExporter)],
+      },
       ruleFiles,
     );
   });
@@ -64,6 +77,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     for (const exporter of exporters) await exporter.close();
     await milvus?.close();
     await dragonfly?.close();
+    await dragonflyReplica?.close();
     await topology?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -74,7 +88,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     waitFor(`${name} ${state}`, async () => ((await alertState(name)) === state ? true : undefined), 600, 100);
 
   test('every rule of every file evaluates without error against live data, and nothing fires on a healthy system', async () => {
-    await waitFor('all four exporters scraped', async () => ((await prometheus.value('count(up == 1)')) === 4 ? true : undefined), 300, 100);
+    await waitFor('all five exporters scraped', async () => ((await prometheus.value('count(up == 1)')) === 5 ? true : undefined), 300, 100);
     // Until Prometheus has scraped the primary's exporter once, the replica alone looks like a group without a primary.
     await waitFor('the primary seen', async () => ((await prometheus.value('sum(valkey_instance_role{role="master"})')) === 1 ? true : undefined), 300, 100);
     const evaluated = await waitFor(
@@ -104,6 +118,71 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
       100,
     ).catch(() => undefined);
     expect(active).toEqual([]);
+  });
+
+  test('every query of every dashboard returns data (variables set to All, $__rate_interval to 1m)', { timeout: 120_000 }, async () => {
+    // Traffic the panels show: key hits and misses, an ACL denial and a dangerous command on each engine,
+    // after each exporter's first scrape (what was there before is history, not new events).
+    await waitFor(
+      'every exporter scraped',
+      async () => ((await prometheus.value('count({__name__=~"(valkey|dragonfly|milvus)_exporter_scrape_duration_seconds"})')) === 5 ? true : undefined),
+      300,
+      100,
+    );
+    const admin = topology.primary.admin();
+    await admin.set('seen', '1');
+    await admin.get('seen');
+    await admin.get('unseen');
+    await admin.call('CONFIG', 'SET', 'maxmemory-samples', '5');
+    const alice = topology.primary.connect({ username: 'alice', password: 'alice-password' });
+    await alice.flushall().catch(() => undefined);
+    alice.disconnect();
+    const dragonflyApp = new Redis({
+      port: dragonfly.port,
+      host: '127.0.0.1',
+      username: 'app',
+      password: 'app-secret',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
+    await dragonflyApp.connect();
+    await dragonflyApp.info().catch(() => undefined);
+    dragonflyApp.disconnect();
+    const dragonflyAdmin = new Redis({ port: dragonfly.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    await dragonflyAdmin.connect();
+    await dragonflyAdmin.flushall();
+    dragonflyAdmin.disconnect();
+    dragonfly.bump('Stats', 'keyspace_hits', 10);
+    dragonfly.bump('Stats', 'keyspace_misses', 2);
+
+    // Counters need two samples inside the 1m window before rate() has a value: poll all queries together.
+    let empty = Object.entries(dashboards).flatMap(([name, dashboard]) =>
+      dashboard.rows.flatMap((row) => row.panels.flatMap((panel) => panel.targets.map((target) => ({ where: `${name} / ${panel.title}`, expr: target.expr })))),
+    );
+    for (let round = 0; round < 40 && empty.length > 0; round += 1) {
+      const stillEmpty: typeof empty = [];
+      for (const query of empty) {
+        const expr = query.expr.replaceAll('$job', '.+').replaceAll('$instance', '.+').replaceAll('$__rate_interval', '1m');
+        const { result } = await prometheus.api<{ result: unknown[] }>(`query?query=${encodeURIComponent(expr)}`);
+        if (result.length === 0) stillEmpty.push(query);
+      }
+      empty = stillEmpty;
+      if (empty.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(empty).toEqual([]);
+  });
+
+  test('every metric a rule reads has series in live data (an alert on an absent metric can never fire)', async () => {
+    // Present only in situations the live system does not have: cluster mode.
+    const situational = new Set(['valkey_cluster_state']);
+    const names = new Set(
+      alertGroups(liveConfig).flatMap((group) =>
+        group.alerts.flatMap((alert) => [...alert.expr.matchAll(/\b(?:valkey|dragonfly|milvus)_[a-z0-9_]+\b(?=\{| |\)|$)/g)].map((match) => match[0])),
+      ),
+    );
+    const absent: string[] = [];
+    for (const name of names) if (!situational.has(name) && (await prometheus.value(`count(${name})`)) === undefined) absent.push(name);
+    expect(absent).toEqual([]);
   });
 
   test('a password brute force against Valkey fires the auth-failure alert, which resolves when it stops', async () => {

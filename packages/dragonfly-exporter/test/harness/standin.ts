@@ -197,7 +197,7 @@ export async function startDragonflyStandIn(options: StandInOptions = {}): Promi
     const sub = args[0]?.toUpperCase();
     const command = name === 'ACL' && sub !== undefined ? `ACL ${sub}` : name;
     received.push(command);
-    const known = ['AUTH', 'CLIENT', 'SELECT', 'INFO', 'SLOWLOG', 'ACL', 'LATENCY', 'COMMAND', 'GET', 'SET', 'PING', 'CONFIG'];
+    const known = ['AUTH', 'CLIENT', 'SELECT', 'INFO', 'SLOWLOG', 'ACL', 'LATENCY', 'COMMAND', 'GET', 'SET', 'PING', 'CONFIG', 'FLUSHALL'];
     if (!known.includes(name)) {
       count('unknown_cmd');
       unknown.set(name, (unknown.get(name) ?? 0) + 1);
@@ -278,6 +278,8 @@ export async function startDragonflyStandIn(options: StandInOptions = {}): Promi
         return new Error(sub === 'DOCS' && args.length === 1 ? 'ERR COMMAND DOCS Not Implemented' : 'ERR syntax error');
       case 'CONFIG':
         return [];
+      case 'FLUSHALL':
+        return new Simple('OK');
       default:
         count('syntax_error');
         return new Error('ERR syntax error');

@@ -1,4 +1,4 @@
-import { type AlertSpec, selector } from '../alert.ts';
+import { type AlertSpec, eventsWithin, selector } from '../alert.ts';
 import type { MonitoringConfig } from '../config.ts';
 
 const node = { job: 'milvus', instance: 'm:9868' };
@@ -231,7 +231,7 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
     {
       name: 'MilvusAuthFailureBurst',
       severity: 'warning',
-      expr: `sum without (user) (increase(${m('access_auth_failures_total')}[${w.burst}])) > ${t.authFailures}`,
+      expr: `sum without (user) ${eventsWithin(m('access_auth_failures_total'), w.burst)} > ${t.authFailures}`,
       for: config.for.burst,
       summary: 'Milvus is rejecting many authentication attempts.',
       description: `{{ $labels.instance }}: {{ $value | printf "%.0f" }} requests failed authentication in ${w.burst} (access log).`,
@@ -256,7 +256,7 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
     {
       name: 'MilvusPermissionDenied',
       severity: 'warning',
-      expr: `increase(${m('access_permission_denied_total')}[${w.burst}]) > 0`,
+      expr: `sum without () ${eventsWithin(m('access_permission_denied_total'), w.burst)} > 0`,
       for: '0m',
       summary: 'Milvus denied requests for missing privileges.',
       description: `{{ $labels.instance }}: user {{ $labels.user }} was denied {{ $value | printf "%.0f" }} requests in ${w.burst}.`,
@@ -273,13 +273,19 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
           at: '6m',
           fires: [{ labels: { ...node, user: 'reader' }, description: `m:9868: user reader was denied 1 requests in ${w.burst}.` }],
         },
+        {
+          name: 'the first denial of a user (the exporter creates the series with it)',
+          series: { [series('milvus_access_permission_denied_total', { user: 'bob' })]: '_x4 1x4' },
+          at: '6m',
+          fires: [{ labels: { ...node, user: 'bob' }, description: `m:9868: user bob was denied 1 requests in ${w.burst}.` }],
+        },
         { name: 'none', series: { [series('milvus_access_permission_denied_total', { user: 'reader' })]: '2x8' }, at: '6m', fires: [] },
       ],
     },
     {
       name: 'MilvusRequestsRateLimited',
       severity: 'warning',
-      expr: `sum without (method) (increase(${m('access_rate_limited_total')}[${w.burst}])) > ${t.milvusRateLimited}`,
+      expr: `sum without (method) ${eventsWithin(m('access_rate_limited_total'), w.burst)} > ${t.milvusRateLimited}`,
       for: config.for.burst,
       summary: 'Milvus is rate limiting requests.',
       description: `{{ $labels.instance }}: {{ $value | printf "%.0f" }} requests were rate limited in ${w.burst}.`,

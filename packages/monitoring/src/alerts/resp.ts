@@ -6,6 +6,9 @@ export interface RespEngine {
   readonly namespace: 'valkey' | 'dragonfly';
   readonly title: 'Valkey' | 'Dragonfly';
   readonly rejectedConnections: boolean;
+  /** Per-replica lag as bytes (offsets, Valkey) or as journal records (Dragonfly reports no per-replica offset). */
+  readonly lagBytes: boolean;
+  readonly lagRecords: boolean;
   readonly lagSeconds: boolean;
   readonly aof: boolean;
   readonly cluster: boolean;
@@ -17,6 +20,8 @@ export const valkeyEngine: RespEngine = {
   namespace: 'valkey',
   title: 'Valkey',
   rejectedConnections: true,
+  lagBytes: true,
+  lagRecords: false,
   lagSeconds: true,
   aof: true,
   cluster: true,
@@ -57,6 +62,8 @@ export const dragonflyEngine: RespEngine = {
   namespace: 'dragonfly',
   title: 'Dragonfly',
   rejectedConnections: false,
+  lagBytes: false,
+  lagRecords: true,
   lagSeconds: false,
   aof: false,
   cluster: false,
@@ -349,35 +356,6 @@ export function respAlerts(engine: RespEngine, config: MonitoringConfig): AlertS
       ],
     },
     {
-      name: `${title}ReplicationLagBytes`,
-      severity: 'warning',
-      symptom: true,
-      expr: `${m('connected_slave_lag_bytes')} > ${t.replicationLagBytes}`,
-      for: config.for.lag,
-      summary: `A ${title} replica is far behind its primary.`,
-      description: `{{ $labels.instance }}: replica {{ $labels.slave_ip }}:{{ $labels.slave_port }} is {{ $value | humanize1024 }}B behind.`,
-      runbook: {
-        meaning: `The primary's replication offset is more than ${t.replicationLagBytes} bytes ahead of what a replica acknowledged.`,
-        confirm: '`INFO replication` on the primary: slaveN offset against master_repl_offset.',
-        action:
-          "Check the replica's CPU and network, big writes on the primary, and that the backlog (repl-backlog-size) covers the lag, or a full resync follows.",
-      },
-      cases: [
-        {
-          name: '64 MiB behind for 5 minutes',
-          series: { [s('connected_slave_lag_bytes', { ...node, slave_ip: '10.0.0.2', slave_port: '6379' })]: '0 67108864x6' },
-          at: '6m',
-          fires: [{ labels: { ...node, slave_ip: '10.0.0.2', slave_port: '6379' }, description: 'a:9866: replica 10.0.0.2:6379 is 64MiB behind.' }],
-        },
-        {
-          name: 'a burst absorbed within for',
-          series: { [s('connected_slave_lag_bytes', { ...node, slave_ip: '10.0.0.2', slave_port: '6379' })]: '0 67108864x2 0x4' },
-          at: '6m',
-          fires: [],
-        },
-      ],
-    },
-    {
       name: `${title}ReplicaCountDropped`,
       severity: 'warning',
       symptom: true,
@@ -568,6 +546,69 @@ export function respAlerts(engine: RespEngine, config: MonitoringConfig): AlertS
           fires: [{ labels: node, description: `a:9866 refused 3 connections in ${w.burst}.` }],
         },
         { name: 'none refused since start', series: { [s('rejected_connections_total')]: '12x8' }, at: '6m', fires: [] },
+      ],
+    });
+  }
+  if (engine.lagBytes) {
+    alerts.push({
+      name: `${title}ReplicationLagBytes`,
+      severity: 'warning',
+      symptom: true,
+      expr: `${m('connected_slave_lag_bytes')} > ${t.replicationLagBytes}`,
+      for: config.for.lag,
+      summary: `A ${title} replica is far behind its primary.`,
+      description: `{{ $labels.instance }}: replica {{ $labels.slave_ip }}:{{ $labels.slave_port }} is {{ $value | humanize1024 }}B behind.`,
+      runbook: {
+        meaning: `The primary's replication offset is more than ${t.replicationLagBytes} bytes ahead of what a replica acknowledged.`,
+        confirm: '`INFO replication` on the primary: slaveN offset against master_repl_offset.',
+        action:
+          "Check the replica's CPU and network, big writes on the primary, and that the backlog (repl-backlog-size) covers the lag, or a full resync follows.",
+      },
+      cases: [
+        {
+          name: '64 MiB behind for 5 minutes',
+          series: { [s('connected_slave_lag_bytes', { ...node, slave_ip: '10.0.0.2', slave_port: '6379' })]: '0 67108864x6' },
+          at: '6m',
+          fires: [{ labels: { ...node, slave_ip: '10.0.0.2', slave_port: '6379' }, description: 'a:9866: replica 10.0.0.2:6379 is 64MiB behind.' }],
+        },
+        {
+          name: 'a burst absorbed within for',
+          series: { [s('connected_slave_lag_bytes', { ...node, slave_ip: '10.0.0.2', slave_port: '6379' })]: '0 67108864x2 0x4' },
+          at: '6m',
+          fires: [],
+        },
+      ],
+    });
+  }
+  if (engine.lagRecords) {
+    alerts.push({
+      name: `${title}ReplicationLagRecords`,
+      severity: 'warning',
+      symptom: true,
+      expr: `${m('connected_slave_lag_records')} > ${t.replicationLagRecords}`,
+      for: config.for.lag,
+      summary: `A ${title} replica is far behind its primary.`,
+      description: `{{ $labels.instance }}: replica {{ $labels.slave_ip }}:{{ $labels.slave_port }} is {{ $value | printf "%.0f" }} journal records behind.`,
+      runbook: {
+        meaning: `A replica is more than ${t.replicationLagRecords} journal records behind the primary (INFO replication slaveN lag; ${title} reports no byte offsets per replica).`,
+        confirm: '`INFO replication` on the primary (slaveN lag and state) and on the replica.',
+        action: "Check the replica's CPU and network and heavy writes on the primary; a replica that cannot catch up falls back to a full sync.",
+      },
+      cases: [
+        {
+          name: 'a million records behind for 5 minutes',
+          series: { [s('connected_slave_lag_records', { ...node, slave_ip: '10.0.0.2', slave_port: '6379' })]: '0 1000000x6' },
+          at: '6m',
+          fires: [
+            { labels: { ...node, slave_ip: '10.0.0.2', slave_port: '6379' }, description: 'a:9866: replica 10.0.0.2:6379 is 1000000 journal records behind.' },
+          ],
+        },
+        {
+          name: 'a burst absorbed within for',
+          series: { [s('connected_slave_lag_records', { ...node, slave_ip: '10.0.0.2', slave_port: '6379' })]: '0 1000000x2 0x4' },
+          at: '6m',
+          fires: [],
+        },
       ],
     });
   }

@@ -135,11 +135,15 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
           },
           {
             title: 'Replica lag',
-            description: "On primaries: bytes each replica is behind (primary offset minus the replica's acknowledged offset).",
+            description: engine.lagBytes
+              ? "On primaries: bytes each replica is behind (primary offset minus the replica's acknowledged offset)."
+              : 'On primaries: journal records each replica is behind.',
             type: 'timeseries',
-            unit: 'bytes',
+            unit: engine.lagBytes ? 'bytes' : 'short',
             width: 8,
-            targets: [{ expr: m('connected_slave_lag_bytes'), legend: '{{instance}} -> {{slave_ip}}:{{slave_port}}' }],
+            targets: [
+              { expr: m(engine.lagBytes ? 'connected_slave_lag_bytes' : 'connected_slave_lag_records'), legend: '{{instance}} -> {{slave_ip}}:{{slave_port}}' },
+            ],
           },
         ],
       },

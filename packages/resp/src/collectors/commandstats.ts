@@ -45,7 +45,7 @@ const metrics = {
   failed: counter('commands_failed_calls_total', 'Calls executed that returned an error (INFO commandstats failed_calls).', ['cmd']),
   dangerous: counter(
     'dangerous_commands_total',
-    'Calls of dangerous commands (--collector.commandstats.dangerous-commands) that completed, including failed ones.',
+    'Calls of dangerous commands (--collector.commandstats.dangerous-commands) that completed, including failed ones; 0 for those never called.',
     ['cmd'],
   ),
   dangerousRejected: counter('dangerous_commands_rejected_total', 'Calls of dangerous commands refused before execution, for example by ACL rules.', ['cmd']),
@@ -70,6 +70,8 @@ export function commandstatsCollector(options: CommandstatsOptions): RespCollect
     defaultEnabled: true,
     metrics: Object.values(metrics).filter((metric) => options.countsUnknownCommands || metric !== metrics.unknown),
     collect({ info }, sink) {
+      // A dangerous command that never ran is exported at 0, so its first use is an increase that alerts see.
+      const unseen = new Set(dangerous);
       for (const stat of commandStats(info)) {
         const labels = { cmd: stat.command };
         sink.emit(metrics.calls, stat.calls, labels);
@@ -77,10 +79,12 @@ export function commandstatsCollector(options: CommandstatsOptions): RespCollect
         if (stat.rejectedCalls !== undefined) sink.emit(metrics.rejected, stat.rejectedCalls, labels);
         if (stat.failedCalls !== undefined) sink.emit(metrics.failed, stat.failedCalls, labels);
         if (dangerous.has(stat.command)) {
+          unseen.delete(stat.command);
           sink.emit(metrics.dangerous, stat.calls, labels);
           if (stat.rejectedCalls !== undefined) sink.emit(metrics.dangerousRejected, stat.rejectedCalls, labels);
         }
       }
+      for (const command of unseen) sink.emit(metrics.dangerous, 0, { cmd: command });
       if (options.countsUnknownCommands)
         sink.emit(
           metrics.unknown,
