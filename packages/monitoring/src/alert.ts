@@ -11,7 +11,7 @@ export interface AlertSpec {
   readonly description: string;
   readonly runbook: { readonly meaning: string; readonly confirm: string; readonly action: string };
   readonly cases: readonly AlertCase[];
-  /** An alert that stops mattering while the target is down (inhibited by the engine's Down alert). */
+  /** Meaningless while the target is down: labelled `symptom: "true"`, inhibited by the Down alert in Alertmanager. */
   readonly symptom?: boolean;
 }
 

@@ -13,12 +13,17 @@ function annotations(alert: AlertSpec, config: MonitoringConfig, description: st
   return { summary: alert.summary, description, runbook_url: `${config.runbookBaseUrl}/${runbookFile(alert)}` };
 }
 
+/** `symptom: "true"` lets Alertmanager silence an alert while its target is down (alerts/alertmanager). */
+function labels(alert: AlertSpec, engine: string): Record<string, string> {
+  return { severity: alert.severity, engine, ...(alert.symptom === true ? { symptom: 'true' } : {}) };
+}
+
 function rule(alert: AlertSpec, engine: string, config: MonitoringConfig) {
   return {
     alert: alert.name,
     expr: alert.expr,
     ...(alert.for === '0m' ? {} : { for: alert.for }),
-    labels: { severity: alert.severity, engine },
+    labels: labels(alert, engine),
     annotations: annotations(alert, config, alert.description),
   };
 }
@@ -42,7 +47,7 @@ function testFile(file: string, engine: string, alerts: readonly AlertSpec[], co
             eval_time: alertCase.at,
             alertname: alert.name,
             exp_alerts: alertCase.fires.map((fired) => ({
-              exp_labels: { ...fired.labels, severity: alert.severity, engine },
+              exp_labels: { ...fired.labels, ...labels(alert, engine) },
               exp_annotations: annotations(alert, config, fired.description),
             })),
           },
