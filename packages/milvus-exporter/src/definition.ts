@@ -1,9 +1,10 @@
 import type { EngineLogs, ExporterDefinition } from '@keepwatch/core/bootstrap';
 import { type FlagSpec, type ParsedFlags, positiveInteger } from '@keepwatch/core/cli';
 import { KeepwatchError } from '@keepwatch/core/errors';
+import type { LogParser } from '@keepwatch/core/logs';
 import { collectionFlags, collectionOptions } from './collection-filter.ts';
 import { milvusCollectors } from './collectors/index.ts';
-import { compileAccessFormat, defaultAccessFormat } from './logs/access-log.ts';
+import { defaultAccessFormat } from './logs/access-log.ts';
 import { milvusLogParser } from './logs/parser.ts';
 import { milvusLogRules } from './logs/rules.ts';
 import { accessTally } from './logs/tally.ts';
@@ -28,18 +29,19 @@ const logFlags: readonly FlagSpec[] = [
   },
 ];
 
-function milvusLogs(format: string, maxUsers: number): EngineLogs {
-  return { parser: milvusLogParser(format), rules: milvusLogRules, tally: accessTally(maxUsers) };
+function milvusLogs(parser: LogParser, maxUsers: number): EngineLogs {
+  return { parser, rules: milvusLogRules, tally: accessTally(maxUsers) };
 }
 
 function logsFromFlags(flags: ParsedFlags): EngineLogs {
   const format = String(flags.get('milvus.access-log.format'));
+  let parser: LogParser;
   try {
-    compileAccessFormat(format);
+    parser = milvusLogParser(format);
   } catch (error) {
     throw new KeepwatchError('KW_ERR_FLAG', `--milvus.access-log.format ${JSON.stringify(format)}: ${(error as Error).message}`);
   }
-  return milvusLogs(format, positiveInteger(flags, 'milvus.access-log.max-users'));
+  return milvusLogs(parser, positiveInteger(flags, 'milvus.access-log.max-users'));
 }
 
 export const milvusExporter: ExporterDefinition<MilvusCaps, MilvusSnapshot, MilvusCollector> = {
@@ -50,7 +52,7 @@ export const milvusExporter: ExporterDefinition<MilvusCaps, MilvusSnapshot, Milv
   defaultPort: 9868,
   flags: [...connectionFlags, ...collectionFlags, ...logFlags],
   collectors: milvusCollectors,
-  logs: milvusLogs(defaultAccessFormat, defaultMaxUsers),
+  logs: milvusLogs(milvusLogParser(defaultAccessFormat), defaultMaxUsers),
   configure(flags, env) {
     const settings = milvusSettings(flags, env);
     const collections = collectionOptions(flags);

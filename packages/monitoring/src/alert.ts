@@ -42,3 +42,10 @@ export function selector(metric: string, configured: string, extra = ''): string
 export function eventsWithin(series: string, window: string): string {
   return `((increase(${series}[${window}]) and ${series} offset ${window}) or (${series} unless ${series} offset ${window}))`;
 }
+
+/** A promtool input series: `metric{key="value", ...}`. */
+export function seriesSelector(metric: string, labels: Readonly<Record<string, string>>): string {
+  return `${metric}{${Object.entries(labels)
+    .map(([key, value]) => `${key}="${value}"`)
+    .join(', ')}}`;
+}

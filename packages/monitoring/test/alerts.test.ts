@@ -1,21 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { alertGroups, defaultConfig, renderAlertFiles } from '../src/index.ts';
+import { filesUnder } from './files.ts';
 
 const alertsDir = new URL('../../../alerts/', import.meta.url).pathname;
 const run = (command: string, args: string[]) => {
   const result = spawnSync(command, args, { cwd: alertsDir, encoding: 'utf8' });
   return { status: result.status, output: result.stdout + result.stderr };
 };
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [relative(alertsDir, join(dir, entry.name))],
-  );
-}
 
 const groups = alertGroups();
 const alerts = groups.flatMap((group) => group.alerts.map((alert) => ({ ...alert, engine: group.engine })));

@@ -1,16 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { dashboards, renderDashboard, renderGrafanaFiles } from '../src/index.ts';
+import { filesUnder } from './files.ts';
 
 const grafanaDir = new URL('../../../grafana/', import.meta.url).pathname;
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [relative(grafanaDir, join(dir, entry.name))],
-  );
-}
 
 interface Variable {
   name: string;

@@ -137,21 +137,15 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     const alice = topology.primary.connect({ username: 'alice', password: 'alice-password' });
     await alice.flushall().catch(() => undefined);
     alice.disconnect();
-    const dragonflyApp = new Redis({
-      port: dragonfly.port,
-      host: '127.0.0.1',
-      username: 'app',
-      password: 'app-secret',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-    });
-    await dragonflyApp.connect();
-    await dragonflyApp.info().catch(() => undefined);
-    dragonflyApp.disconnect();
-    const dragonflyAdmin = new Redis({ port: dragonfly.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    await dragonflyAdmin.connect();
-    await dragonflyAdmin.flushall();
-    dragonflyAdmin.disconnect();
+    // One command on the Dragonfly stand-in as a given user (default: the default user), then disconnect.
+    const onDragonfly = async (command: (client: Redis) => Promise<unknown>, credentials: { username?: string; password?: string } = {}) => {
+      const client = new Redis({ port: dragonfly.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, ...credentials });
+      await client.connect();
+      await command(client);
+      client.disconnect();
+    };
+    await onDragonfly((client) => client.info().catch(() => undefined), { username: 'app', password: 'app-secret' });
+    await onDragonfly((client) => client.flushall());
     dragonfly.bump('Stats', 'keyspace_hits', 10);
     dragonfly.bump('Stats', 'keyspace_misses', 2);
 

@@ -1,11 +1,8 @@
-import { type AlertSpec, eventsWithin, selector } from '../alert.ts';
+import { type AlertSpec, eventsWithin, selector, seriesSelector } from '../alert.ts';
 import type { MonitoringConfig } from '../config.ts';
 
 const node = { job: 'milvus', instance: 'm:9868' };
-const series = (metric: string, labels: Record<string, string> = {}) =>
-  `${metric}{${Object.entries({ ...node, ...labels })
-    .map(([key, value]) => `${key}="${value}"`)
-    .join(', ')}}`;
+const series = (metric: string, labels: Record<string, string> = {}) => seriesSelector(metric, { ...node, ...labels });
 
 export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
   const m = (metric: string, extra = '') => selector(`milvus_${metric}`, config.selectors.milvus, extra);

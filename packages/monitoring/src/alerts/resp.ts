@@ -1,4 +1,4 @@
-import { type AlertSpec, selector } from '../alert.ts';
+import { type AlertSpec, selector, seriesSelector } from '../alert.ts';
 import type { MonitoringConfig } from '../config.ts';
 
 /** What differs between the Redis-protocol engines: which signals exist. */
@@ -79,16 +79,12 @@ export const dragonflyEngine: RespEngine = {
 };
 
 const node = { job: 'db', instance: 'a:9866' };
-const series = (metric: string, labels: Record<string, string> = node) =>
-  `${metric}{${Object.entries(labels)
-    .map(([key, value]) => `${key}="${value}"`)
-    .join(', ')}}`;
 
 /** The alerts of one Redis-protocol engine. Every threshold and duration comes from `config`. */
 export function respAlerts(engine: RespEngine, config: MonitoringConfig): AlertSpec[] {
   const { namespace: ns, title } = engine;
   const m = (metric: string, extra = '') => selector(`${ns}_${metric}`, config.selectors[ns], extra);
-  const s = (metric: string, labels?: Record<string, string>) => series(`${ns}_${metric}`, labels);
+  const s = (metric: string, labels: Record<string, string> = node) => seriesSelector(`${ns}_${metric}`, labels);
   const t = config.thresholds;
   const w = config.windows;
   const group = config.replicationGroupLabels.join(', ');
