@@ -1,4 +1,4 @@
-import { type AlertSpec, selector, seriesSelector } from '../alert.ts';
+import { type AlertSpec, eventsWithin, selector, seriesSelector } from '../alert.ts';
 import type { MonitoringConfig } from '../config.ts';
 
 /** What differs between the Redis-protocol engines: which signals exist. */
@@ -146,7 +146,7 @@ export function respAlerts(engine: RespEngine, config: MonitoringConfig): AlertS
       name: `${title}AclDenials`,
       severity: 'warning',
       symptom: true,
-      expr: `sum without (context, reason) (increase(${m('acl_log_events_total', 'reason!="auth"')}[${w.burst}])) > 0`,
+      expr: `sum without (context, reason) ${eventsWithin(m('acl_log_events_total', 'reason!="auth"'), w.burst)} > 0`,
       for: '0m',
       summary: `${title} denied commands, keys or channels to a user.`,
       description: `{{ $labels.instance }}: user {{ $labels.user }} was denied {{ $value | printf "%.0f" }} times in ${w.burst} by ACL rules.`,
@@ -165,6 +165,12 @@ export function respAlerts(engine: RespEngine, config: MonitoringConfig): AlertS
           },
           at: '6m',
           fires: [{ labels: { ...node, user: 'app' }, description: `a:9866: user app was denied 2 times in ${w.burst} by ACL rules.` }],
+        },
+        {
+          name: 'the first denial of a user (the exporter creates the series with it)',
+          series: { [s('acl_log_events_total', { ...node, reason: 'key', context: 'toplevel', user: 'bob' })]: '_x4 1x4' },
+          at: '6m',
+          fires: [{ labels: { ...node, user: 'bob' }, description: `a:9866: user bob was denied 1 times in ${w.burst} by ACL rules.` }],
         },
         {
           name: 'failed logins alone are not ACL denials',
