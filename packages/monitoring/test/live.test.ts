@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type PrometheusHandle, startPrometheus, type TestExporter, waitFor } from '@keepwatch/testing';
@@ -50,17 +50,16 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     dragonfly = await startDragonflyStandIn({ users: { app: { password: 'app-secret', rules: ['+get', '+set'] } } });
     dragonflyReplica = await startDragonflyStandIn({ role: 'replica' });
     milvus = await startMilvusStandin();
-    // Each exporter follows a log file, as the sidecar would through a shared volume; Milvus' holds the access-log sample.
+    // Each exporter follows a log file, as the sidecar would through a shared volume.
     const logFile = (name: string) => {
       writeFileSync(join(dir, name), '');
       return ['--log.file', join(dir, name)];
     };
-    copyFileSync(new URL('../../milvus-exporter/test/fixtures/access_log_sample.log', import.meta.url), join(dir, 'milvus.log'));
     const primary = await startValkeyExporter([...topology.exporterArgs(topology.primary), ...logFile('valkey-primary.log')]);
     const replica = await startValkeyExporter([...topology.exporterArgs(topology.replica), ...logFile('valkey-replica.log')]);
     const dragonflyExporter = await startDragonflyExporter(['--dragonfly.addr', dragonfly.url, ...logFile('dragonfly.log')]);
     const dragonflyReplicaExporter = await startDragonflyExporter(['--dragonfly.addr', dragonflyReplica.url, ...logFile('dragonfly-replica.log')]);
-    const milvusExporter = await startMilvusExporter(milvus.address, ['--log.file', join(dir, 'milvus.log'), '--log.from-start']);
+    const milvusExporter = await startMilvusExporter(milvus.address, logFile('milvus.log'));
     exporters.push(primary, replica, dragonflyExporter, dragonflyReplicaExporter, milvusExporter);
     const host = (exporter: TestExporter) => new URL(exporter.url).host;
     prometheus = await startPrometheus(
@@ -146,6 +145,8 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     };
     await onDragonfly((client) => client.info().catch(() => undefined), { username: 'app', password: 'app-secret' });
     await onDragonfly((client) => client.flushall());
+    // Milvus' proxy writes its access log: the sample's requests, failed logins, denials and rate limits.
+    appendFileSync(join(dir, 'milvus.log'), readFileSync(new URL('../../milvus-exporter/test/fixtures/access_log_sample.log', import.meta.url)));
     dragonfly.bump('Stats', 'keyspace_hits', 10);
     dragonfly.bump('Stats', 'keyspace_misses', 2);
 
