@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { bundle } from '../packages/valkey-exporter/scripts/bundle.ts';
+import { imageCommandLine } from '../packages/valkey-exporter/scripts/image.ts';
 import { freePort, startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
 
 /**
@@ -61,14 +62,19 @@ interface Contender {
   readonly url: string;
 }
 
-async function launch(name: string, command: string, args: string[], port: number): Promise<Contender> {
-  const child = spawn(command, args, { stdio: 'ignore' });
+async function launch(name: string, command: string, args: string[], port: number, env: Record<string, string> = {}): Promise<Contender> {
+  const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, ...env } });
   const url = `http://127.0.0.1:${port}/metrics`;
   await waitFor(`${name} serving`, async () => ((await scrapeOnce(url)) > 0 ? true : undefined));
   return { name, process: child, url };
 }
 
-const rssMiB = (pid: number | undefined) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+/** VmRSS and its parts: anonymous (the process' own) and file-backed (the executable's and libraries' pages, shareable). */
+function rssMiB(pid: number | undefined) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
+  return { total: field('VmRSS'), anonymous: field('RssAnon'), file: field('RssFile') };
+}
 
 function commandstats(info: string) {
   let calls = 0;
@@ -114,9 +120,8 @@ async function measure(contender: Contender) {
 }
 
 const bundlePath = await bundle();
-// The production command line: the node flags of the container image's ENTRYPOINT.
-const entrypoint = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(readFileSync(`${root}deploy/valkey-exporter.Dockerfile`, 'utf8'))?.[1] ?? '[]') as string[];
-const nodeFlags = entrypoint.filter((arg) => arg.startsWith('--'));
+// The production command line: the node flags and environment of the container image.
+const { nodeFlags, env: imageEnv } = imageCommandLine();
 const ourPort = await freePort();
 const theirPort = await freePort();
 const contenders = [
@@ -125,6 +130,7 @@ const contenders = [
     process.execPath,
     [...nodeFlags, bundlePath, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${ourPort}`, '--log.level', 'error'],
     ourPort,
+    imageEnv,
   ),
   await launch(
     `redis_exporter ${redisExporterVersion}`,
@@ -144,14 +150,17 @@ process.stdout.write(
   [
     '',
     `Valkey ${/v=(\S+)/.exec(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? ''} with ${keys} keys in 4 databases; ${scrapes} sequential scrapes each after 200 warm-up,`,
-    `keep-alive HTTP client asking for gzip; valkey-exporter bundle on Node ${process.version} ${nodeFlags.join(' ')}`,
+    `keep-alive HTTP client asking for gzip; valkey-exporter bundle on Node ${process.version} ${nodeFlags.join(' ')} ${Object.entries(imageEnv)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')}`,
     '',
     `| | ${results.map((r) => r.name).join(' | ')} |`,
     `| --- | ${results.map(() => '---').join(' | ')} |`,
     row('scrape latency p50', (r) => `${r.p50.toFixed(2)} ms`),
     row('scrape latency p99', (r) => `${r.p99.toFixed(2)} ms`),
     row('scrapes per second (one client)', (r) => r.perSecond.toFixed(0)),
-    row(`RSS after ${scrapes} scrapes`, (r) => `${r.rss.toFixed(1)} MiB`),
+    row(`RSS after ${scrapes} scrapes`, (r) => `${r.rss.total.toFixed(1)} MiB`),
+    row('of which anonymous / file-backed', (r) => `${r.rss.anonymous.toFixed(1)} / ${r.rss.file.toFixed(1)} MiB`),
     row('server commands per scrape', (r) => r.commands.toFixed(2)),
     row('server CPU per scrape (commandstats)', (r) => `${r.serverUsec.toFixed(0)} µs`),
     row('new server connections per scrape', (r) => r.connections.toFixed(2)),

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MetricSink } from '../src/metrics/family.ts';
 import {
@@ -84,6 +85,36 @@ describe('INFO text parsing', () => {
       ['db0', { keys: 10, expires: 2, avg_ttl: 5000, subexpiry: 1 }],
       ['db12', { keys: 1, expires: 0, avg_ttl: 0 }],
     ]);
+  });
+
+  test('the scanning parser reads what splitting into lines reads, for any line endings and any text', () => {
+    const bySplitting = (text: string) => {
+      const fields: { section: string; key: string; value: string }[] = [];
+      let section = '';
+      for (const raw of text.split('\n')) {
+        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        if (line === '') continue;
+        if (line.startsWith('#')) {
+          section = line.slice(1).trim().toLowerCase();
+          continue;
+        }
+        const lastColon = section === 'errorstats' || (section === 'commandstats' && line.startsWith('unknown_'));
+        const colon = lastColon ? line.lastIndexOf(':') : line.indexOf(':');
+        if (colon <= 0 || fields.some((field) => field.key === line.slice(0, colon))) continue;
+        fields.push({ section, key: line.slice(0, colon), value: line.slice(colon + 1) });
+      }
+      return fields;
+    };
+    const line = fc.oneof(
+      fc.constantFrom('# Errorstats', '# Commandstats', '# Server', '', ':', '#', 'unknown_a:b:1', '-ERR x:y:2', 'a:b:c'),
+      fc.string({ unit: fc.constantFrom('a', ':', '#', ' ', '\r', '=', ',', '_') }),
+    );
+    fc.assert(
+      fc.property(fc.array(line), fc.constantFrom('\n', '\r\n'), fc.boolean(), (lines, eol, trailing) => {
+        const text = lines.join(eol) + (trailing ? eol : '');
+        expect(parseInfo(text).fields).toEqual(bySplitting(text));
+      }),
+    );
   });
 
   test('garbage never throws', () => {

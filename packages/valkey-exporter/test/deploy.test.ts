@@ -7,12 +7,13 @@ import { parseFlags } from '@keepwatch/core/cli';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { bundle } from '../scripts/bundle.ts';
+import { dockerfilePath, imageCommandLine } from '../scripts/image.ts';
 import { defaultPort, valkeyExporter } from '../src/definition.ts';
 import { parseMetrics } from './harness/exporter.ts';
 import { freePort, type ServerHandle, startServer, waitFor } from './harness/servers.ts';
 
 const repo = new URL('../../../', import.meta.url).pathname;
-const dockerfile = readFileSync(join(repo, 'deploy/valkey-exporter.Dockerfile'), 'utf8');
+const dockerfile = readFileSync(dockerfilePath, 'utf8');
 
 describe('the production bundle the container image runs', () => {
   let server: ServerHandle;
@@ -29,10 +30,13 @@ describe('the production bundle the container image runs', () => {
     await server?.dispose();
   });
 
-  test('starts with plain node, serves metrics with up 1, stops on SIGTERM', async () => {
+  test("starts with plain node and the image's node flags and environment, serves metrics with up 1, stops on SIGTERM", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [bundleCopy, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${port}`], {
+    const image = imageCommandLine();
+    expect(image.nodeFlags.length).toBeGreaterThan(0);
+    const child = spawn(process.execPath, [...image.nodeFlags, bundleCopy, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${port}`], {
       cwd: tmpdir(),
+      env: { ...process.env, ...image.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

@@ -1,4 +1,4 @@
-import type { MetricFamily, Sample } from './family.ts';
+import type { Labels, MetricFamily } from './family.ts';
 
 export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
 export const openMetricsContentType = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -19,10 +19,22 @@ function formatValue(value: number): string {
   return String(value);
 }
 
-function formatSample(name: string, sample: Sample): string {
-  let labels = '';
-  for (const key in sample.labels) labels += `${labels === '' ? '' : ','}${key}="${escapeLabel(sample.labels[key] as string)}"`;
-  return labels === '' ? `${name} ${formatValue(sample.value)}\n` : `${name}{${labels}} ${formatValue(sample.value)}\n`;
+function formatLabels(labels: Labels): string {
+  let text = '';
+  for (const key in labels) text += `${text === '' ? '' : ','}${key}="${escapeLabel(labels[key] as string)}"`;
+  return text;
+}
+
+/** `# HELP` and `# TYPE` lines per family and format: the same few hundred families come back every scrape. */
+const headers = [new Map<string, { help: string; type: string; text: string }>(), new Map<string, { help: string; type: string; text: string }>()];
+
+function header(familyName: string, family: MetricFamily, openMetrics: boolean): string {
+  const cache = headers[openMetrics ? 1 : 0] as Map<string, { help: string; type: string; text: string }>;
+  const cached = cache.get(familyName);
+  if (cached !== undefined && cached.help === family.help && cached.type === family.type) return cached.text;
+  const text = `# HELP ${familyName} ${escapeHelp(family.help)}\n# TYPE ${familyName} ${family.type}\n`;
+  cache.set(familyName, { help: family.help, type: family.type, text });
+  return text;
 }
 
 /**
@@ -35,11 +47,14 @@ export function renderExposition(families: readonly MetricFamily[], openMetrics:
   let out = '';
   for (const family of families) {
     const counter = openMetrics && family.type === 'counter';
-    const familyName = counter ? family.name.replace(/_total$/, '') : family.name;
-    const sampleName = counter ? `${familyName}_total` : familyName;
+    const familyName = counter ? family.name.slice(0, -'_total'.length) : family.name;
+    const sampleName = counter ? family.name : familyName;
     if (out !== '' && !openMetrics) out += '\n';
-    out += `# HELP ${familyName} ${escapeHelp(family.help)}\n# TYPE ${familyName} ${family.type}\n`;
-    for (const sample of family.samples) out += formatSample(sample.metricName ?? sampleName, sample);
+    out += header(familyName, family, openMetrics);
+    for (const sample of family.samples) {
+      const labels = formatLabels(sample.labels);
+      out += `${sample.metricName ?? sampleName}${labels === '' ? ' ' : `{${labels}} `}${formatValue(sample.value)}\n`;
+    }
   }
   return openMetrics ? `${out}# EOF\n` : out;
 }

@@ -24,8 +24,26 @@ const noLabels: Labels = Object.freeze({});
 
 /** Descriptors whose names were checked once; later samples only check that the label set is complete. */
 const checkedDescriptors = new WeakSet<MetricDescriptor>();
-/** Family names (with type) and label sets already checked; every scrape builds the same families again. */
-const checkedFamilies = new Set<string>();
+/** Family names already checked, with their type; every scrape builds the same families again. */
+const checkedFamilies = new Map<string, MetricType>();
+/** Label sets already checked per family name. */
+const checkedLabelSets = new Set<string>();
+/** `<namespace>_<name>` per namespace: built once, so a scrape does not allocate a name per sample. */
+const fullNames = new Map<string, Map<string, string>>();
+
+function fullName(namespace: string, name: string): string {
+  let names = fullNames.get(namespace);
+  if (names === undefined) {
+    names = new Map();
+    fullNames.set(namespace, names);
+  }
+  let full = names.get(name);
+  if (full === undefined) {
+    full = `${namespace}_${name}`;
+    names.set(name, full);
+  }
+  return full;
+}
 
 function checkLabelNames(names: readonly string[], metric: string): void {
   for (const key of names) {
@@ -50,12 +68,12 @@ export class MetricSink {
   /** `name` is given without the namespace; the sink prefixes it. Used for fields known only at run time. */
   add(name: string, type: MetricType, help: string, value: number, labels: Labels = noLabels, suffix?: '_sum' | '_count'): void {
     if (!Number.isFinite(value)) return;
-    const family = this.#family(`${this.namespace}_${name}`, type, help);
-    if (family.samples.length === 0) {
+    const family = this.#family(fullName(this.namespace, name), type, help);
+    if (family.samples.length === 0 && labels !== noLabels) {
       const key = `${family.name}{${Object.keys(labels).join(',')}}`;
-      if (!checkedFamilies.has(key)) {
+      if (!checkedLabelSets.has(key)) {
         checkLabelNames(Object.keys(labels), family.name);
-        checkedFamilies.add(key);
+        checkedLabelSets.add(key);
       }
     }
     this.#push(family, value, labels, suffix);
@@ -80,7 +98,7 @@ export class MetricSink {
     }
     let family = this.#byDescriptor.get(descriptor);
     if (family === undefined) {
-      family = this.#family(`${this.namespace}_${descriptor.name}`, descriptor.type, descriptor.help);
+      family = this.#family(fullName(this.namespace, descriptor.name), descriptor.type, descriptor.help);
       this.#byDescriptor.set(descriptor, family);
     }
     this.#push(family, value, labels, suffix);
@@ -105,11 +123,10 @@ export class MetricSink {
   #family(fullName: string, type: MetricType, help: string): MetricFamily {
     let family = this.#families.get(fullName);
     if (family === undefined) {
-      const key = `${type} ${fullName}`;
-      if (!checkedFamilies.has(key)) {
+      if (checkedFamilies.get(fullName) !== type) {
         if (!namePattern.test(fullName)) throw new Error(`invalid metric name ${fullName}`);
         if (type === 'counter' && !fullName.endsWith('_total')) throw new Error(`counter ${fullName} must end in _total`);
-        checkedFamilies.add(key);
+        checkedFamilies.set(fullName, type);
       }
       family = { name: fullName, help, type, samples: [] };
       this.#families.set(fullName, family);

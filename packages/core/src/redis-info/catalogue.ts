@@ -94,15 +94,15 @@ export function applyCatalogue(
   sink: MetricSink,
   options: { source: string; exportUnknown: boolean },
 ): CatalogueResult {
-  const specs = catalogueIndex(catalogue);
+  const specs = catalogueIndex(catalogue, options.source);
   const unknown: string[] = [];
   const exported = new Set<string>();
   for (const { section, key, value } of info.fields) {
-    if (catalogue.structuredSections?.includes(section)) continue;
+    if (specs.structuredSections.has(section)) continue;
     const spec = specs.fields.get(key);
     if (spec !== undefined) {
       const parsed = fieldValue(spec, value);
-      if (parsed !== undefined) sink.add(spec.metric, spec.type, helpFor(spec, options.source), parsed);
+      if (parsed !== undefined) sink.add(spec.metric, spec.type, specs.help.get(spec) as string, parsed);
       continue;
     }
     if (specs.ignored.has(key) || catalogue.structured.some((pattern) => pattern.test(key))) continue;
@@ -119,14 +119,26 @@ export function applyCatalogue(
   return { unknown };
 }
 
-const indexCache = new WeakMap<Catalogue, { fields: Map<string, FieldSpec>; ignored: Set<string> }>();
+interface CatalogueIndex {
+  readonly source: string;
+  readonly fields: Map<string, FieldSpec>;
+  /** Built once: one help string per field for every scrape, compared by identity when families merge. */
+  readonly help: Map<FieldSpec, string>;
+  readonly ignored: Set<string>;
+  readonly structuredSections: Set<string>;
+}
 
-function catalogueIndex(catalogue: Catalogue) {
+const indexCache = new WeakMap<Catalogue, CatalogueIndex>();
+
+function catalogueIndex(catalogue: Catalogue, source: string): CatalogueIndex {
   let index = indexCache.get(catalogue);
-  if (index === undefined) {
+  if (index === undefined || index.source !== source) {
     index = {
+      source,
       fields: new Map(catalogue.fields.map((spec) => [spec.field, spec])),
+      help: new Map(catalogue.fields.map((spec) => [spec, helpFor(spec, source)])),
       ignored: new Set(catalogue.ignored.map((entry) => entry.field)),
+      structuredSections: new Set(catalogue.structuredSections),
     };
     indexCache.set(catalogue, index);
   }

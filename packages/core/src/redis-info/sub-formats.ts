@@ -131,7 +131,7 @@ export interface KeyspaceEntry {
 export function keyspace(info: InfoDocument): KeyspaceEntry[] {
   const entries: KeyspaceEntry[] = [];
   for (const field of info.fields) {
-    if (!/^db\d+$/.test(field.key)) continue;
+    if (!field.key.startsWith('db') || !/^db\d+$/.test(field.key)) continue;
     const attributes = new Map<string, number>();
     for (const [key, value] of parseRecord(field.value)) {
       const parsed = parseNumber(value);
@@ -154,7 +154,7 @@ export interface ReplicaEntry {
 export function connectedReplicas(info: InfoDocument): ReplicaEntry[] {
   const replicas: ReplicaEntry[] = [];
   for (const field of info.fields) {
-    if (!/^slave\d+$/.test(field.key)) continue;
+    if (!field.key.startsWith('slave') || !/^slave\d+$/.test(field.key)) continue;
     const record = parseRecord(field.value);
     replicas.push({
       ip: record.get('ip') ?? '',
