@@ -11,6 +11,8 @@ import type { MetricFamily } from './metrics/family.ts';
 import type { Collector, ScrapeTarget } from './scrape/collector.ts';
 import { scrape } from './scrape/engine.ts';
 import { selectCollectors } from './scrape/select.ts';
+import { loadTargetsFile } from './targets/file.ts';
+import { type MultiTargetSupport, ScrapeTargets } from './targets/registry.ts';
 
 export const buildInfo = gauge('exporter_build_info', 'Version of the exporter and of Node.js it runs on; always 1.', ['version', 'nodejs_version']);
 
@@ -27,6 +29,8 @@ export interface ExporterDefinition<Caps, Snapshot, C extends Collector<Caps, Sn
   readonly flags: readonly FlagSpec[];
   /** The collector registry (only name, help and default are read before configure). */
   readonly collectors: readonly CollectorInfo[];
+  /** Serves /scrape?target= for the targets of --scrape.config-file (its setup then provides `targets`). */
+  readonly multiTarget?: boolean;
   /** The engine's log format and the events worth classifying, for --log.file. */
   readonly logs?: EngineLogs;
   /** Validates engine flags and reads secrets (files first, then `env`); throws KeepwatchError. Runs before any log line. */
@@ -47,6 +51,8 @@ export interface EngineSetup<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   /** The log handling as configured by flags (a custom line format), when it differs from the definition's. */
   readonly logs?: EngineLogs;
   build(log: Logger): { target: ScrapeTarget<Caps, Snapshot, C> & { close(): Promise<void> }; collectors: readonly C[] };
+  /** How /scrape reaches the targets of --scrape.config-file, for engines that support it. */
+  readonly targets?: MultiTargetSupport<Caps, Snapshot, C>;
 }
 
 function collectorFlags(collectors: readonly CollectorInfo[]): FlagSpec[] {
@@ -64,8 +70,11 @@ function collectorFlags(collectors: readonly CollectorInfo[]): FlagSpec[] {
 }
 
 /** The full flag table of an exporter, in help order; also the source of the generated flag docs. */
-export function allFlags(definition: Pick<ExporterDefinition<never, never, never>, 'engine' | 'defaultPort' | 'flags' | 'collectors'>): FlagSpec[] {
-  return [...commonFlags(definition.engine, definition.defaultPort), ...definition.flags, ...collectorFlags(definition.collectors)];
+export function allFlags(
+  definition: Pick<ExporterDefinition<never, never, never>, 'engine' | 'defaultPort' | 'flags' | 'collectors' | 'multiTarget'>,
+): FlagSpec[] {
+  const common = commonFlags(definition.engine, definition.defaultPort).filter((spec) => definition.multiTarget === true || spec.name !== 'scrape.config-file');
+  return [...common, ...definition.flags, ...collectorFlags(definition.collectors)];
 }
 
 export interface RunningExporter {
@@ -94,10 +103,15 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const flags = parsed.flags;
   const common: CommonConfig = commonConfig(flags);
   const setup = definition.configure(flags, options.env);
+  const targetEntries = common.targetsFile === undefined ? undefined : loadTargetsFile(common.targetsFile);
+  if (targetEntries !== undefined && setup.targets === undefined)
+    throw new KeepwatchError('KW_ERR_INTERNAL', `${definition.name} declares /scrape but cannot serve it`);
+  const scrapeTargets = targetEntries === undefined || setup.targets === undefined ? undefined : new ScrapeTargets(targetEntries, setup.targets);
+  const targetSecrets = (targetEntries ?? []).flatMap(({ credentials }) => [credentials.password ?? '', credentials.token ?? '']);
   const log = createLogger({
     level: common.logLevel,
     format: common.logFormat,
-    secrets: setup.secrets,
+    secrets: [...setup.secrets, ...targetSecrets],
     ...(options.logWrite ? { write: options.logWrite } : {}),
   });
   const choices = Object.fromEntries(
@@ -127,6 +141,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
     const sink = await scrape({ namespace: common.namespace, target, collectors, budgetMs, log });
     logMonitor?.describe(sink);
+    scrapeTargets?.describe(sink);
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
     return sink.families();
   };
@@ -143,12 +158,16 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
       });
       return inflight;
     },
+    ...(scrapeTargets === undefined
+      ? {}
+      : { scrapeTarget: (requested, budgetMs) => scrapeTargets.scrape(requested, { namespace: common.namespace, budgetMs, log }) }),
   });
   let address: string;
   try {
     address = await app.listen({ host: common.listen.host, port: common.listen.port });
   } catch (error) {
     await target.close();
+    await scrapeTargets?.close();
     throw new KeepwatchError(
       'KW_ERR_LISTEN',
       `cannot listen on ${common.listen.host}:${common.listen.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
@@ -161,6 +180,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     target: setup.targetDisplay,
     collectors: collectors.map((collector) => collector.name).join(','),
     version: definition.version,
+    ...(scrapeTargets === undefined ? {} : { scrape_targets: scrapeTargets.displays.length }),
   });
   return {
     url: address,
@@ -168,6 +188,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
       await app.close();
       await logMonitor?.stop();
       await target.close();
+      await scrapeTargets?.close();
     },
   };
 }

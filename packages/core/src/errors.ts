@@ -8,6 +8,8 @@ export const errorCatalogue = {
   KW_ERR_FILE: 'A file named by a flag (password, TLS, web config) cannot be read. Check the path and that the exporter user may read it.',
   KW_ERR_WEB_CONFIG:
     'The web config file (`--web.config.file`) is malformed or invalid. The message names the key; the schema is the Prometheus exporter-toolkit one.',
+  KW_ERR_TARGETS_FILE:
+    'The targets file (`--scrape.config-file`) that turns on `/scrape` is malformed or invalid: the message names the entry and key. It lists every target `/scrape` may scrape, each with its auth profile.',
   KW_ERR_LISTEN: 'The HTTP listener could not start, for example because the port is taken. Choose another `--web.listen-address`.',
   KW_ERR_TARGET_UNREACHABLE:
     'The database did not accept a connection (refused, DNS failure, TLS failure). Check the address flag and that the server is running; `_up` is 0 meanwhile.',

@@ -12,6 +12,8 @@ export interface Logger {
   error(message: string, fields?: Fields): void;
   /** Warns the first time a message is seen, then logs it at debug: no log floods from a failing target. */
   warnOnce(message: string, fields?: Fields): void;
+  /** The same logger with fields added to every line (the target of a /scrape request, say). */
+  child(fields: Fields): Logger;
 }
 
 export interface LoggerOptions {
@@ -26,7 +28,7 @@ function logfmtValue(value: string): string {
   return /^[\w.:/@+-]+$/.test(value) ? value : JSON.stringify(value);
 }
 
-export function createLogger(options: LoggerOptions): Logger {
+export function createLogger(options: LoggerOptions, base: Fields = {}): Logger {
   const threshold = logLevels.indexOf(options.level);
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const secrets = (options.secrets ?? []).filter((secret) => secret.length > 0);
@@ -41,7 +43,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const emit = (level: LogLevel, message: string, fields: Fields = {}) => {
     if (logLevels.indexOf(level) < threshold) return;
     const record: Record<string, string> = { time: new Date().toISOString(), level, msg: message };
-    for (const [key, value] of Object.entries(fields)) if (value !== undefined) record[key] = String(value);
+    for (const [key, value] of Object.entries({ ...base, ...fields })) if (value !== undefined) record[key] = String(value);
     const line =
       options.format === 'json'
         ? JSON.stringify(record)
@@ -62,5 +64,6 @@ export function createLogger(options: LoggerOptions): Logger {
       warned.add(key);
       emit('warn', message, fields);
     },
+    child: (fields) => createLogger({ ...options, write }, { ...base, ...fields }),
   };
 }

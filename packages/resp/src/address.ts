@@ -1,4 +1,4 @@
-import { KeepwatchError } from '@keepwatch/core/errors';
+import { type ErrorCode, KeepwatchError } from '@keepwatch/core/errors';
 
 /** The engine an address belongs to: names its flags, env var and URL schemes (scheme -> TLS). */
 export interface RespEngine {
@@ -28,9 +28,12 @@ function schemeList(engine: RespEngine): string {
  * unix:///path or a bare /path, or host:port. A password in the URL is refused: secrets come from files or
  * the environment only.
  */
-export function parseRespAddress(input: string, engine: RespEngine): RespAddress {
-  const flag = `--${engine.name}.addr`;
-  const fail = (why: string) => new KeepwatchError('KW_ERR_FLAG', `${flag} ${JSON.stringify(redactUserinfo(input))}: ${why}`);
+export function parseRespAddress(
+  input: string,
+  engine: RespEngine,
+  origin: { readonly code: ErrorCode; readonly where: string } = { code: 'KW_ERR_FLAG', where: `--${engine.name}.addr` },
+): RespAddress {
+  const fail = (why: string) => new KeepwatchError(origin.code, `${origin.where} ${JSON.stringify(redactUserinfo(input))}: ${why}`);
   if (input.startsWith('/')) return { tls: false, path: input, display: `unix://${input}` };
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(input) ? input : `redis://${input}`;
   let url: URL;
@@ -40,7 +43,11 @@ export function parseRespAddress(input: string, engine: RespEngine): RespAddress
     throw fail(`not a valid address (expected ${schemeList(engine)}, unix:///path or host:port)`);
   }
   if (url.password !== '') {
-    throw fail(`contains a password; use --${engine.name}.password-file or ${engine.name.toUpperCase()}_PASSWORD instead`);
+    throw fail(
+      origin.code === 'KW_ERR_FLAG'
+        ? `contains a password; use --${engine.name}.password-file or ${engine.name.toUpperCase()}_PASSWORD instead`
+        : 'contains a password; use password_file in its auth profile instead',
+    );
   }
   const username = url.username === '' ? undefined : decodeURIComponent(url.username);
   if (url.protocol === 'unix:') {

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { type FlagSpec, type ParsedFlags, readFileOrFail, readSecretFile } from '@keepwatch/core/cli';
 import { KeepwatchError } from '@keepwatch/core/errors';
+import type { TargetEntry } from '@keepwatch/core/targets';
 import { parseRespAddress, type RespAddress, type RespEngine } from './address.ts';
 
 /** The target flags every Redis-protocol exporter takes, named after its engine: --<engine>.addr, .user, ... */
@@ -78,5 +79,30 @@ export function connectionSettings(flags: ParsedFlags, env: NodeJS.ProcessEnv, e
     ...(username === undefined ? {} : { username }),
     ...(password === undefined ? {} : { password }),
     ...(tls === undefined ? {} : { tls }),
+  };
+}
+
+/** The settings of one target of --scrape.config-file: its address and its auth profile, nothing from the flags. */
+export function configuredTargetSettings(entry: TargetEntry, engine: RespEngine): ConnectionSettings {
+  const address = parseRespAddress(entry.address, engine, { code: 'KW_ERR_TARGETS_FILE', where: `${entry.where}.address` });
+  const { username = address.username, password, token, tls } = entry.credentials;
+  const fail = (why: string) => new KeepwatchError('KW_ERR_TARGETS_FILE', `${entry.where}: ${why}`);
+  if (token !== undefined) throw fail(`its auth profile has a token_file; ${engine.name} authenticates with username and password_file`);
+  if (tls !== undefined && !address.tls) throw fail(`its auth profile has TLS options but ${address.display} is not a TLS address`);
+  return {
+    address,
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+    ...(address.tls
+      ? {
+          tls: {
+            ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+            ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
+            ...(tls?.key === undefined ? {} : { key: tls.key }),
+            servername: tls?.serverName ?? address.host ?? '',
+            rejectUnauthorized: tls?.insecureSkipVerify !== true,
+          },
+        }
+      : {}),
   };
 }

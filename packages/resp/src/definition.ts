@@ -2,9 +2,10 @@ import type { ExporterDefinition } from '@keepwatch/core/bootstrap';
 import type { Logger } from '@keepwatch/core/log';
 import { type AclRuleDialect, exporterAclRules } from './acl-rules.ts';
 import type { RespEngine } from './address.ts';
+import { parseRespAddress } from './address.ts';
 import type { RespCaps } from './capabilities.ts';
 import { collectorOptionFlags, collectorOptionsFromFlags, type RespCollectorOptions } from './collector-options.ts';
-import { type ConnectionSettings, connectionFlags, connectionSettings } from './connection.ts';
+import { type ConnectionSettings, configuredTargetSettings, connectionFlags, connectionSettings } from './connection.ts';
 import type { RespCollector, RespSnapshot } from './snapshot.ts';
 import { connectionCommands, RespTarget, type RespTargetOptions } from './target.ts';
 
@@ -44,6 +45,7 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
     defaultPort: spec.defaultPort,
     flags: [...connectionFlags(spec.engine), ...collectorOptionFlags(engine, spec.collectorDefaults, spec.optionNotes)],
     collectors,
+    multiTarget: true,
     ...(spec.logs === undefined ? {} : { logs: spec.logs }),
     target,
     aclRules: (dialect) => exporterAclRules(connectionCommands(identity), collectors, dialect),
@@ -54,6 +56,16 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
         secrets: settings.password === undefined ? [] : [settings.password],
         targetDisplay: settings.address.display,
         build: (log) => ({ target: target(settings, log), collectors: spec.createCollectors(options) }),
+        targets: {
+          canonical: (address) => parseRespAddress(address, spec.engine).display,
+          prepare(entry) {
+            const configured = configuredTargetSettings(entry, spec.engine);
+            return {
+              display: configured.address.display,
+              build: (log) => ({ target: target(configured, log), collectors: spec.createCollectors(options) }),
+            };
+          },
+        },
       };
     },
   };

@@ -3,6 +3,7 @@ import { catalogueTable, collectorTable, errorTable, flagTable, logRuleTable, me
 import { logMetrics } from '@keepwatch/core/logs';
 import type { Catalogue } from '@keepwatch/core/redis-info';
 import { connectionMetrics, engineMetrics } from '@keepwatch/core/scrape';
+import { refusedRequests } from '@keepwatch/core/targets';
 import type { RespCaps } from './capabilities.ts';
 import type { RespExporterDefinition } from './definition.ts';
 
@@ -29,7 +30,7 @@ function generatedBlocks<C extends RespCaps>({ definition, catalogues, aclRules 
       return parts.join('\n\n');
     })
     .join('\n\n');
-  const exporterHealth = metricTable(namespace, [...Object.values(engineMetrics), ...Object.values(connectionMetrics), buildInfo]);
+  const exporterHealth = metricTable(namespace, [...Object.values(engineMetrics), ...Object.values(connectionMetrics), buildInfo, refusedRequests]);
   const blocks: Record<string, string> = {
     flags: flagTable(namespace, allFlags(definition)),
     collectors: collectorTable(collectors),

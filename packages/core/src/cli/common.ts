@@ -16,6 +16,11 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
       default: 0.5,
       help: 'Seconds subtracted from X-Prometheus-Scrape-Timeout-Seconds so the answer arrives in time.',
     },
+    {
+      name: 'scrape.config-file',
+      kind: 'string',
+      help: 'Targets file (YAML) that turns on /scrape?target=: the only servers it may scrape, each with its auth profile. /scrape is off without it.',
+    },
     { name: 'log.level', kind: 'string', default: 'info', choices: logLevels, help: 'Only log messages at or above this level.' },
     { name: 'log.format', kind: 'string', default: 'logfmt', choices: logFormats, help: 'Log line format.' },
     { name: 'log.file', kind: 'string', help: `The ${engine} log file to follow (shared through a volume); off when empty.` },
@@ -37,6 +42,7 @@ export interface CommonConfig {
   readonly webConfigFile: string | undefined;
   readonly namespace: string;
   readonly timeoutOffsetSeconds: number;
+  readonly targetsFile: string | undefined;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly engineLog:
@@ -72,6 +78,8 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
     webConfigFile: webConfigFile === undefined ? undefined : String(webConfigFile),
     namespace,
     timeoutOffsetSeconds: offset,
+    // Absent from the flag table of exporters without /scrape.
+    targetsFile: (flags.get('scrape.config-file') as string | undefined) || undefined,
     logLevel: flags.get('log.level') as LogLevel,
     logFormat: flags.get('log.format') as LogFormat,
     engineLog:

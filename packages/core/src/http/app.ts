@@ -1,11 +1,12 @@
 import type { TLSSocket } from 'node:tls';
 import { constants, gzipSync } from 'node:zlib';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from '../metrics/exposition.ts';
 import type { MetricFamily } from '../metrics/family.ts';
 import { scrapeBudgetMs } from '../scrape/deadline.ts';
+import type { TargetScrape } from '../targets/registry.ts';
 import { BasicAuthChecker } from '../web-config/basic-auth.ts';
 import { TokenBucket } from '../web-config/rate-limit.ts';
 import { configStamp, loadWebConfig, type WebConfig } from '../web-config/schema.ts';
@@ -19,6 +20,33 @@ export interface HttpAppOptions {
   readonly webConfigFile: string | undefined;
   readonly log: Logger;
   readonly scrape: (budgetMs: number) => Promise<readonly MetricFamily[]>;
+  /** Serves /scrape?target= when --scrape.config-file is given; without it the path does not exist. */
+  readonly scrapeTarget?: (target: string | undefined, budgetMs: number) => Promise<TargetScrape>;
+}
+
+/** The scrape budget from the scraper's timeout header, or undefined after answering 400. */
+function budgetOrReject(request: FastifyRequest, reply: FastifyReply, timeoutOffsetSeconds: number): number | undefined {
+  try {
+    return scrapeBudgetMs(request.headers['x-prometheus-scrape-timeout-seconds'] as string | undefined, timeoutOffsetSeconds);
+  } catch (error) {
+    reply
+      .code(400)
+      .type('text/plain')
+      .send(`${(error as KeepwatchError).toLine()}\n`);
+    return undefined;
+  }
+}
+
+function sendExposition(request: FastifyRequest, reply: FastifyReply, families: readonly MetricFamily[]): FastifyReply {
+  const openMetrics = wantsOpenMetrics(request.headers.accept);
+  const body = renderExposition(families, openMetrics);
+  reply.type(openMetrics ? openMetricsContentType : prometheusContentType);
+  if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+    // Level 1: a third of level 6's CPU for ~15 % more bytes on this text; sync, since the work is shorter
+    // than a thread-pool round trip.
+    return reply.header('Content-Encoding', 'gzip').send(gzipSync(body, { level: constants.Z_BEST_SPEED }));
+  }
+  return reply.send(body);
 }
 
 /**
@@ -80,25 +108,23 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.get('/-/ready', async (_request, reply) => reply.type('text/plain').send('Ready\n'));
 
   app.get(options.telemetryPath, async (request, reply) => {
-    let budgetMs: number;
-    try {
-      budgetMs = scrapeBudgetMs(request.headers['x-prometheus-scrape-timeout-seconds'] as string | undefined, options.timeoutOffsetSeconds);
-    } catch (error) {
-      return reply
-        .code(400)
-        .type('text/plain')
-        .send(`${(error as KeepwatchError).toLine()}\n`);
-    }
-    const openMetrics = wantsOpenMetrics(request.headers.accept);
-    const body = renderExposition(await options.scrape(budgetMs), openMetrics);
-    reply.type(openMetrics ? openMetricsContentType : prometheusContentType);
-    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      // Level 1: a third of level 6's CPU for ~15 % more bytes on this text; sync, since the work is shorter
-      // than a thread-pool round trip.
-      return reply.header('Content-Encoding', 'gzip').send(gzipSync(body, { level: constants.Z_BEST_SPEED }));
-    }
-    return reply.send(body);
+    const budgetMs = budgetOrReject(request, reply, options.timeoutOffsetSeconds);
+    if (budgetMs === undefined) return reply;
+    return sendExposition(request, reply, await options.scrape(budgetMs));
   });
+
+  const scrapeTarget = options.scrapeTarget;
+  if (scrapeTarget !== undefined) {
+    app.get('/scrape', async (request, reply) => {
+      const budgetMs = budgetOrReject(request, reply, options.timeoutOffsetSeconds);
+      if (budgetMs === undefined) return reply;
+      const target = (request.query as Record<string, string | string[] | undefined>).target;
+      // Like blackbox_exporter with module: the first value counts when the parameter is repeated.
+      const result = await scrapeTarget(Array.isArray(target) ? target[0] : target, budgetMs);
+      if ('refused' in result) return reply.code(400).type('text/plain').send(`${result.refused}\n`);
+      return sendExposition(request, reply, result.families);
+    });
+  }
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain').send('Not Found\n'));
   app.setErrorHandler((error, request, reply) => {

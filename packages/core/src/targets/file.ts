@@ -1,0 +1,126 @@
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { readFileOrFail, readSecretFile } from '../cli/secrets.ts';
+import { KeepwatchError } from '../errors.ts';
+
+/** TLS towards one target, as read from its auth profile. */
+export interface TargetTls {
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  readonly serverName?: string;
+  readonly insecureSkipVerify: boolean;
+}
+
+/** What an auth profile holds, secrets already read from their files. */
+export interface TargetCredentials {
+  readonly username?: string;
+  readonly password?: string;
+  readonly token?: string;
+  readonly tls?: TargetTls;
+}
+
+/** One entry of the targets file: an address /scrape may be asked for, and the credentials it is scraped with. */
+export interface TargetEntry {
+  readonly address: string;
+  readonly credentials: TargetCredentials;
+  /** Where the entry is, for error messages: `--scrape.config-file /etc/targets.yml: targets[2]`. */
+  readonly where: string;
+}
+
+const keys = {
+  top: ['auth_profiles', 'targets'],
+  profile: ['username', 'password_file', 'token_file', 'tls'],
+  tls: ['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify'],
+  target: ['address', 'auth_profile'],
+};
+
+type Doc = Record<string, unknown>;
+const isDoc = (value: unknown): value is Doc => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Loads the file that turns on /scrape: the only targets it may scrape, each bound to a named auth profile.
+ * The caller of /scrape names a target and nothing else; credentials never come from the request, so the
+ * exporter cannot be used to send a password to a server of the caller's choosing. Secret and TLS files are
+ * read here, once, relative to the file; every mistake is one line naming the key.
+ */
+export function loadTargetsFile(path: string): TargetEntry[] {
+  const origin = `--scrape.config-file ${path}`;
+  const fail = (why: string) => new KeepwatchError('KW_ERR_TARGETS_FILE', `${origin}: ${why}`);
+  let doc: unknown;
+  try {
+    doc = parse(readFileOrFail(path, '--scrape.config-file').toString('utf8')) ?? {};
+  } catch (error) {
+    if (error instanceof KeepwatchError) throw error;
+    throw fail(`not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  const mapping = (value: unknown, where: string, known?: readonly string[]): Doc => {
+    if (!isDoc(value)) throw fail(`${where} must be a mapping`);
+    const unknown = known === undefined ? undefined : Object.keys(value).find((key) => !known.includes(key));
+    if (unknown !== undefined) throw fail(`unknown key ${where === 'the top level' ? '' : `${where}.`}${unknown}`);
+    return value;
+  };
+  const text = (value: unknown, where: string): string | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value === '') throw fail(`${where} must be a non-empty string`);
+    return value;
+  };
+  const base = dirname(resolve(path));
+  const file = (value: unknown, where: string) => {
+    const name = text(value, where);
+    return name === undefined ? undefined : resolve(base, name);
+  };
+
+  const top = mapping(doc, 'the top level', keys.top);
+  const profiles = new Map<string, TargetCredentials>();
+  for (const [name, value] of Object.entries(
+    top.auth_profiles === undefined || top.auth_profiles === null ? {} : mapping(top.auth_profiles, 'auth_profiles'),
+  )) {
+    const where = `auth_profiles.${name}`;
+    const profile = mapping(value, where, keys.profile);
+    const username = text(profile.username, `${where}.username`);
+    const passwordFile = file(profile.password_file, `${where}.password_file`);
+    const tokenFile = file(profile.token_file, `${where}.token_file`);
+    let tls: TargetTls | undefined;
+    if (profile.tls !== undefined && profile.tls !== null) {
+      const doc = mapping(profile.tls, `${where}.tls`, keys.tls);
+      const pem = (key: string) => {
+        const full = file(doc[key], `${where}.tls.${key}`);
+        return full === undefined ? undefined : readFileOrFail(full, `${origin}: ${where}.tls.${key}`);
+      };
+      const [ca, cert, key] = [pem('ca_file'), pem('cert_file'), pem('key_file')];
+      if ((cert === undefined) !== (key === undefined)) throw fail(`${where}.tls: cert_file and key_file must be given together`);
+      const skip = doc.insecure_skip_verify ?? false;
+      if (typeof skip !== 'boolean') throw fail(`${where}.tls.insecure_skip_verify must be true or false`);
+      const serverName = text(doc.server_name, `${where}.tls.server_name`);
+      tls = {
+        ...(ca === undefined ? {} : { ca }),
+        ...(cert === undefined ? {} : { cert }),
+        ...(key === undefined ? {} : { key }),
+        ...(serverName === undefined ? {} : { serverName }),
+        insecureSkipVerify: skip,
+      };
+    }
+    const secret = (full: string | undefined, key: string) => (full === undefined ? undefined : readSecretFile(full, `${origin}: ${where}.${key}`));
+    const password = secret(passwordFile, 'password_file');
+    const token = secret(tokenFile, 'token_file');
+    profiles.set(name, {
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
+      ...(token === undefined ? {} : { token }),
+      ...(tls === undefined ? {} : { tls }),
+    });
+  }
+
+  if (!Array.isArray(top.targets) || top.targets.length === 0) throw fail('targets must be a non-empty list');
+  return top.targets.map((value, index): TargetEntry => {
+    const where = `targets[${index}]`;
+    const target = mapping(value, where, keys.target);
+    const address = text(target.address, `${where}.address`);
+    if (address === undefined) throw fail(`${where}.address is required`);
+    const profileName = text(target.auth_profile, `${where}.auth_profile`);
+    const credentials = profileName === undefined ? {} : profiles.get(profileName);
+    if (credentials === undefined) throw fail(`${where}.auth_profile ${JSON.stringify(profileName)} is not defined under auth_profiles`);
+    return { address, credentials, where: `${origin}: ${where}` };
+  });
+}

@@ -1,0 +1,98 @@
+import { KeepwatchError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { counter } from '../metrics/descriptor.ts';
+import type { MetricFamily, MetricSink } from '../metrics/family.ts';
+import type { Collector, ScrapeTarget } from '../scrape/collector.ts';
+import { scrape } from '../scrape/engine.ts';
+import type { TargetEntry } from './file.ts';
+
+export interface BuiltTarget<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
+  readonly target: ScrapeTarget<Caps, Snapshot, C> & { close(): Promise<void> };
+  readonly collectors: readonly C[];
+}
+
+/** How an engine serves /scrape: it knows its addresses and how to connect with a profile's credentials. */
+export interface MultiTargetSupport<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
+  /** One spelling per server (`host:port` and `redis://host:port/0` are one), or a KeepwatchError when it is no address. */
+  canonical(address: string): string;
+  /** Validates an entry of the targets file (a KeepwatchError naming `entry.where` when it is wrong); builds on first use. */
+  prepare(entry: TargetEntry): { readonly display: string; build(log: Logger): BuiltTarget<Caps, Snapshot, C> };
+}
+
+export const refusedRequests = counter(
+  'exporter_scrape_requests_refused_total',
+  'Requests to /scrape refused: no target given, or a target not listed in --scrape.config-file (probes for a server-side request forgery).',
+  ['reason'],
+);
+const refusalReasons = ['missing_target', 'unlisted_target'] as const;
+
+interface Slot<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
+  readonly display: string;
+  readonly build: (log: Logger) => BuiltTarget<Caps, Snapshot, C>;
+  built?: BuiltTarget<Caps, Snapshot, C>;
+  inflight?: Promise<readonly MetricFamily[]>;
+}
+
+export type TargetScrape = { readonly families: readonly MetricFamily[] } | { readonly refused: string };
+
+/**
+ * The targets /scrape may scrape, and nothing else. Each keeps its own persistent connection and its own
+ * collectors (their state, the ACL LOG position say, belongs to one server), opened on its first scrape;
+ * concurrent scrapes of one target share one in flight, so load is bounded by the file's length.
+ */
+export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
+  readonly #slots = new Map<string, Slot<Caps, Snapshot, C>>();
+  readonly #support: MultiTargetSupport<Caps, Snapshot, C>;
+  readonly #refused = new Map<string, number>(refusalReasons.map((reason) => [reason, 0]));
+
+  constructor(entries: readonly TargetEntry[], support: MultiTargetSupport<Caps, Snapshot, C>) {
+    this.#support = support;
+    for (const entry of entries) {
+      const prepared = support.prepare(entry);
+      const key = support.canonical(entry.address);
+      if (this.#slots.has(key)) throw new KeepwatchError('KW_ERR_TARGETS_FILE', `${entry.where}: ${prepared.display} is listed twice`);
+      this.#slots.set(key, { display: prepared.display, build: prepared.build });
+    }
+  }
+
+  get displays(): string[] {
+    return [...this.#slots.values()].map((slot) => slot.display);
+  }
+
+  scrape(requested: string | undefined, options: { namespace: string; budgetMs: number; log: Logger }): Promise<TargetScrape> {
+    if (requested === undefined || requested === '') return Promise.resolve(this.#refuse('missing_target', 'the target parameter is required'));
+    let key: string | undefined;
+    try {
+      key = this.#support.canonical(requested);
+    } catch {
+      key = undefined;
+    }
+    const slot = key === undefined ? undefined : this.#slots.get(key);
+    if (slot === undefined) return Promise.resolve(this.#refuse('unlisted_target', 'the target is not listed in --scrape.config-file'));
+    slot.inflight ??= this.#scrapeSlot(slot, options).finally(() => {
+      slot.inflight = undefined;
+    });
+    return slot.inflight.then((families) => ({ families }));
+  }
+
+  /** The refusal counters, for the exporter's own /metrics. */
+  describe(sink: MetricSink): void {
+    for (const [reason, count] of this.#refused) sink.emit(refusedRequests, count, { reason });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#slots.values()].map((slot) => slot.built?.target.close()));
+  }
+
+  #refuse(reason: (typeof refusalReasons)[number], message: string): TargetScrape {
+    this.#refused.set(reason, (this.#refused.get(reason) ?? 0) + 1);
+    return { refused: message };
+  }
+
+  async #scrapeSlot(slot: Slot<Caps, Snapshot, C>, options: { namespace: string; budgetMs: number; log: Logger }): Promise<readonly MetricFamily[]> {
+    const log = options.log.child({ target: slot.display });
+    slot.built ??= slot.build(log);
+    const sink = await scrape({ namespace: options.namespace, target: slot.built.target, collectors: slot.built.collectors, budgetMs: options.budgetMs, log });
+    return sink.families();
+  }
+}

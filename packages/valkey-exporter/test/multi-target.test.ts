@@ -1,0 +1,159 @@
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseMetrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
+import { canaryPassword, startTopology, type Topology, writeSecret } from './harness/topology.ts';
+
+/** A TCP server that records whatever a client sends it: the server a forged /scrape request would aim at. */
+async function startTrap(): Promise<{ port: number; received: () => string; close: () => Promise<void> }> {
+  let received = '';
+  const server: Server = createServer((socket) => socket.on('data', (chunk) => (received += chunk.toString('latin1'))));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : 0,
+    received: () => received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function targetsFile(content: string): string {
+  const path = writeSecret('');
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey primary and replica)', () => {
+  let topology: Topology;
+  let exporter: TestExporter;
+  let trap: Awaited<ReturnType<typeof startTrap>>;
+  const scrapeTarget = async (target?: string) => {
+    const response = await fetch(`${exporter.url}/scrape${target === undefined ? '' : `?target=${encodeURIComponent(target)}`}`);
+    return { status: response.status, text: await response.text() };
+  };
+
+  beforeAll(async () => {
+    topology = await startTopology('valkey');
+    trap = await startTrap();
+    const file = targetsFile(
+      [
+        'auth_profiles:',
+        '  least-privilege:',
+        '    username: exporter',
+        `    password_file: ${topology.passwordFile}`,
+        'targets:',
+        `  - address: redis://127.0.0.1:${topology.primary.port}`,
+        '    auth_profile: least-privilege',
+        `  - address: 127.0.0.1:${topology.replica.port}`,
+        '    auth_profile: least-privilege',
+      ].join('\n'),
+    );
+    // The exporter's own target needs no password: /scrape never borrows it.
+    exporter = await startTestExporter(['--valkey.addr', topology.primary.url, '--scrape.config-file', file]);
+  });
+
+  afterAll(async () => {
+    await exporter?.close();
+    await trap?.close();
+    await topology?.dispose();
+  });
+
+  test('a listed target is scraped with its profile, whatever spelling of its address Prometheus sends', async () => {
+    const primary = await scrapeTarget(`127.0.0.1:${topology.primary.port}`);
+    expect(primary.status).toBe(200);
+    const primaryMetrics = parseMetrics(primary.text);
+    expect(primaryMetrics.value('valkey_up')).toBe(1);
+    expect(primaryMetrics.value('valkey_instance_role', { role: 'master' })).toBe(1);
+    expect(primaryMetrics.value('valkey_connected_slaves')).toBe(1);
+    // The exporter's own metrics stay on /metrics.
+    expect(primaryMetrics.all('valkey_exporter_build_info')).toEqual([]);
+
+    const replica = parseMetrics((await scrapeTarget(`redis://127.0.0.1:${topology.replica.port}/0`)).text);
+    expect(replica.value('valkey_up')).toBe(1);
+    expect(replica.value('valkey_instance_role', { role: 'slave' })).toBe(1);
+    expect(replica.value('valkey_master_link_up')).toBe(1);
+  });
+
+  test('each target keeps one persistent connection across scrapes', async () => {
+    for (let i = 0; i < 4; i += 1) await scrapeTarget(`redis://127.0.0.1:${topology.primary.port}`);
+    const metrics = parseMetrics((await scrapeTarget(`redis://127.0.0.1:${topology.primary.port}`)).text);
+    expect(metrics.value('valkey_exporter_connects_total')).toBe(1);
+  });
+
+  test('an unlisted target is refused before any connection: no byte reaches it, no credential leaves', async () => {
+    const before = await exporter.scrape();
+    for (const target of [`127.0.0.1:${trap.port}`, `redis://127.0.0.1:${trap.port}`, `unix:///tmp/valkey.sock`, 'not an address']) {
+      const response = await scrapeTarget(target);
+      expect(response.status).toBe(400);
+      expect(response.text).toBe('the target is not listed in --scrape.config-file\n');
+    }
+    const missing = await scrapeTarget();
+    expect(missing).toEqual({ status: 400, text: 'the target parameter is required\n' });
+    expect(trap.received()).toBe('');
+    const after = await exporter.scrape();
+    const refused = (metrics: typeof before, reason: string) => metrics.value('valkey_exporter_scrape_requests_refused_total', { reason }) ?? 0;
+    expect(refused(after, 'unlisted_target') - refused(before, 'unlisted_target')).toBe(4);
+    expect(refused(after, 'missing_target') - refused(before, 'missing_target')).toBe(1);
+  });
+
+  test('the profile password appears in no log line and no response', async () => {
+    const texts = [
+      (await scrapeTarget(`127.0.0.1:${topology.primary.port}`)).text,
+      await fetch(`${exporter.url}/metrics`).then((r) => r.text()),
+      ...exporter.logs,
+    ];
+    for (const text of texts) expect(text).not.toContain(canaryPassword);
+  });
+});
+
+describe('/scrape is off by default, and the targets file is checked at start', () => {
+  test('without --scrape.config-file the path does not exist', async () => {
+    const exporter = await startTestExporter(['--valkey.addr', 'redis://127.0.0.1:1']);
+    try {
+      expect((await fetch(`${exporter.url}/scrape?target=127.0.0.1:1`)).status).toBe(404);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  const password = writeSecret(canaryPassword);
+  test.each([
+    ['an unknown key', 'targets:\n  - address: 127.0.0.1:6379\n    password: x', /: unknown key targets\[0\]\.password$/],
+    ['no targets', 'auth_profiles: {}', /targets must be a non-empty list$/],
+    [
+      'an undefined profile',
+      'targets:\n  - address: 127.0.0.1:6379\n    auth_profile: prod',
+      /targets\[0\]\.auth_profile "prod" is not defined under auth_profiles$/,
+    ],
+    [
+      'a password in an address',
+      'targets:\n  - address: redis://u:hunter2@127.0.0.1:6379',
+      /targets\[0\]\.address "redis:\/\/<userinfo>@127\.0\.0\.1:6379": contains a password; use password_file/,
+    ],
+    [
+      'one server listed twice',
+      'targets:\n  - address: 127.0.0.1:6379\n  - address: redis://127.0.0.1:6379/2',
+      /targets\[1\]: redis:\/\/127\.0\.0\.1:6379 is listed twice$/,
+    ],
+    [
+      'TLS options for a plain-text address',
+      `auth_profiles:\n  p:\n    password_file: ${password}\n    tls:\n      server_name: cache\ntargets:\n  - address: 127.0.0.1:6379\n    auth_profile: p`,
+      /targets\[0\]: its auth profile has TLS options but redis:\/\/127\.0\.0\.1:6379 is not a TLS address$/,
+    ],
+    [
+      'an unreadable password file',
+      'auth_profiles:\n  p:\n    password_file: /nonexistent/pw\ntargets:\n  - address: 127.0.0.1:6379',
+      /KW_ERR_FILE: .*auth_profiles\.p\.password_file \/nonexistent\/pw: cannot read the file \(ENOENT\)$/,
+    ],
+    ['not YAML', 'targets: [', /not valid YAML/],
+  ])('%s: one line naming the key', async (_what, content, line) => {
+    const error = await startTestExporter(['--valkey.addr', 'redis://127.0.0.1:1', '--scrape.config-file', targetsFile(content)]).then(
+      () => undefined,
+      (reason: { toLine(): string }) => reason.toLine(),
+    );
+    expect(error).toMatch(line);
+    expect(error).toMatch(/^KW_ERR_(TARGETS_FILE|FILE): --scrape\.config-file /);
+    expect(error).not.toContain('hunter2');
+    expect(error).not.toContain(canaryPassword);
+  });
+});
