@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { KeepwatchError } from '../errors.ts';
 
 /** Reads a secret from a file (Kubernetes secret volume style); one trailing newline is dropped. */
@@ -17,5 +18,15 @@ export function readFileOrFail(path: string, origin: string): Buffer {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new KeepwatchError('KW_ERR_FILE', `${origin} ${path}: cannot read the file (${code})`);
+  }
+}
+
+/** A YAML file named by a flag, parsed; an unreadable file or bad YAML is one line from `fail`/KW_ERR_FILE. */
+export function readYamlFile(path: string, flag: string, fail: (why: string) => KeepwatchError): unknown {
+  const text = readFileOrFail(path, flag).toString('utf8');
+  try {
+    return parse(text) ?? {};
+  } catch (error) {
+    throw fail(`not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
 }

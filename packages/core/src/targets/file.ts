@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { readFileOrFail, readSecretFile } from '../cli/secrets.ts';
+import { readFileOrFail, readSecretFile, readYamlFile } from '../cli/secrets.ts';
 import { KeepwatchError } from '../errors.ts';
 
 /** TLS towards one target, as read from its auth profile. */
@@ -47,13 +46,7 @@ const isDoc = (value: unknown): value is Doc => typeof value === 'object' && val
 export function loadTargetsFile(path: string): TargetEntry[] {
   const origin = `--scrape.config-file ${path}`;
   const fail = (why: string) => new KeepwatchError('KW_ERR_TARGETS_FILE', `${origin}: ${why}`);
-  let doc: unknown;
-  try {
-    doc = parse(readFileOrFail(path, '--scrape.config-file').toString('utf8')) ?? {};
-  } catch (error) {
-    if (error instanceof KeepwatchError) throw error;
-    throw fail(`not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
+  const doc = readYamlFile(path, '--scrape.config-file', fail);
   const mapping = (value: unknown, where: string, known?: readonly string[]): Doc => {
     if (!isDoc(value)) throw fail(`${where} must be a mapping`);
     const unknown = known === undefined ? undefined : Object.keys(value).find((key) => !known.includes(key));

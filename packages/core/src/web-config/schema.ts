@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { readFileOrFail } from '../cli/secrets.ts';
+import { readFileOrFail, readYamlFile } from '../cli/secrets.ts';
 import { KeepwatchError } from '../errors.ts';
 
 export type ClientAuthType = 'NoClientCert' | 'RequestClientCert' | 'RequireAnyClientCert' | 'VerifyClientCertIfGiven' | 'RequireAndVerifyClientCert';
@@ -79,13 +78,7 @@ export function parseDuration(text: string): number | undefined {
 /** Loads and validates a web config file, so a bad file fails at start-up with the key that is wrong. */
 export function loadWebConfig(path: string): WebConfig {
   const fail = (why: string) => new KeepwatchError('KW_ERR_WEB_CONFIG', `--web.config.file ${path}: ${why}`);
-  let doc: unknown;
-  try {
-    doc = parse(readFileOrFail(path, '--web.config.file').toString('utf8')) ?? {};
-  } catch (error) {
-    if (error instanceof KeepwatchError) throw error;
-    throw fail(`not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
+  const doc = readYamlFile(path, '--web.config.file', fail);
   if (!isDoc(doc)) throw fail('the top level must be a mapping');
   const unknownKey = (section: Doc, known: string[], where: string) => {
     const key = Object.keys(section).find((name) => !known.includes(name));
