@@ -15,9 +15,10 @@ export interface PrometheusHandle {
 
 /**
  * A real Prometheus (Debian's binary) scraping the given targets every second, on a free loopback port,
- * evaluating `ruleFiles` (absolute paths) every second.
+ * evaluating `ruleFiles` (absolute paths) every second. `moreScrapeConfigs` is appended verbatim (YAML list
+ * items indented by two spaces), for jobs that need more than static targets.
  */
-export async function startPrometheus(jobs: Record<string, string[]>, ruleFiles: readonly string[] = []): Promise<PrometheusHandle> {
+export async function startPrometheus(jobs: Record<string, string[]>, ruleFiles: readonly string[] = [], moreScrapeConfigs = ''): Promise<PrometheusHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'keepwatch-prometheus-'));
   const port = await freePort();
   const scrapeConfigs = Object.entries(jobs)
@@ -25,7 +26,7 @@ export async function startPrometheus(jobs: Record<string, string[]>, ruleFiles:
     .join('\n');
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files: ${JSON.stringify(ruleFiles)}\nscrape_configs:\n${scrapeConfigs}\n`,
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files: ${JSON.stringify(ruleFiles)}\nscrape_configs:\n${scrapeConfigs}\n${moreScrapeConfigs}`,
   );
   const child: ChildProcess = spawn(
     'prometheus',

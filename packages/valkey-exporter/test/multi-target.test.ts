@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { startPrometheus } from '@keepwatch/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseMetrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
+import { waitFor } from './harness/servers.ts';
 import { canaryPassword, startTopology, type Topology, writeSecret } from './harness/topology.ts';
 
 /** A TCP server that records whatever a client sends it: the server a forged /scrape request would aim at. */
@@ -94,6 +96,39 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
     const refused = (metrics: typeof before, reason: string) => metrics.value('valkey_exporter_scrape_requests_refused_total', { reason }) ?? 0;
     expect(refused(after, 'unlisted_target') - refused(before, 'unlisted_target')).toBe(4);
     expect(refused(after, 'missing_target') - refused(before, 'missing_target')).toBe(1);
+  });
+
+  test("a real Prometheus scrapes both through /scrape with the README's relabelling", async () => {
+    const exporterAddress = exporter.url.replace(/^http:\/\//, '');
+    const primary = `127.0.0.1:${topology.primary.port}`;
+    const replica = `redis://127.0.0.1:${topology.replica.port}`;
+    const prometheus = await startPrometheus(
+      {},
+      [],
+      [
+        '  - job_name: valkey-managed',
+        '    metrics_path: /scrape',
+        '    static_configs:',
+        `      - targets: ['${primary}', '${replica}']`,
+        '    relabel_configs:',
+        '      - source_labels: [__address__]',
+        '        target_label: __param_target',
+        '      - source_labels: [__param_target]',
+        '        target_label: instance',
+        '      - target_label: __address__',
+        `        replacement: ${exporterAddress}`,
+        '',
+      ].join('\n'),
+    );
+    try {
+      const role = (instance: string, name: string) => prometheus.value(`valkey_instance_role{job="valkey-managed",instance="${instance}",role="${name}"}`);
+      expect(
+        await waitFor('both targets scraped', async () => ((await role(replica, 'slave')) === 1 && (await role(primary, 'master')) === 1 ? true : undefined)),
+      ).toBe(true);
+      expect(await prometheus.value(`up{job="valkey-managed",instance="${primary}"}`)).toBe(1);
+    } finally {
+      await prometheus.stop();
+    }
   });
 
   test('the profile password appears in no log line and no response', async () => {
