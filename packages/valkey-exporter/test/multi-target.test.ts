@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { startPrometheus } from '@keepwatch/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseMetrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { waitFor } from './harness/servers.ts';
+import { freePort, waitFor } from './harness/servers.ts';
 import { canaryPassword, startTopology, type Topology, writeSecret } from './harness/topology.ts';
 
 /** A TCP server that records whatever a client sends it: the server a forged /scrape request would aim at. */
@@ -29,6 +29,7 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
   let topology: Topology;
   let exporter: TestExporter;
   let trap: Awaited<ReturnType<typeof startTrap>>;
+  let downPort: number;
   const scrapeTarget = async (target?: string) => {
     const response = await fetch(`${exporter.url}/scrape${target === undefined ? '' : `?target=${encodeURIComponent(target)}`}`);
     return { status: response.status, text: await response.text() };
@@ -37,6 +38,7 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
   beforeAll(async () => {
     topology = await startTopology('valkey');
     trap = await startTrap();
+    downPort = await freePort();
     const file = targetsFile(
       [
         'auth_profiles:',
@@ -48,6 +50,7 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
         '    auth_profile: least-privilege',
         `  - address: 127.0.0.1:${topology.replica.port}`,
         '    auth_profile: least-privilege',
+        `  - address: 127.0.0.1:${downPort}`,
       ].join('\n'),
     );
     // The exporter's own target needs no password: /scrape never borrows it.
@@ -74,6 +77,15 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
     expect(replica.value('valkey_up')).toBe(1);
     expect(replica.value('valkey_instance_role', { role: 'slave' })).toBe(1);
     expect(replica.value('valkey_master_link_up')).toBe(1);
+  });
+
+  test('a listed target that is down answers up 0, and the log line names it', async () => {
+    const down = await scrapeTarget(`127.0.0.1:${downPort}`);
+    expect(down.status).toBe(200);
+    expect(parseMetrics(down.text).value('valkey_up')).toBe(0);
+    expect(exporter.logs.find((line) => line.includes('scrape failed') && line.includes(`target=redis://127.0.0.1:${downPort}`))).toContain(
+      'KW_ERR_TARGET_UNREACHABLE',
+    );
   });
 
   test('each target keeps one persistent connection across scrapes', async () => {

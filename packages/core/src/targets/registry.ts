@@ -29,7 +29,7 @@ const refusalReasons = ['missing_target', 'unlisted_target'] as const;
 interface Slot<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
   readonly display: string;
   readonly build: (log: Logger) => BuiltTarget<Caps, Snapshot, C>;
-  built?: BuiltTarget<Caps, Snapshot, C>;
+  built?: { readonly log: Logger } & BuiltTarget<Caps, Snapshot, C>;
   inflight?: Promise<readonly MetricFamily[]>;
 }
 
@@ -90,9 +90,13 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
   }
 
   async #scrapeSlot(slot: Slot<Caps, Snapshot, C>, options: { namespace: string; budgetMs: number; log: Logger }): Promise<readonly MetricFamily[]> {
-    const log = options.log.child({ target: slot.display });
-    slot.built ??= slot.build(log);
-    const sink = await scrape({ namespace: options.namespace, target: slot.built.target, collectors: slot.built.collectors, budgetMs: options.budgetMs, log });
+    if (slot.built === undefined) {
+      // One logger per target, built once: its warn-once memory is what keeps a failing target from flooding the log.
+      const log = options.log.child({ target: slot.display });
+      slot.built = { log, ...slot.build(log) };
+    }
+    const { log, target, collectors } = slot.built;
+    const sink = await scrape({ namespace: options.namespace, target, collectors, budgetMs: options.budgetMs, log });
     return sink.families();
   }
 }
