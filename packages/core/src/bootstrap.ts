@@ -107,7 +107,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   if (targetEntries !== undefined && setup.targets === undefined)
     throw new KeepwatchError('KW_ERR_INTERNAL', `${definition.name} declares /scrape but cannot serve it`);
   const scrapeTargets = targetEntries === undefined || setup.targets === undefined ? undefined : new ScrapeTargets(targetEntries, setup.targets);
-  const targetSecrets = (targetEntries ?? []).flatMap(({ credentials }) => [credentials.password ?? '', credentials.token ?? '']);
+  const targetSecrets = (targetEntries ?? []).map(({ credentials }) => credentials.password ?? '');
   const log = createLogger({
     level: common.logLevel,
     format: common.logFormat,
@@ -180,7 +180,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     target: setup.targetDisplay,
     collectors: collectors.map((collector) => collector.name).join(','),
     version: definition.version,
-    ...(scrapeTargets === undefined ? {} : { scrape_targets: scrapeTargets.displays.length }),
+    ...(scrapeTargets === undefined ? {} : { scrape_targets: scrapeTargets.size }),
   });
   return {
     url: address,

@@ -1,4 +1,4 @@
-import { type FlagSpec, type ParsedFlags, positiveInteger, readFileOrFail, readSecretFile } from '@keepwatch/core/cli';
+import { type FlagSpec, type ParsedFlags, positiveInteger, readSecretFile, tlsClientFlags, tlsClientFromFlags } from '@keepwatch/core/cli';
 import { KeepwatchError } from '@keepwatch/core/errors';
 
 export const defaultAddress = 'localhost:19530';
@@ -25,11 +25,7 @@ export const connectionFlags: readonly FlagSpec[] = [
     help: 'File holding a token (user:password or an API key) instead of a user and password. Without it, the MILVUS_TOKEN environment variable is used.',
   },
   { name: 'milvus.tls', kind: 'boolean', default: false, help: 'Connect with TLS (implied by https:// and by the other TLS flags).' },
-  { name: 'milvus.tls.ca-file', kind: 'string', help: 'CA bundle to verify the server certificate (default: system CAs).' },
-  { name: 'milvus.tls.cert-file', kind: 'string', help: 'Client certificate for mutual TLS.' },
-  { name: 'milvus.tls.key-file', kind: 'string', secretFile: true, help: 'Client private key for mutual TLS.' },
-  { name: 'milvus.tls.server-name', kind: 'string', help: 'Name expected in the server certificate (default: the host).' },
-  { name: 'milvus.tls.insecure-skip-verify', kind: 'boolean', default: false, help: 'Do not verify the server certificate. Only for testing.' },
+  ...tlsClientFlags('milvus'),
   {
     name: 'milvus.timeout',
     kind: 'number',
@@ -87,18 +83,8 @@ export function milvusSettings(flags: ParsedFlags, env: Readonly<Record<string, 
       username === undefined ? 'a password is set but --milvus.username is not' : '--milvus.username needs --milvus.password-file or MILVUS_PASSWORD',
     );
   }
-  const file = (flag: string) => {
-    const path = flags.get(flag) as string | undefined;
-    return path === undefined ? undefined : readFileOrFail(path, `--${flag}`);
-  };
-  const rootCert = file('milvus.tls.ca-file');
-  const certChain = file('milvus.tls.cert-file');
-  const privateKey = file('milvus.tls.key-file');
-  if ((certChain === undefined) !== (privateKey === undefined)) {
-    throw new KeepwatchError('KW_ERR_FLAG', '--milvus.tls.cert-file and --milvus.tls.key-file must be given together');
-  }
-  const serverName = flags.get('milvus.tls.server-name') as string | undefined;
-  const skipCertCheck = flags.get('milvus.tls.insecure-skip-verify') === true;
+  const { ca: rootCert, cert: certChain, key: privateKey, serverName, insecureSkipVerify } = tlsClientFromFlags(flags, 'milvus');
+  const skipCertCheck = insecureSkipVerify === true;
   const useTls =
     httpsScheme || flags.get('milvus.tls') === true || rootCert !== undefined || certChain !== undefined || serverName !== undefined || skipCertCheck;
   const timeoutSeconds = flags.get('milvus.timeout') as number;

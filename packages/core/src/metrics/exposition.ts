@@ -26,10 +26,11 @@ function formatLabels(labels: Labels): string {
 }
 
 /** `# HELP` and `# TYPE` lines per family and format: the same few hundred families come back every scrape. */
-const headers = [new Map<string, { help: string; type: string; text: string }>(), new Map<string, { help: string; type: string; text: string }>()];
+type Header = { readonly help: string; readonly type: string; readonly text: string };
+const headers = { text: new Map<string, Header>(), openMetrics: new Map<string, Header>() };
 
 function header(familyName: string, family: MetricFamily, openMetrics: boolean): string {
-  const cache = headers[openMetrics ? 1 : 0] as Map<string, { help: string; type: string; text: string }>;
+  const cache = openMetrics ? headers.openMetrics : headers.text;
   const cached = cache.get(familyName);
   if (cached !== undefined && cached.help === family.help && cached.type === family.type) return cached.text;
   const text = `# HELP ${familyName} ${escapeHelp(family.help)}\n# TYPE ${familyName} ${family.type}\n`;

@@ -1,22 +1,13 @@
 import { dirname, resolve } from 'node:path';
 import { readFileOrFail, readSecretFile, readYamlFile } from '../cli/secrets.ts';
+import type { ClientTls } from '../cli/tls-client.ts';
 import { KeepwatchError } from '../errors.ts';
-
-/** TLS towards one target, as read from its auth profile. */
-export interface TargetTls {
-  readonly ca?: Buffer;
-  readonly cert?: Buffer;
-  readonly key?: Buffer;
-  readonly serverName?: string;
-  readonly insecureSkipVerify: boolean;
-}
 
 /** What an auth profile holds, secrets already read from their files. */
 export interface TargetCredentials {
   readonly username?: string;
   readonly password?: string;
-  readonly token?: string;
-  readonly tls?: TargetTls;
+  readonly tls?: ClientTls;
 }
 
 /** One entry of the targets file: an address /scrape may be asked for, and the credentials it is scraped with. */
@@ -29,7 +20,7 @@ export interface TargetEntry {
 
 const keys = {
   top: ['auth_profiles', 'targets'],
-  profile: ['username', 'password_file', 'token_file', 'tls'],
+  profile: ['username', 'password_file', 'tls'],
   tls: ['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify'],
   target: ['address', 'auth_profile'],
 };
@@ -73,8 +64,7 @@ export function loadTargetsFile(path: string): TargetEntry[] {
     const profile = mapping(value, where, keys.profile);
     const username = text(profile.username, `${where}.username`);
     const passwordFile = file(profile.password_file, `${where}.password_file`);
-    const tokenFile = file(profile.token_file, `${where}.token_file`);
-    let tls: TargetTls | undefined;
+    let tls: ClientTls | undefined;
     if (profile.tls !== undefined && profile.tls !== null) {
       const doc = mapping(profile.tls, `${where}.tls`, keys.tls);
       const pem = (key: string) => {
@@ -83,24 +73,21 @@ export function loadTargetsFile(path: string): TargetEntry[] {
       };
       const [ca, cert, key] = [pem('ca_file'), pem('cert_file'), pem('key_file')];
       if ((cert === undefined) !== (key === undefined)) throw fail(`${where}.tls: cert_file and key_file must be given together`);
-      const skip = doc.insecure_skip_verify ?? false;
-      if (typeof skip !== 'boolean') throw fail(`${where}.tls.insecure_skip_verify must be true or false`);
+      const skip = doc.insecure_skip_verify ?? undefined;
+      if (skip !== undefined && typeof skip !== 'boolean') throw fail(`${where}.tls.insecure_skip_verify must be true or false`);
       const serverName = text(doc.server_name, `${where}.tls.server_name`);
       tls = {
         ...(ca === undefined ? {} : { ca }),
         ...(cert === undefined ? {} : { cert }),
         ...(key === undefined ? {} : { key }),
         ...(serverName === undefined ? {} : { serverName }),
-        insecureSkipVerify: skip,
+        ...(skip === undefined ? {} : { insecureSkipVerify: skip }),
       };
     }
-    const secret = (full: string | undefined, key: string) => (full === undefined ? undefined : readSecretFile(full, `${origin}: ${where}.${key}`));
-    const password = secret(passwordFile, 'password_file');
-    const token = secret(tokenFile, 'token_file');
+    const password = passwordFile === undefined ? undefined : readSecretFile(passwordFile, `${origin}: ${where}.password_file`);
     profiles.set(name, {
       ...(username === undefined ? {} : { username }),
       ...(password === undefined ? {} : { password }),
-      ...(token === undefined ? {} : { token }),
       ...(tls === undefined ? {} : { tls }),
     });
   }

@@ -1,2 +1,2 @@
-export { loadTargetsFile, type TargetCredentials, type TargetEntry, type TargetTls } from './file.ts';
+export { loadTargetsFile, type TargetCredentials, type TargetEntry } from './file.ts';
 export { type BuiltTarget, type MultiTargetSupport, refusedRequests, ScrapeTargets, type TargetScrape } from './registry.ts';

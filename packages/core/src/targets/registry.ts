@@ -55,8 +55,8 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     }
   }
 
-  get displays(): string[] {
-    return [...this.#slots.values()].map((slot) => slot.display);
+  get size(): number {
+    return this.#slots.size;
   }
 
   scrape(requested: string | undefined, options: { namespace: string; budgetMs: number; log: Logger }): Promise<TargetScrape> {
