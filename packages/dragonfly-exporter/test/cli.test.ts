@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from '@keepwatch/testing';
 import { describe, expect, test } from 'vitest';
 import { defaultPort } from '../src/definition.ts';
 import { startTestExporter } from './harness/exporter.ts';
 import { startDragonflyStandIn } from './harness/standin.ts';
 
 const main = new URL('../src/main.ts', import.meta.url).pathname;
-const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+const run = (args: string[], env: Record<string, string> = {}) => runCli(main, args, env);
 
 describe('the dragonfly-exporter command line', () => {
   test('--help lists the Dragonfly flags with their environment variables and the default port', () => {

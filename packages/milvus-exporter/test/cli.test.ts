@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { runCli } from '@keepwatch/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeCertificates } from '../../core/test/certificates.ts';
 import { milvusExporter } from '../src/definition.ts';
@@ -7,8 +7,7 @@ import { startTestExporter } from './harness/exporter.ts';
 import { type MilvusStandin, startMilvusStandin } from './harness/standin.ts';
 
 const main = new URL('../src/main.ts', import.meta.url).pathname;
-const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, MILVUS_PASSWORD: '', MILVUS_TOKEN: '', ...env } });
+const run = (args: string[], env: Record<string, string> = {}) => runCli(main, args, env);
 
 function oneLine(result: ReturnType<typeof run>, expected: string) {
   expect(result.status).toBe(2);

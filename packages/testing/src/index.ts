@@ -1,3 +1,4 @@
+export { runCli } from './cli.ts';
 export { type Metrics, parseMetrics, type Sample, startDefinitionExporter, type TestExporter } from './exporter.ts';
 export { checkMutatedInfo, checkMutatedInfoWithPromtool, type InfoRobustnessCase, mutatedInfo } from './info-robustness.ts';
 export { type PrometheusHandle, promtoolCheckMetrics, startPrometheus } from './prometheus.ts';

@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '@keepwatch/testing';
 import { describe, expect, test } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { writeSecret } from './harness/topology.ts';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-function run(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(main, args, env);
 
 describe('the valkey-exporter command line', () => {
   test('--version prints the version and exits 0', () => {
