@@ -1,6 +1,6 @@
 /**
  * Every error a user can see, by code. Messages are one line, say what and where, and never carry a
- * secret. The table feeds docs/errors.md; a test checks both directions.
+ * secret. The table feeds the Errors section of each exporter's README; a test checks both directions.
  */
 export const errorCatalogue = {
   KW_ERR_FLAG:
@@ -9,7 +9,7 @@ export const errorCatalogue = {
   KW_ERR_WEB_CONFIG:
     'The web config file (`--web.config.file`) is malformed or invalid. The message names the key; the schema is the Prometheus exporter-toolkit one.',
   KW_ERR_TARGETS_FILE:
-    'The targets file (`--scrape.config-file`) that turns on `/scrape` is malformed or invalid: the message names the entry and key. It lists every target `/scrape` may scrape, each with its auth profile.',
+    'The targets file (`--scrape.config-file`, valkey-exporter and dragonfly-exporter) that turns on `/scrape` is malformed or invalid: the message names the entry and key. It lists every target `/scrape` may scrape, each with its auth profile.',
   KW_ERR_LISTEN: 'The HTTP listener could not start, for example because the port is taken. Choose another `--web.listen-address`.',
   KW_ERR_TARGET_UNREACHABLE:
     'The database did not accept a connection (refused, DNS failure, TLS failure). Check the address flag and that the server is running; `_up` is 0 meanwhile.',
