@@ -40,7 +40,11 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   const { namespace, target, collectors, log } = options;
   const started = performance.now();
   const sink = new MetricSink(namespace);
-  const signal = AbortSignal.timeout(options.budgetMs);
+  // Not AbortSignal.timeout: its timer outlives a finished scrape by the whole budget, and at a high scrape
+  // rate thousands of pending timers and signals were promoted to the old generation and collected there.
+  const deadlineController = new AbortController();
+  const deadlineTimer = setTimeout(() => deadlineController.abort(new DOMException('scrape deadline passed', 'TimeoutError')), options.budgetMs);
+  const signal = deadlineController.signal;
   const deadline = Date.now() + options.budgetMs;
   let up = 0;
   try {
@@ -54,6 +58,8 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
       ? new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `no answer within the scrape deadline of ${options.budgetMs} ms`).toLine()
       : errorMessage(error);
     log.warn('scrape failed', { reason });
+  } finally {
+    clearTimeout(deadlineTimer);
   }
   sink.emit(engineMetrics.up, up);
   target.describe?.(sink);
