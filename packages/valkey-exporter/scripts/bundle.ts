@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { lazyBuiltinsPlugin } from './lazy-builtins.ts';
 
 /**
  * The production artefact: one ESM file with every dependency inlined, run by plain `node` (no
@@ -7,7 +8,7 @@ import { build } from 'esbuild';
 export const bundlePath = new URL('../dist/valkey-exporter.mjs', import.meta.url).pathname;
 
 export async function bundle(): Promise<string> {
-  await build({
+  const result = await build({
     entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
     outfile: bundlePath,
     bundle: true,
@@ -17,8 +18,10 @@ export async function bundle(): Promise<string> {
     minify: true,
     legalComments: 'none',
     banner: { js: "import { createRequire as __kwRequire } from 'node:module'; const require = __kwRequire(import.meta.url);" },
+    plugins: [lazyBuiltinsPlugin],
     logLevel: 'warning',
   });
+  if (result.warnings.length > 0) throw new Error(`bundle: esbuild reported ${result.warnings.length} warning(s), printed above`);
   return bundlePath;
 }
 

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allFlags } from '@keepwatch/core/bootstrap';
 import { parseFlags } from '@keepwatch/core/cli';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { makeCertificates } from '../../core/test/certificates.ts';
 import { bundle } from '../scripts/bundle.ts';
 import { dockerfilePath, imageCommandLine } from '../scripts/image.ts';
 import { defaultPort, valkeyExporter } from '../src/definition.ts';
@@ -14,6 +16,9 @@ import { freePort, type ServerHandle, startServer, waitFor } from './harness/ser
 
 const repo = new URL('../../../', import.meta.url).pathname;
 const dockerfile = readFileSync(dockerfilePath, 'utf8');
+/** bcrypt (cost 4) of `scrape-secret`. */
+const scrapeSecretHash = '$2b$04$O39gkyQtfq3XwQyWslRDoevoT2zOl3EytZssZzBHMBtq9xe95jEum';
+const reportBuiltins = new URL('./fixtures/report-builtins.mjs', import.meta.url).pathname;
 
 describe('the production bundle the container image runs', () => {
   let server: ServerHandle;
@@ -30,15 +35,33 @@ describe('the production bundle the container image runs', () => {
     await server?.dispose();
   });
 
-  test("starts with plain node and the image's node flags and environment, serves metrics with up 1, stops on SIGTERM", async () => {
-    const port = await freePort();
+  /** Starts the bundle as the image does, plus a preload that reports which lazily bundled built-ins got loaded. */
+  function startBundle(args: string[]) {
     const image = imageCommandLine();
     expect(image.nodeFlags.length).toBeGreaterThan(0);
-    const child = spawn(process.execPath, [...image.nodeFlags, bundleCopy, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${port}`], {
+    const child = spawn(process.execPath, [...image.nodeFlags, '--import', reportBuiltins, bundleCopy, ...args], {
       cwd: tmpdir(),
       env: { ...process.env, ...image.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    return {
+      /** Stops it with SIGTERM and resolves to the exit code and the built-ins it loaded. */
+      async stop(): Promise<{ code: number | null; loaded: string | undefined }> {
+        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const code = await exited;
+        return { code, loaded: /loaded built-ins: \[(.*)\]/.exec(stderr)?.[1] };
+      },
+    };
+  }
+
+  test("starts with plain node and the image's node flags and environment, serves metrics with up 1, stops on SIGTERM", async () => {
+    const port = await freePort();
+    const exporter = startBundle(['--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${port}`]);
     try {
       const text = await waitFor('bundle serving', async () => {
         const response = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -49,9 +72,69 @@ describe('the production bundle the container image runs', () => {
       expect(metrics.value('valkey_exporter_unknown_info_fields')).toBe(0);
       expect(metrics.all('valkey_exporter_build_info')[0]?.labels.version).toBe(valkeyExporter.version);
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      // Plain TCP and no web config: OpenSSL is never initialised.
+      expect(await exporter.stop()).toEqual({ code: 0, loaded: '' });
+    }
+  });
+
+  test('loads TLS and crypto when it needs them: a rediss:// target, an HTTPS web config with basic auth', async () => {
+    const certificate = makeCertificates(['ca'], { server: 'DNS:localhost', client: 'DNS:exporter' });
+    const tlsPort = await freePort();
+    const tlsServer = await startServer('valkey', {
+      args: [
+        '--tls-port',
+        String(tlsPort),
+        '--tls-cert-file',
+        certificate('server.crt'),
+        '--tls-key-file',
+        certificate('server.key'),
+        '--tls-ca-cert-file',
+        certificate('ca.crt'),
+        '--tls-auth-clients',
+        'no',
+      ],
+    });
+    const webConfig = join(mkdtempSync(join(tmpdir(), 'keepwatch-web-')), 'web.yml');
+    writeFileSync(
+      webConfig,
+      `tls_server_config:\n  cert_file: ${certificate('server.crt')}\n  key_file: ${certificate('server.key')}\nbasic_auth_users:\n  prometheus: ${scrapeSecretHash}\n`,
+    );
+    const port = await freePort();
+    const exporter = startBundle([
+      '--valkey.addr',
+      `rediss://127.0.0.1:${tlsPort}`,
+      '--valkey.tls.ca-file',
+      certificate('ca.crt'),
+      '--valkey.tls.server-name',
+      'localhost',
+      '--web.config.file',
+      webConfig,
+      '--web.listen-address',
+      `127.0.0.1:${port}`,
+    ]);
+    const scrape = () =>
+      new Promise<string>((resolve, reject) => {
+        const req = httpsRequest(
+          { host: '127.0.0.1', port, path: '/metrics', servername: 'localhost', ca: readFileSync(certificate('ca.crt')), auth: 'prometheus:scrape-secret' },
+          (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => {
+              body += chunk.toString();
+            });
+            response.on('end', () => resolve(response.statusCode === 200 ? body : ''));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const text = await waitFor('bundle serving over HTTPS', async () => (await scrape().catch(() => '')) || undefined);
+      expect(parseMetrics(text).value('valkey_up')).toBe(1);
+    } finally {
+      const { code, loaded } = await exporter.stop();
+      await tlsServer.dispose();
+      expect(code).toBe(0);
+      expect(loaded?.split(',')).toEqual(expect.arrayContaining(['crypto', 'https', 'tls']));
     }
   });
 

@@ -49,6 +49,10 @@ function sendExposition(request: FastifyRequest, reply: FastifyReply, families: 
   return reply.send(body);
 }
 
+function refuseSchemas(): never {
+  throw new Error('route schemas are not supported by this server');
+}
+
 /**
  * The exporter's HTTP face: landing page, metrics, /-/healthy and /-/ready (neither touches the database),
  * with the web config file enforced on every request and re-read when it or its TLS files change.
@@ -62,6 +66,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   const app = Fastify({
     logger: false,
+    // No route declares a schema: without these factories Fastify loads Ajv and fast-json-stringify
+    // (about 100 modules; 1.5 MB of heap, measured from source) for nothing.
+    schemaController: { compilersFactory: { buildValidator: refuseSchemas, buildSerializer: refuseSchemas } },
     ...(webConfig?.tls === undefined ? {} : { https: tlsServerOptions(webConfig.tls) }),
   }) as unknown as FastifyInstance;
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { ClassifiedEvent, LogRecord } from './classifier.ts';
 
@@ -28,7 +28,7 @@ export function createEventWriter(output: string, policy: PersonalDataPolicy, wr
           continue;
         }
         // The message carries the same value: it gets the same treatment as the field.
-        const replacement = policy === 'hash' ? `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}` : '<dropped>';
+        const replacement = policy === 'hash' ? `sha256:${crypto.createHash('sha256').update(value).digest('hex').slice(0, 16)}` : '<dropped>';
         if (policy === 'hash') fields[name] = replacement;
         message = message.split(value).join(replacement);
       }

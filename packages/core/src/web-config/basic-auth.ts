@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import bcrypt from 'bcryptjs';
 
 /** A valid hash of a random string: unknown users are checked against it so timing does not reveal them. */
@@ -16,7 +16,8 @@ export class BasicAuthChecker {
     const credentials = parseBasicAuth(header);
     if (credentials === undefined) return false;
     const hash = users.get(credentials.user);
-    const digest = createHash('sha256')
+    const digest = crypto
+      .createHash('sha256')
       .update(`${credentials.user}\0${hash ?? ''}\0${credentials.password}`)
       .digest('hex');
     const cached = this.#cache.get(digest);
