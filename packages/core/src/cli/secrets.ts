@@ -4,12 +4,9 @@ import { KeepwatchError } from '../errors.ts';
 
 /** Reads a secret from a file (Kubernetes secret volume style); one trailing newline is dropped. */
 export function readSecretFile(path: string, origin: string): string {
-  try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new KeepwatchError('KW_ERR_FILE', `${origin} ${path}: cannot read the file (${code})`);
-  }
+  return readFileOrFail(path, origin)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export function readFileOrFail(path: string, origin: string): Buffer {

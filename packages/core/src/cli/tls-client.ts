@@ -22,20 +22,13 @@ export function tlsClientFlags(prefix: string): FlagSpec[] {
   ];
 }
 
-/** Reads the --<prefix>.tls.* flags once (files included); a certificate without its key, or the reverse, is one KW_ERR_FLAG line. */
-export function tlsClientFromFlags(flags: ParsedFlags, prefix: string): ClientTls {
-  const file = (flag: string) => {
-    const path = flags.get(`${prefix}.tls.${flag}`) as string | undefined;
-    return path === undefined ? undefined : readFileOrFail(path, `--${prefix}.tls.${flag}`);
-  };
-  const ca = file('ca-file');
-  const cert = file('cert-file');
-  const key = file('key-file');
-  if ((cert === undefined) !== (key === undefined)) {
-    throw new KeepwatchError('KW_ERR_FLAG', `--${prefix}.tls.cert-file and --${prefix}.tls.key-file must be given together`);
-  }
-  const serverName = flags.get(`${prefix}.tls.server-name`) as string | undefined;
-  const insecureSkipVerify = flags.get(`${prefix}.tls.insecure-skip-verify`) as boolean | undefined;
+/**
+ * A ClientTls holding only what was given. A certificate without its key, or the reverse, is `unpaired()`:
+ * each source names its own keys (flags, an auth profile of the targets file).
+ */
+export function assembleClientTls(given: { [K in keyof ClientTls]: ClientTls[K] | undefined }, unpaired: () => KeepwatchError): ClientTls {
+  const { ca, cert, key, serverName, insecureSkipVerify } = given;
+  if ((cert === undefined) !== (key === undefined)) throw unpaired();
   return {
     ...(ca === undefined ? {} : { ca }),
     ...(cert === undefined ? {} : { cert }),
@@ -43,4 +36,22 @@ export function tlsClientFromFlags(flags: ParsedFlags, prefix: string): ClientTl
     ...(serverName === undefined ? {} : { serverName }),
     ...(insecureSkipVerify === undefined ? {} : { insecureSkipVerify }),
   };
+}
+
+/** Reads the --<prefix>.tls.* flags once (files included); a certificate without its key, or the reverse, is one KW_ERR_FLAG line. */
+export function tlsClientFromFlags(flags: ParsedFlags, prefix: string): ClientTls {
+  const file = (flag: string) => {
+    const path = flags.get(`${prefix}.tls.${flag}`) as string | undefined;
+    return path === undefined ? undefined : readFileOrFail(path, `--${prefix}.tls.${flag}`);
+  };
+  return assembleClientTls(
+    {
+      ca: file('ca-file'),
+      cert: file('cert-file'),
+      key: file('key-file'),
+      serverName: flags.get(`${prefix}.tls.server-name`) as string | undefined,
+      insecureSkipVerify: flags.get(`${prefix}.tls.insecure-skip-verify`) as boolean | undefined,
+    },
+    () => new KeepwatchError('KW_ERR_FLAG', `--${prefix}.tls.cert-file and --${prefix}.tls.key-file must be given together`),
+  );
 }

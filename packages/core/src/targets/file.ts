@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { readFileOrFail, readSecretFile, readYamlFile } from '../cli/secrets.ts';
-import type { ClientTls } from '../cli/tls-client.ts';
+import { assembleClientTls, type ClientTls } from '../cli/tls-client.ts';
 import { KeepwatchError } from '../errors.ts';
 
 /** What an auth profile holds, secrets already read from their files. */
@@ -71,18 +71,18 @@ export function loadTargetsFile(path: string): TargetEntry[] {
         const full = file(doc[key], `${where}.tls.${key}`);
         return full === undefined ? undefined : readFileOrFail(full, `${origin}: ${where}.tls.${key}`);
       };
-      const [ca, cert, key] = [pem('ca_file'), pem('cert_file'), pem('key_file')];
-      if ((cert === undefined) !== (key === undefined)) throw fail(`${where}.tls: cert_file and key_file must be given together`);
       const skip = doc.insecure_skip_verify ?? undefined;
       if (skip !== undefined && typeof skip !== 'boolean') throw fail(`${where}.tls.insecure_skip_verify must be true or false`);
-      const serverName = text(doc.server_name, `${where}.tls.server_name`);
-      tls = {
-        ...(ca === undefined ? {} : { ca }),
-        ...(cert === undefined ? {} : { cert }),
-        ...(key === undefined ? {} : { key }),
-        ...(serverName === undefined ? {} : { serverName }),
-        ...(skip === undefined ? {} : { insecureSkipVerify: skip }),
-      };
+      tls = assembleClientTls(
+        {
+          ca: pem('ca_file'),
+          cert: pem('cert_file'),
+          key: pem('key_file'),
+          serverName: text(doc.server_name, `${where}.tls.server_name`),
+          insecureSkipVerify: skip,
+        },
+        () => fail(`${where}.tls: cert_file and key_file must be given together`),
+      );
     }
     const password = passwordFile === undefined ? undefined : readSecretFile(passwordFile, `${origin}: ${where}.password_file`);
     profiles.set(name, {
