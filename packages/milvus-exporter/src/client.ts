@@ -44,7 +44,7 @@ export function grpcStatusOf(error: unknown): number | undefined {
 
 function details(error: unknown): string {
   const text = (error as { details?: unknown }).details;
-  return typeof text === 'string' && text !== '' ? text : (error as Error).message;
+  return typeof text === 'string' && text !== '' ? text : ((error as Error).message ?? String(error));
 }
 
 /** A transport or credential failure as the one line a user reads; undefined for any other error. */
@@ -70,5 +70,5 @@ export function connectionError(error: unknown, settings: MilvusSettings): Keepw
 }
 
 export function errorText(error: unknown): string {
-  return error instanceof Error || typeof error === 'object' ? details(error) : String(error);
+  return typeof error === 'object' && error !== null ? details(error) : String(error);
 }

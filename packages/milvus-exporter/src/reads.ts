@@ -39,6 +39,9 @@ const text = (value: unknown) => (typeof value === 'string' ? value : value === 
 const pairs = (value: unknown) =>
   Object.fromEntries(((value as { key: string; value: string }[] | undefined) ?? []).map((pair) => [text(pair.key), text(pair.value)]));
 
+/** The entries whose value is present: optional read fields are absent, never undefined. */
+const definedOnly = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+
 // The SDK's declared reply types omit fields the wire carries (status, quota_states, ...); replies are read as plain objects.
 type Reply = { status?: { code?: number; error_code?: string; reason?: string } } & Record<string, unknown>;
 const reply = (promise: Promise<unknown>) => promise as Promise<Reply>;
@@ -83,7 +86,7 @@ export async function readSystem(client: MilvusClient, caller: Caller): Promise<
         version: text(system.build_version),
         hasError: infos.has_error === true,
         errorReason: text(infos.error_reason),
-        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+        ...definedOnly(optional),
       },
     ];
   });
@@ -163,7 +166,7 @@ export async function readCollection(
     shards: described === undefined ? undefined : num(described.shards_num),
     replicas,
   };
-  return { ...listed, ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) };
+  return { ...listed, ...definedOnly(values) };
 }
 
 /** Index progress of one collection; "index not found" (code 700) is a collection without an index, not an error. */

@@ -167,8 +167,9 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
     wantIndexes: boolean,
   ): Promise<{ collections: Reads['collections']; indexes: Reads['indexes'] }> {
     const names = await databases();
-    const listed = (await Promise.all(names.map((db) => listCollections(client, caller, db)))).flat();
-    const perDatabase = new Map(names.map((db) => [db, listed.filter((collection) => collection.db === db).length]));
+    const listedPerDatabase = await Promise.all(names.map((db) => listCollections(client, caller, db)));
+    const perDatabase = new Map(names.map((db, index) => [db, listedPerDatabase[index]?.length ?? 0]));
+    const listed = listedPerDatabase.flat();
     const { selected, excluded, overLimit } = selectCollections(listed, this.#options.collections);
     const now = Date.now();
     const cached = this.#details !== undefined && now - this.#details.at < this.#options.collections.refreshIntervalMs ? this.#details : undefined;
