@@ -7,7 +7,8 @@ import type { ClassificationRule, LogParser, LogTallySpec } from './logs/classif
 import { createEventWriter } from './logs/events.ts';
 import { LogMonitor } from './logs/monitor.ts';
 import { gauge } from './metrics/descriptor.ts';
-import type { MetricFamily } from './metrics/family.ts';
+import { type MetricFamily, MetricSink } from './metrics/family.ts';
+import { describeProcess } from './metrics/process.ts';
 import type { Collector, ScrapeTarget } from './scrape/collector.ts';
 import { scrape } from './scrape/engine.ts';
 import { selectCollectors } from './scrape/select.ts';
@@ -143,7 +144,9 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     logMonitor?.describe(sink);
     scrapeTargets?.describe(sink);
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
-    return sink.families();
+    const own = new MetricSink('');
+    describeProcess(own);
+    return [...sink.families(), ...own.families()];
   };
   const app = createHttpApp({
     landing: { name: definition.name, description: definition.description, version: definition.version, target: setup.targetDisplay },

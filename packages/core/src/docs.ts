@@ -2,6 +2,7 @@ import { envVarFor, type FlagSpec } from './cli/flags.ts';
 import { errorCatalogue } from './errors.ts';
 import type { ClassificationRule } from './logs/classifier.ts';
 import type { MetricDescriptor } from './metrics/descriptor.ts';
+import { processMetrics } from './metrics/process.ts';
 import type { Catalogue } from './redis-info/catalogue.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -31,8 +32,24 @@ export function collectorTable(collectors: readonly { name: string; help: string
 export function metricTable(namespace: string, metrics: readonly MetricDescriptor[]): string {
   return table(
     ['Metric', 'Type', 'Labels', 'Description'],
-    metrics.map((metric) => [code(`${namespace}_${metric.name}`), metric.type, metric.labels.map(code).join(', '), metric.help]),
+    metrics.map((metric) => [
+      code(namespace === '' ? metric.name : `${namespace}_${metric.name}`),
+      metric.type,
+      metric.labels.map(code).join(', '),
+      metric.help,
+    ]),
   );
+}
+
+/** The exporter's own metrics: the namespaced health metrics given, then the process metrics every exporter adds. */
+export function exporterHealthSection(namespace: string, metrics: readonly MetricDescriptor[]): string {
+  return [
+    '### Exporter health',
+    metricTable(namespace, metrics),
+    '### Exporter process',
+    'On the telemetry path only, without the namespace, under the names Prometheus client libraries use:',
+    metricTable('', Object.values(processMetrics)),
+  ].join('\n\n');
 }
 
 export function catalogueTable(namespace: string, source: string, catalogue: Catalogue): string {

@@ -1,5 +1,14 @@
 import { allFlags, buildInfo } from '@keepwatch/core/bootstrap';
-import { catalogueTable, collectorTable, errorTable, flagTable, logRuleTable, metricTable, replaceGeneratedBlock } from '@keepwatch/core/docs';
+import {
+  catalogueTable,
+  collectorTable,
+  errorTable,
+  exporterHealthSection,
+  flagTable,
+  logRuleTable,
+  metricTable,
+  replaceGeneratedBlock,
+} from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
 import type { Catalogue } from '@keepwatch/core/redis-info';
 import { connectionMetrics, engineMetrics } from '@keepwatch/core/scrape';
@@ -30,11 +39,11 @@ function generatedBlocks<C extends RespCaps>({ definition, catalogues, aclRules 
       return parts.join('\n\n');
     })
     .join('\n\n');
-  const exporterHealth = metricTable(namespace, [...Object.values(engineMetrics), ...Object.values(connectionMetrics), buildInfo, refusedRequests]);
+  const exporterHealth = exporterHealthSection(namespace, [...Object.values(engineMetrics), ...Object.values(connectionMetrics), buildInfo, refusedRequests]);
   const blocks: Record<string, string> = {
     flags: flagTable(namespace, allFlags(definition)),
     collectors: collectorTable(collectors),
-    metrics: `### Exporter health\n\n${exporterHealth}\n\n${perCollector}`,
+    metrics: `${exporterHealth}\n\n${perCollector}`,
     acl: `\`\`\`\nACL SETUSER keepwatch ${aclRules.map(cliArgument).join(' ')} >CHANGE-ME\n\`\`\``,
     errors: errorTable(),
   };

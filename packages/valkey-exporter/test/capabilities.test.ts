@@ -68,7 +68,9 @@ describe.each(['valkey', 'redis'] as const)('capabilities on a real %s server', 
       expect(metrics.value('redis_up')).toBe(1);
       expect(metrics.value('redis_memory_max_bytes')).toBe(0);
       expect(metrics.value('redis_connected_slaves')).toBe(0);
-      expect(metrics.samples.filter((sample) => !sample.name.startsWith('redis_'))).toEqual([]);
+      // The exporter's own process_* and nodejs_* metrics carry no namespace, as in every client library.
+      expect(metrics.samples.filter((sample) => !/^(redis|process|nodejs)_/.test(sample.name))).toEqual([]);
+      expect(metrics.value('process_resident_memory_bytes')).toBeGreaterThan(0);
     } finally {
       await exporter.close();
     }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { makeCertificates } from '../../core/test/certificates.ts';
 import { bundle } from '../scripts/bundle.ts';
 import { dockerfilePath, imageCommandLine } from '../scripts/image.ts';
 import { defaultPort, valkeyExporter } from '../src/definition.ts';
-import { parseMetrics } from './harness/exporter.ts';
+import { type Metrics, parseMetrics } from './harness/exporter.ts';
 import { freePort, type ServerHandle, startServer, waitFor } from './harness/servers.ts';
 
 const repo = new URL('../../../', import.meta.url).pathname;
@@ -19,6 +19,29 @@ const dockerfile = readFileSync(dockerfilePath, 'utf8');
 /** bcrypt (cost 4) of `scrape-secret`. */
 const scrapeSecretHash = '$2b$04$O39gkyQtfq3XwQyWslRDoevoT2zOl3EytZssZzBHMBtq9xe95jEum';
 const reportBuiltins = new URL('./fixtures/report-builtins.mjs', import.meta.url).pathname;
+
+/** The exporter's process_* metrics against what the kernel reports for its process, read right after the scrape. */
+function expectProcessMetricsOf(pid: number, metrics: Metrics) {
+  const ticksPerSecond = 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const bootTime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+  const started = bootTime + Number(stat[19]) / ticksPerSecond;
+  expect(Math.abs((metrics.value('process_start_time_seconds') ?? 0) - started)).toBeLessThan(2);
+  const cpu = (Number(stat[11]) + Number(stat[12])) / ticksPerSecond;
+  expect(metrics.value('process_cpu_seconds_total')).toBeGreaterThan(0);
+  expect(Math.abs((metrics.value('process_cpu_seconds_total') ?? 0) - cpu)).toBeLessThan(0.5);
+  expect(metrics.value('process_cpu_seconds_total')).toBeCloseTo(
+    (metrics.value('process_cpu_user_seconds_total') ?? 0) + (metrics.value('process_cpu_system_seconds_total') ?? 0),
+    6,
+  );
+  const residentKiB = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  expect((metrics.value('process_resident_memory_bytes') ?? 0) / 1024 / residentKiB).toBeGreaterThan(0.8);
+  expect((metrics.value('process_resident_memory_bytes') ?? 0) / 1024 / residentKiB).toBeLessThan(1.2);
+  const softLimit = /^Max open files\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1];
+  expect(metrics.value('process_max_fds')).toBe(Number(softLimit));
+  expect(Math.abs((metrics.value('process_open_fds') ?? 0) - readdirSync(`/proc/${pid}/fd`).length)).toBeLessThanOrEqual(2);
+  expect(metrics.value('nodejs_heap_size_used_bytes')).toBeLessThanOrEqual(metrics.value('nodejs_heap_size_total_bytes') ?? 0);
+}
 
 describe('the production bundle the container image runs', () => {
   let server: ServerHandle;
@@ -49,6 +72,7 @@ describe('the production bundle the container image runs', () => {
       stderr += chunk.toString();
     });
     return {
+      pid: child.pid as number,
       /** Stops it with SIGTERM and resolves to the exit code and the built-ins it loaded. */
       async stop(): Promise<{ code: number | null; loaded: string | undefined }> {
         const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -71,6 +95,7 @@ describe('the production bundle the container image runs', () => {
       expect(metrics.value('valkey_up')).toBe(1);
       expect(metrics.value('valkey_exporter_unknown_info_fields')).toBe(0);
       expect(metrics.all('valkey_exporter_build_info')[0]?.labels.version).toBe(valkeyExporter.version);
+      expectProcessMetricsOf(exporter.pid, metrics);
     } finally {
       // Plain TCP and no web config: OpenSSL is never initialised.
       expect(await exporter.stop()).toEqual({ code: 0, loaded: '' });

@@ -28,7 +28,7 @@ const checkedDescriptors = new WeakSet<MetricDescriptor>();
 const checkedFamilies = new Map<string, MetricType>();
 /** Label sets already checked per family name. */
 const checkedLabelSets = new Set<string>();
-/** `<namespace>_<name>` per namespace: built once, so a scrape does not allocate a name per sample. */
+/** `<namespace>_<name>` (just `<name>` without a namespace) per namespace: built once, so a scrape does not allocate a name per sample. */
 const fullNames = new Map<string, Map<string, string>>();
 
 function fullName(namespace: string, name: string): string {
@@ -39,7 +39,7 @@ function fullName(namespace: string, name: string): string {
   }
   let full = names.get(name);
   if (full === undefined) {
-    full = `${namespace}_${name}`;
+    full = namespace === '' ? name : `${namespace}_${name}`;
     names.set(name, full);
   }
   return full;

@@ -2,3 +2,4 @@ export { counter, gauge, type MetricDescriptor, summary, untyped } from './descr
 export { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from './exposition.ts';
 export { type Labels, type MetricFamily, MetricSink, type MetricType, type Sample } from './family.ts';
 export { LabelCap } from './label-cap.ts';
+export { describeProcess, processMetrics } from './process.ts';

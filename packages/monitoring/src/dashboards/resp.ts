@@ -183,6 +183,16 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
             unit: 's',
             targets: [{ expr: m('exporter_scrape_duration_seconds'), legend: '{{instance}}' }],
           },
+          {
+            title: 'Exporter memory',
+            description: "The exporter process's resident memory and V8 heap in use (its own process_* and nodejs_* metrics).",
+            type: 'timeseries',
+            unit: 'bytes',
+            targets: [
+              { expr: sel('process_resident_memory_bytes'), legend: '{{instance}} resident' },
+              { expr: sel('nodejs_heap_size_used_bytes'), legend: '{{instance}} heap used' },
+            ],
+          },
         ],
       },
     ],
