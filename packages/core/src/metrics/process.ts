@@ -30,13 +30,24 @@ function openFds(): number | undefined {
   }
 }
 
-function maxFds(): number | undefined {
+function readMaxFds(): number | undefined {
   try {
     const soft = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'latin1'))?.[1];
     return soft === undefined || soft === 'unlimited' ? undefined : Number(soft);
   } catch {
     return undefined;
   }
+}
+
+// Re-read once a minute, not every scrape: reading /proc/self/limits costs ~30 µs and the limit changes
+// only through prlimit.
+const maxFdsTtlMs = 60_000;
+let maxFdsCache = { value: undefined as number | undefined, readAt: Number.NEGATIVE_INFINITY };
+
+function maxFds(): number | undefined {
+  const now = performance.now();
+  if (now - maxFdsCache.readAt >= maxFdsTtlMs) maxFdsCache = { value: readMaxFds(), readAt: now };
+  return maxFdsCache.value;
 }
 
 export function describeProcess(sink: MetricSink): void {
