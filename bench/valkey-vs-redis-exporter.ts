@@ -2,9 +2,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { bundle } from '../packages/valkey-exporter/scripts/bundle.ts';
-import { imageCommandLine } from '../packages/valkey-exporter/scripts/image.ts';
 import { freePort, startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
+import { bundle } from '../scripts/bundle/bundle.ts';
+import { imageCommandLine } from '../scripts/bundle/image.ts';
 
 /**
  * valkey-exporter (production bundle) and redis_exporter (Debian's prometheus-redis-exporter) against the
@@ -119,7 +119,7 @@ async function measure(contender: Contender) {
   };
 }
 
-const bundlePath = await bundle();
+const bundlePath = await bundle('valkey-exporter');
 // The production command line: the node flags and environment of the container image.
 const { nodeFlags, env: imageEnv } = imageCommandLine();
 const ourPort = await freePort();

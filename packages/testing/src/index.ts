@@ -1,3 +1,4 @@
+export { expectDockerfileBuilds, expectProcessMetricsOf, isolatedCopy, type RunningBundle, scrapeWhenServing, startBundle } from './bundle.ts';
 export { runCli } from './cli.ts';
 export { type Metrics, parseMetrics, type Sample, startDefinitionExporter, type TestExporter } from './exporter.ts';
 export { checkMutatedInfo, checkMutatedInfoWithPromtool, type InfoRobustnessCase, mutatedInfo } from './info-robustness.ts';
