@@ -17,6 +17,8 @@ import { type MultiTargetSupport, ScrapeTargets } from './targets/registry.ts';
 
 export const buildInfo = gauge('exporter_build_info', 'Version of the exporter and of Node.js it runs on; always 1.', ['version', 'nodejs_version']);
 
+const noTarget = 'none (/metrics serves the exporter itself; servers through /scrape)';
+
 type CollectorInfo = Pick<Collector<unknown, unknown>, 'name' | 'help' | 'defaultEnabled'>;
 
 /** What an engine package contributes; core does the rest (flags, logs, HTTP, deadline, health metrics). */
@@ -47,11 +49,11 @@ export interface EngineLogs {
 export interface EngineSetup<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
   /** Secret values the logger must never print. */
   readonly secrets: readonly string[];
-  /** Target as shown to users (no credentials). */
-  readonly targetDisplay: string;
+  /** Target as shown to users (no credentials); undefined when /metrics has no target (multi-target mode only). */
+  readonly targetDisplay: string | undefined;
   /** The log handling as configured by flags (a custom line format), when it differs from the definition's. */
   readonly logs?: EngineLogs;
-  build(log: Logger): { target: ScrapeTarget<Caps, Snapshot, C> & { close(): Promise<void> }; collectors: readonly C[] };
+  build(log: Logger): { target: (ScrapeTarget<Caps, Snapshot, C> & { close(): Promise<void> }) | undefined; collectors: readonly C[] };
   /** How /scrape reaches the targets of --scrape.config-file, for engines that support it. */
   readonly targets?: MultiTargetSupport<Caps, Snapshot, C>;
 }
@@ -140,7 +142,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
 
   let inflight: Promise<readonly MetricFamily[]> | undefined;
   const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
-    const sink = await scrape({ namespace: common.namespace, target, collectors, budgetMs, log });
+    const sink = target === undefined ? new MetricSink(common.namespace) : await scrape({ namespace: common.namespace, target, collectors, budgetMs, log });
     logMonitor?.describe(sink);
     scrapeTargets?.describe(sink);
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
@@ -149,7 +151,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     return [...sink.families(), ...own.families()];
   };
   const app = createHttpApp({
-    landing: { name: definition.name, description: definition.description, version: definition.version, target: setup.targetDisplay },
+    landing: { name: definition.name, description: definition.description, version: definition.version, target: setup.targetDisplay ?? noTarget },
     telemetryPath: common.telemetryPath,
     timeoutOffsetSeconds: common.timeoutOffsetSeconds,
     webConfigFile: common.webConfigFile,
@@ -169,7 +171,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   try {
     address = await app.listen({ host: common.listen.host, port: common.listen.port });
   } catch (error) {
-    await target.close();
+    await target?.close();
     await scrapeTargets?.close();
     throw new KeepwatchError(
       'KW_ERR_LISTEN',
@@ -180,7 +182,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   log.info('listening', {
     address,
     telemetry_path: common.telemetryPath,
-    target: setup.targetDisplay,
+    target: setup.targetDisplay ?? noTarget,
     collectors: collectors.map((collector) => collector.name).join(','),
     version: definition.version,
     ...(scrapeTargets === undefined ? {} : { scrape_targets: scrapeTargets.size }),
@@ -190,7 +192,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     async close() {
       await app.close();
       await logMonitor?.stop();
-      await target.close();
+      await target?.close();
       await scrapeTargets?.close();
     },
   };

@@ -15,7 +15,7 @@ export function connectionFlags(engine: RespEngine): FlagSpec[] {
       name: `${name}.addr`,
       kind: 'string',
       default: 'redis://localhost:6379',
-      help: `Server address: ${schemes}, unix:///path or host:port; a /N database number is accepted and ignored (everything read is server-wide).`,
+      help: `Server address: ${schemes}, unix:///path or host:port; a /N database number is accepted and ignored (everything read is server-wide). Empty with --scrape.config-file: /metrics serves the exporter's own metrics only.`,
     },
     { name: `${name}.user`, kind: 'string', help: 'ACL user to authenticate as (default: the default user).' },
     {
@@ -57,10 +57,18 @@ function settings(address: RespAddress, username: string | undefined, password: 
   };
 }
 
-/** Reads the connection flags once at startup; every mistake is one KW_ERR_FLAG line naming the flag. */
-export function connectionSettings(flags: ParsedFlags, env: NodeJS.ProcessEnv, engine: RespEngine): ConnectionSettings {
+/**
+ * Reads the connection flags once at startup; every mistake is one KW_ERR_FLAG line naming the flag.
+ * Undefined for an empty address, which only multi-target mode allows: /metrics then scrapes no server.
+ */
+export function connectionSettings(flags: ParsedFlags, env: NodeJS.ProcessEnv, engine: RespEngine): ConnectionSettings | undefined {
   const name = engine.name;
-  const address = parseRespAddress(String(flags.get(`${name}.addr`)), engine);
+  const addr = String(flags.get(`${name}.addr`));
+  if (addr === '') {
+    if (flags.get('scrape.config-file') !== undefined) return undefined;
+    throw new KeepwatchError('KW_ERR_FLAG', `--${name}.addr is empty; an empty address is only allowed with --scrape.config-file`);
+  }
+  const address = parseRespAddress(addr, engine);
   const passwordFile = flags.get(`${name}.password-file`) as string | undefined;
   const password = passwordFile === undefined ? env[`${name.toUpperCase()}_PASSWORD`] : readSecretFile(passwordFile, `--${name}.password-file`);
   const username = (flags.get(`${name}.user`) as string | undefined) ?? address.username;

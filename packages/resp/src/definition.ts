@@ -53,9 +53,9 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
       const settings = connectionSettings(flags, env, spec.engine);
       const options = collectorOptionsFromFlags(flags, spec.collectorDefaults);
       return {
-        secrets: settings.password === undefined ? [] : [settings.password],
-        targetDisplay: settings.address.display,
-        build: (log) => ({ target: target(settings, log), collectors: spec.createCollectors(options) }),
+        secrets: settings?.password === undefined ? [] : [settings.password],
+        targetDisplay: settings?.address.display,
+        build: (log) => ({ target: settings === undefined ? undefined : target(settings, log), collectors: spec.createCollectors(options) }),
         targets: {
           canonical: (address) => parseRespAddress(address, spec.engine).display,
           prepare(entry) {

@@ -40,6 +40,12 @@ describe('the valkey-exporter command line', () => {
     ],
     ['a bad listen address', ['--web.listen-address', 'localhost'], {}, 'valkey-exporter: KW_ERR_FLAG: --web.listen-address "localhost" is not [host]:port'],
     [
+      'an empty address without a targets file',
+      ['--valkey.addr', ''],
+      {},
+      'valkey-exporter: KW_ERR_FLAG: --valkey.addr is empty; an empty address is only allowed with --scrape.config-file',
+    ],
+    [
       'a bad log level',
       ['--log.level', 'loud'],
       {},

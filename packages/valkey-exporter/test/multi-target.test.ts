@@ -153,6 +153,38 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
   });
 });
 
+describe('/scrape only: an empty --valkey.addr with --scrape.config-file', () => {
+  test('/metrics serves the exporter itself and touches no server; /scrape reads the listed one', async () => {
+    const topology = await startTopology('valkey');
+    const file = targetsFile(
+      [
+        'auth_profiles:',
+        '  p:',
+        '    username: exporter',
+        `    password_file: ${topology.passwordFile}`,
+        'targets:',
+        `  - address: 127.0.0.1:${topology.primary.port}`,
+        '    auth_profile: p',
+      ].join('\n'),
+    );
+    const exporter = await startTestExporter(['--valkey.addr', '', '--scrape.config-file', file]);
+    try {
+      const own = await exporter.scrape();
+      expect(own.all('valkey_up')).toEqual([]);
+      expect(own.all('valkey_exporter_collector_success')).toEqual([]);
+      expect(own.all('valkey_exporter_build_info')).toHaveLength(1);
+      expect(own.value('process_resident_memory_bytes')).toBeGreaterThan(0);
+      const target = parseMetrics(await (await fetch(`${exporter.url}/scrape?target=127.0.0.1:${topology.primary.port}`)).text());
+      expect(target.value('valkey_up')).toBe(1);
+      expect(await (await fetch(`${exporter.url}/`)).text()).toContain('target none (/metrics serves the exporter itself; servers through /scrape)');
+      expect(exporter.logs.filter((line) => line.includes('scrape failed'))).toEqual([]);
+    } finally {
+      await exporter.close();
+      await topology.dispose();
+    }
+  });
+});
+
 describe('/scrape is off by default, and the targets file is checked at start', () => {
   test('without --scrape.config-file the path does not exist', async () => {
     const exporter = await startTestExporter(['--valkey.addr', 'redis://127.0.0.1:1']);
