@@ -106,10 +106,16 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const flags = parsed.flags;
   const common: CommonConfig = commonConfig(flags);
   const setup = definition.configure(flags, options.env);
+  const choices = Object.fromEntries(
+    definition.collectors.map((collector) => [collector.name, flags.get(`collector.${collector.name}`) as boolean | undefined]),
+  );
+  // The same --[no-]collector.* choice for the --<engine>.addr target and every /scrape target.
+  const chooseCollectors = (registry: readonly C[]) => selectCollectors(registry, choices, flags.get('collector.disable-defaults') === true);
   const targetEntries = common.targetsFile === undefined ? undefined : loadTargetsFile(common.targetsFile);
   if (targetEntries !== undefined && setup.targets === undefined)
     throw new KeepwatchError('KW_ERR_INTERNAL', `${definition.name} declares /scrape but cannot serve it`);
-  const scrapeTargets = targetEntries === undefined || setup.targets === undefined ? undefined : new ScrapeTargets(targetEntries, setup.targets);
+  const scrapeTargets =
+    targetEntries === undefined || setup.targets === undefined ? undefined : new ScrapeTargets(targetEntries, setup.targets, chooseCollectors);
   const targetSecrets = (targetEntries ?? []).map(({ credentials }) => credentials.password ?? '');
   const log = createLogger({
     level: common.logLevel,
@@ -117,11 +123,8 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     secrets: [...setup.secrets, ...targetSecrets],
     ...(options.logWrite ? { write: options.logWrite } : {}),
   });
-  const choices = Object.fromEntries(
-    definition.collectors.map((collector) => [collector.name, flags.get(`collector.${collector.name}`) as boolean | undefined]),
-  );
   const { target, collectors: registry } = setup.build(log);
-  const collectors = selectCollectors(registry, choices, flags.get('collector.disable-defaults') === true);
+  const collectors = chooseCollectors(registry);
 
   const engineLog = common.engineLog;
   const logs = setup.logs ?? definition.logs;

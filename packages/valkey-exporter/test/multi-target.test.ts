@@ -54,7 +54,7 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
       ].join('\n'),
     );
     // The exporter's own target needs no password: /scrape never borrows it.
-    exporter = await startTestExporter(['--valkey.addr', topology.primary.url, '--scrape.config-file', file]);
+    exporter = await startTestExporter(['--valkey.addr', topology.primary.url, '--scrape.config-file', file, '--no-collector.slowlog']);
   });
 
   afterAll(async () => {
@@ -72,6 +72,10 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
     expect(primaryMetrics.value('valkey_connected_slaves')).toBe(1);
     // The exporter's own metrics stay on /metrics.
     expect(primaryMetrics.all('valkey_exporter_build_info')).toEqual([]);
+    // The collector flags apply to /scrape targets as they do to --valkey.addr.
+    expect(primaryMetrics.all('valkey_exporter_collector_success').filter((sample) => sample.labels.collector === 'slowlog')).toEqual([]);
+    expect(primaryMetrics.all('valkey_slowlog_length')).toEqual([]);
+    expect(primaryMetrics.value('valkey_exporter_collector_success', { collector: 'info' })).toBe(1);
 
     const replica = parseMetrics((await scrapeTarget(`redis://127.0.0.1:${topology.replica.port}/0`)).text);
     expect(replica.value('valkey_up')).toBe(1);

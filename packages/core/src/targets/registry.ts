@@ -43,10 +43,13 @@ export type TargetScrape = { readonly families: readonly MetricFamily[] } | { re
 export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
   readonly #slots = new Map<string, Slot<Caps, Snapshot, C>>();
   readonly #support: MultiTargetSupport<Caps, Snapshot, C>;
+  readonly #chooseCollectors: (registry: readonly C[]) => readonly C[];
   readonly #refused = new Map<string, number>(refusalReasons.map((reason) => [reason, 0]));
 
-  constructor(entries: readonly TargetEntry[], support: MultiTargetSupport<Caps, Snapshot, C>) {
+  /** `chooseCollectors` applies the collector flags to each target's registry, as for the exporter's own target. */
+  constructor(entries: readonly TargetEntry[], support: MultiTargetSupport<Caps, Snapshot, C>, chooseCollectors: (registry: readonly C[]) => readonly C[]) {
     this.#support = support;
+    this.#chooseCollectors = chooseCollectors;
     for (const entry of entries) {
       const prepared = support.prepare(entry);
       const key = support.canonical(entry.address);
@@ -93,7 +96,8 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     if (slot.built === undefined) {
       // One logger per target, built once: its warn-once memory is what keeps a failing target from flooding the log.
       const log = options.log.child({ target: slot.display });
-      slot.built = { log, ...slot.build(log) };
+      const { target, collectors } = slot.build(log);
+      slot.built = { log, target, collectors: this.#chooseCollectors(collectors) };
     }
     const { log, target, collectors } = slot.built;
     const sink = await scrape({ namespace: options.namespace, target, collectors, budgetMs: options.budgetMs, log });
