@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { type ClientTls, type FlagSpec, type ParsedFlags, readSecretFile, tlsClientFlags, tlsClientFromFlags } from '@keepwatch/core/cli';
+import { type ClientTls, type FlagSpec, type ParsedFlags, readSecretFile, targetsFile, tlsClientFlags, tlsClientFromFlags } from '@keepwatch/core/cli';
 import { KeepwatchError } from '@keepwatch/core/errors';
 import type { TargetEntry } from '@keepwatch/core/targets';
 import { parseRespAddress, type RespAddress, type RespEngine } from './address.ts';
@@ -65,7 +65,7 @@ export function connectionSettings(flags: ParsedFlags, env: NodeJS.ProcessEnv, e
   const name = engine.name;
   const addr = String(flags.get(`${name}.addr`));
   if (addr === '') {
-    if (flags.get('scrape.config-file') !== undefined) return undefined;
+    if (targetsFile(flags) !== undefined) return undefined;
     throw new KeepwatchError('KW_ERR_FLAG', `--${name}.addr is empty; an empty address is only allowed with --scrape.config-file`);
   }
   const address = parseRespAddress(addr, engine);

@@ -46,6 +46,12 @@ describe('the valkey-exporter command line', () => {
       'valkey-exporter: KW_ERR_FLAG: --valkey.addr is empty; an empty address is only allowed with --scrape.config-file',
     ],
     [
+      'an empty address with an empty targets file flag',
+      ['--valkey.addr', '', '--scrape.config-file', ''],
+      {},
+      'valkey-exporter: KW_ERR_FLAG: --valkey.addr is empty; an empty address is only allowed with --scrape.config-file',
+    ],
+    [
       'a bad log level',
       ['--log.level', 'loud'],
       {},

@@ -36,6 +36,11 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
   ];
 }
 
+/** --scrape.config-file, when given and not empty (the flag is absent from exporters without /scrape). */
+export function targetsFile(flags: ParsedFlags): string | undefined {
+  return (flags.get('scrape.config-file') as string | undefined) || undefined;
+}
+
 export interface CommonConfig {
   readonly listen: { host: string; port: number };
   readonly telemetryPath: string;
@@ -78,8 +83,7 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
     webConfigFile: webConfigFile === undefined ? undefined : String(webConfigFile),
     namespace,
     timeoutOffsetSeconds: offset,
-    // Absent from the flag table of exporters without /scrape.
-    targetsFile: (flags.get('scrape.config-file') as string | undefined) || undefined,
+    targetsFile: targetsFile(flags),
     logLevel: flags.get('log.level') as LogLevel,
     logFormat: flags.get('log.format') as LogFormat,
     engineLog:

@@ -18,6 +18,13 @@ export function readFileOrFail(path: string, origin: string): Buffer {
   }
 }
 
+/** A YAML mapping as parsed: keys to values still to be checked. */
+export type YamlMapping = Record<string, unknown>;
+
+export function isYamlMapping(value: unknown): value is YamlMapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** A YAML file named by a flag, parsed; an unreadable file or bad YAML is one line from `fail`/KW_ERR_FILE. */
 export function readYamlFile(path: string, flag: string, fail: (why: string) => KeepwatchError): unknown {
   const text = readFileOrFail(path, flag).toString('utf8');

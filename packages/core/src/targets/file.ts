@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { readFileOrFail, readSecretFile, readYamlFile } from '../cli/secrets.ts';
+import { isYamlMapping, readFileOrFail, readSecretFile, readYamlFile, type YamlMapping } from '../cli/secrets.ts';
 import { assembleClientTls, type ClientTls } from '../cli/tls-client.ts';
 import { KeepwatchError } from '../errors.ts';
 
@@ -25,9 +25,6 @@ const keys = {
   target: ['address', 'auth_profile'],
 };
 
-type Doc = Record<string, unknown>;
-const isDoc = (value: unknown): value is Doc => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Loads the file that turns on /scrape: the only targets it may scrape, each bound to a named auth profile.
  * The caller of /scrape names a target and nothing else; credentials never come from the request, so the
@@ -38,8 +35,8 @@ export function loadTargetsFile(path: string): TargetEntry[] {
   const origin = `--scrape.config-file ${path}`;
   const fail = (why: string) => new KeepwatchError('KW_ERR_TARGETS_FILE', `${origin}: ${why}`);
   const doc = readYamlFile(path, '--scrape.config-file', fail);
-  const mapping = (value: unknown, where: string, known?: readonly string[]): Doc => {
-    if (!isDoc(value)) throw fail(`${where} must be a mapping`);
+  const mapping = (value: unknown, where: string, known?: readonly string[]): YamlMapping => {
+    if (!isYamlMapping(value)) throw fail(`${where} must be a mapping`);
     const unknown = known === undefined ? undefined : Object.keys(value).find((key) => !known.includes(key));
     if (unknown !== undefined) throw fail(`unknown key ${where === 'the top level' ? '' : `${where}.`}${unknown}`);
     return value;

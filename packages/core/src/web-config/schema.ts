@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { readFileOrFail, readYamlFile } from '../cli/secrets.ts';
+import { isYamlMapping, readFileOrFail, readYamlFile, type YamlMapping } from '../cli/secrets.ts';
 import { KeepwatchError } from '../errors.ts';
 
 export type ClientAuthType = 'NoClientCert' | 'RequestClientCert' | 'RequireAnyClientCert' | 'VerifyClientCertIfGiven' | 'RequireAndVerifyClientCert';
@@ -57,12 +57,6 @@ const knownKeys = {
   rate: ['interval', 'burst'],
 };
 
-type Doc = Record<string, unknown>;
-
-function isDoc(value: unknown): value is Doc {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Go duration strings as used by the toolkit (`1s`, `500ms`, `1m30s`). */
 export function parseDuration(text: string): number | undefined {
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -79,8 +73,8 @@ export function parseDuration(text: string): number | undefined {
 export function loadWebConfig(path: string): WebConfig {
   const fail = (why: string) => new KeepwatchError('KW_ERR_WEB_CONFIG', `--web.config.file ${path}: ${why}`);
   const doc = readYamlFile(path, '--web.config.file', fail);
-  if (!isDoc(doc)) throw fail('the top level must be a mapping');
-  const unknownKey = (section: Doc, known: string[], where: string) => {
+  if (!isYamlMapping(doc)) throw fail('the top level must be a mapping');
+  const unknownKey = (section: YamlMapping, known: string[], where: string) => {
     const key = Object.keys(section).find((name) => !known.includes(name));
     if (key !== undefined) throw fail(`unknown key ${where}${key}`);
   };
@@ -94,7 +88,7 @@ export function loadWebConfig(path: string): WebConfig {
   let tls: TlsServerConfig | undefined;
   const tlsDoc = doc.tls_server_config;
   if (tlsDoc !== undefined && tlsDoc !== null) {
-    if (!isDoc(tlsDoc)) throw fail('tls_server_config must be a mapping');
+    if (!isYamlMapping(tlsDoc)) throw fail('tls_server_config must be a mapping');
     unknownKey(tlsDoc, knownKeys.tls, 'tls_server_config.');
     if (tlsDoc.cipher_suites !== undefined || tlsDoc.curve_preferences !== undefined) {
       throw fail("tls_server_config.cipher_suites and curve_preferences are not supported; Node's defaults (TLS 1.2+ secure suites) apply");
@@ -148,7 +142,7 @@ export function loadWebConfig(path: string): WebConfig {
   const basicAuthUsers = new Map<string, string>();
   const users = doc.basic_auth_users;
   if (users !== undefined && users !== null) {
-    if (!isDoc(users)) throw fail('basic_auth_users must be a mapping of user to bcrypt hash');
+    if (!isYamlMapping(users)) throw fail('basic_auth_users must be a mapping of user to bcrypt hash');
     for (const [user, hash] of Object.entries(users)) {
       if (typeof hash !== 'string' || !/^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/.test(hash)) {
         throw fail(`basic_auth_users.${user} is not a bcrypt hash (generate one with: htpasswd -nBC 10 "" | tr -d ':\\n')`);
@@ -160,10 +154,10 @@ export function loadWebConfig(path: string): WebConfig {
   const headers: Record<string, string> = {};
   const http = doc.http_server_config;
   if (http !== undefined && http !== null) {
-    if (!isDoc(http)) throw fail('http_server_config must be a mapping');
+    if (!isYamlMapping(http)) throw fail('http_server_config must be a mapping');
     unknownKey(http, knownKeys.http, 'http_server_config.');
     if (http.headers !== undefined) {
-      if (!isDoc(http.headers)) throw fail('http_server_config.headers must be a mapping');
+      if (!isYamlMapping(http.headers)) throw fail('http_server_config.headers must be a mapping');
       for (const [name, value] of Object.entries(http.headers)) {
         const canonical = allowedHeaders.find((allowed) => allowed.toLowerCase() === name.toLowerCase());
         if (canonical === undefined) throw fail(`http_server_config.headers.${name} is not allowed (allowed: ${allowedHeaders.join(', ')})`);
@@ -175,7 +169,7 @@ export function loadWebConfig(path: string): WebConfig {
   let rateLimit: WebConfig['rateLimit'];
   const rate = doc.rate_limit;
   if (rate !== undefined && rate !== null) {
-    if (!isDoc(rate)) throw fail('rate_limit must be a mapping');
+    if (!isYamlMapping(rate)) throw fail('rate_limit must be a mapping');
     unknownKey(rate, knownKeys.rate, 'rate_limit.');
     const intervalMs = parseDuration(String(rate.interval ?? '0'));
     const burst = Number(rate.burst ?? 0);
