@@ -145,12 +145,19 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
 
   let inflight: Promise<readonly MetricFamily[]> | undefined;
   const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
-    const sink = target === undefined ? new MetricSink(common.namespace) : await scrape({ namespace: common.namespace, target, collectors, budgetMs, log });
+    // The exporter's own metrics are read while the target's replies are on their way.
+    const own = new MetricSink('');
+    const describeOwn = () => describeProcess(own);
+    let sink: MetricSink;
+    if (target === undefined) {
+      sink = new MetricSink(common.namespace);
+      describeOwn();
+    } else {
+      sink = await scrape({ namespace: common.namespace, target, collectors, budgetMs, log, whileFetching: describeOwn });
+    }
     logMonitor?.describe(sink);
     scrapeTargets?.describe(sink);
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
-    const own = new MetricSink('');
-    describeProcess(own);
     return [...sink.families(), ...own.families()];
   };
   const app = createHttpApp({

@@ -52,6 +52,42 @@ describe('the scrape engine', () => {
     expect(lines.filter((line) => line.includes('collector broken failed'))).toHaveLength(1);
   });
 
+  test('a collector failing midway takes back exactly its own samples, also in families another collector filled', async () => {
+    const shared = gauge('shared', 'written by two collectors', ['by']);
+    const own = gauge('own', 'created by the failing collector');
+    const first: Collector<string, string> = { ...good, name: 'first', collect: (_snapshot, sink) => sink.emit(shared, 1, { by: 'first' }) };
+    const failing: Collector<string, string> = {
+      ...good,
+      name: 'failing',
+      collect: (_snapshot, sink) => {
+        sink.emit(shared, 2, { by: 'failing' });
+        sink.emit(own, 2);
+        throw new Error('midway');
+      },
+    };
+    const last: Collector<string, string> = { ...good, name: 'last', collect: (_snapshot, sink) => sink.emit(own, 3) };
+    const sink = await scrape({ namespace: 'kw', target: target('abc'), collectors: [first, failing, last], budgetMs: 1000, log: quietLog().log });
+    const samples = (name: string) =>
+      sink
+        .families()
+        .find((family) => family.name === name)
+        ?.samples.map((sample) => sample.value);
+    expect(samples('kw_shared')).toEqual([1]);
+    expect(samples('kw_own')).toEqual([3]);
+  });
+
+  test('work that overlaps the round trip runs once per scrape, also when the target cannot be reached', async () => {
+    let calls = 0;
+    const whileFetching = () => {
+      calls += 1;
+    };
+    await scrape({ namespace: 'kw', target: target('abc'), collectors: [good], budgetMs: 1000, log: quietLog().log, whileFetching });
+    expect(calls).toBe(1);
+    const unreachable: ScrapeTarget<string, string> = { open: () => Promise.reject(new Error('refused')), fetch: async () => '' };
+    await scrape({ namespace: 'kw', target: unreachable, collectors: [good], budgetMs: 1000, log: quietLog().log, whileFetching });
+    expect(calls).toBe(2);
+  });
+
   test('a target slower than the budget gives up 0 on time', async () => {
     const { log, lines } = quietLog();
     const sink = await scrape({ namespace: 'kw', target: target('abc', 5000), collectors: [good], budgetMs: 100, log });

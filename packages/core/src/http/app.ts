@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { constants, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -39,14 +40,23 @@ function budgetOrReject(request: FastifyRequest, reply: FastifyReply, timeoutOff
 
 function sendExposition(request: FastifyRequest, reply: FastifyReply, families: readonly MetricFamily[]): FastifyReply {
   const openMetrics = wantsOpenMetrics(request.headers.accept);
-  const body = renderExposition(families, openMetrics);
-  reply.type(openMetrics ? openMetricsContentType : prometheusContentType);
-  if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-    // Level 1: a third of level 6's CPU for ~15 % more bytes on this text; sync, since the work is shorter
-    // than a thread-pool round trip.
-    return reply.header('Content-Encoding', 'gzip').send(gzipSync(body, { level: constants.Z_BEST_SPEED }));
-  }
-  return reply.send(body);
+  const text = renderExposition(families, openMetrics);
+  const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+  // Level 1: a third of level 6's CPU for ~15 % more bytes on this text; sync, since the work is shorter
+  // than a thread-pool round trip.
+  const body = gzip ? gzipSync(text, { level: constants.Z_BEST_SPEED }) : Buffer.from(text);
+  // The body is finished bytes: written to the socket directly rather than through Fastify's reply
+  // pipeline (no onSend hook is registered), which cost about a tenth of a scrape (measured with bench/).
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    ...(reply.getHeaders() as OutgoingHttpHeaders),
+    'content-type': openMetrics ? openMetricsContentType : prometheusContentType,
+    'content-length': body.length,
+    vary: 'Accept-Encoding',
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  });
+  reply.raw.end(body);
+  return reply;
 }
 
 function refuseSchemas(): never {
@@ -86,24 +96,26 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     log.info('web config reloaded', { file: webConfigFile });
   };
 
-  app.addHook('onRequest', async (request, reply) => {
-    try {
-      reloadIfChanged();
-    } catch (error) {
-      log.error('web config reload failed; refusing requests until it is fixed', { reason: (error as Error).message });
-      return reply.code(500).type('text/plain').send('web config file is invalid; see the exporter log\n');
-    }
-    const config = webConfig;
-    if (config === undefined) return;
-    for (const [name, value] of Object.entries(config.headers)) reply.header(name, value);
-    if (bucket !== undefined && !bucket.take()) return reply.code(429).type('text/plain').send('Too Many Requests\n');
-    if (config.tls !== undefined && !clientCertificateAllowed(config.tls, request.raw.socket as TLSSocket)) {
-      return reply.code(403).type('text/plain').send('client certificate not allowed\n');
-    }
-    if (config.basicAuthUsers.size > 0 && !(await basicAuth.check(config.basicAuthUsers, request.headers.authorization))) {
-      return reply.code(401).header('WWW-Authenticate', 'Basic').type('text/plain').send('Unauthorized\n');
-    }
-  });
+  // Without a web config file there is nothing to enforce, and no hook to run on every request.
+  if (webConfigFile !== undefined)
+    app.addHook('onRequest', async (request, reply) => {
+      try {
+        reloadIfChanged();
+      } catch (error) {
+        log.error('web config reload failed; refusing requests until it is fixed', { reason: (error as Error).message });
+        return reply.code(500).type('text/plain').send('web config file is invalid; see the exporter log\n');
+      }
+      const config = webConfig;
+      if (config === undefined) return;
+      for (const [name, value] of Object.entries(config.headers)) reply.header(name, value);
+      if (bucket !== undefined && !bucket.take()) return reply.code(429).type('text/plain').send('Too Many Requests\n');
+      if (config.tls !== undefined && !clientCertificateAllowed(config.tls, request.raw.socket as TLSSocket)) {
+        return reply.code(403).type('text/plain').send('client certificate not allowed\n');
+      }
+      if (config.basicAuthUsers.size > 0 && !(await basicAuth.check(config.basicAuthUsers, request.headers.authorization))) {
+        return reply.code(401).header('WWW-Authenticate', 'Basic').type('text/plain').send('Unauthorized\n');
+      }
+    });
 
   const links = [
     { path: options.telemetryPath, text: 'Metrics' },

@@ -11,6 +11,11 @@ export interface ScrapeOptions<Caps, Snapshot, C extends Collector<Caps, Snapsho
   collectors: readonly C[];
   budgetMs: number;
   log: Logger;
+  /**
+   * Called exactly once per scrape: as soon as the target's requests are on the wire (or when the target
+   * could not be reached), so that work which does not need the replies overlaps the round trip.
+   */
+  whileFetching?: () => void;
 }
 
 /** The metrics core adds to every scrape, whatever the engine. */
@@ -47,10 +52,18 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   const signal = deadlineController.signal;
   const deadline = Date.now() + options.budgetMs;
   let up = 0;
+  let overlapped = false;
+  const overlap = () => {
+    if (overlapped) return;
+    overlapped = true;
+    options.whileFetching?.();
+  };
   try {
     const caps = await raceSignal(target.open(signal), signal);
     const applicable = collectors.filter((collector) => collector.applies?.(caps) ?? true);
-    const snapshot = await raceSignal(target.fetch(caps, applicable, signal, deadline), signal);
+    const replies = target.fetch(caps, applicable, signal, deadline);
+    overlap();
+    const snapshot = await raceSignal(replies, signal);
     up = 1;
     for (const collector of applicable) runCollector(collector, snapshot, sink, log);
   } catch (error) {
@@ -60,6 +73,7 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
     log.warn('scrape failed', { reason });
   } finally {
     clearTimeout(deadlineTimer);
+    overlap();
   }
   sink.emit(engineMetrics.up, up);
   target.describe?.(sink);
@@ -69,12 +83,13 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
 
 function runCollector<Caps, Snapshot>(collector: Collector<Caps, Snapshot>, snapshot: Snapshot, sink: MetricSink, log: Logger): void {
   const started = performance.now();
-  const own = new MetricSink(sink.namespace);
   let success = 1;
+  sink.checkpoint();
   try {
-    collector.collect(snapshot, own);
-    own.moveInto(sink);
+    collector.collect(snapshot, sink);
+    sink.commit();
   } catch (error) {
+    sink.rollback();
     success = 0;
     log.warnOnce(`collector ${collector.name} failed`, { collector: collector.name, reason: errorMessage(error) });
   }
