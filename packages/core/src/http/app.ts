@@ -46,7 +46,7 @@ function sendExposition(request: FastifyRequest, reply: FastifyReply, families: 
   // than a thread-pool round trip.
   const body = gzip ? gzipSync(text, { level: constants.Z_BEST_SPEED }) : Buffer.from(text);
   // The body is finished bytes: written to the socket directly rather than through Fastify's reply
-  // pipeline (no onSend hook is registered), which cost about a tenth of a scrape (measured with bench/).
+  // pipeline (no onSend hook is registered): p50 1.134 -> 1.090 ms in interleaved runs (bench/README.md).
   reply.hijack();
   reply.raw.writeHead(200, {
     ...(reply.getHeaders() as OutgoingHttpHeaders),
