@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { gzipBody } from '../packages/core/src/http/gzip.ts';
+
+/**
+ * The least a Node exporter does per scrape: node:http answers a fixed exposition, built line by line and
+ * gzipped as valkey-exporter does, on every request. bench/ runs it bundled, with the image's node flags,
+ * beside the two exporters, so the figures show how much of their latency and memory is Node's own.
+ * Usage: node node-floor.mjs <exposition file> <port>
+ */
+const [bodyFile, port] = process.argv.slice(2);
+const lines = readFileSync(bodyFile as string, 'utf8').split(/(?<=\n)/);
+
+createServer((request, response) => {
+  let text = '';
+  for (const line of lines) text += line;
+  const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+  const body = gzip ? gzipBody(text) : Buffer.from(text);
+  response.writeHead(200, {
+    'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    'content-length': body.length,
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  });
+  response.end(body);
+}).listen(Number(port), '127.0.0.1');
