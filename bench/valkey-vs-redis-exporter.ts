@@ -15,6 +15,7 @@ import { imageCommandLine } from '../scripts/bundle/image.ts';
  */
 const scrapes = Number(process.env.BENCH_SCRAPES ?? 10_000);
 const costWindow = 200;
+const block = 500;
 const root = new URL('..', import.meta.url).pathname;
 
 execFileSync(`${root}bench/fetch-redis-exporter.sh`, { stdio: 'inherit' });
@@ -89,37 +90,47 @@ function commandstats(info: string) {
   return { calls, usec, connections };
 }
 
-async function measure(contender: Contender) {
+/** Warm-up, then the server-side cost of a window of scrapes from commandstats before and after. */
+async function serverCost(contender: Contender) {
   for (let i = 0; i < 200; i += 1) await scrapeOnce(contender.url);
-  // Server-side cost: commandstats before and after a window of scrapes; the measuring INFO itself is
-  // counted once in the "after" reading and subtracted.
+  // The measuring INFO itself is counted once in the "after" reading and subtracted.
   const before = commandstats(await admin.info('all'));
   for (let i = 0; i < costWindow; i += 1) await scrapeOnce(contender.url);
   const after = commandstats(await admin.info('all'));
   const infoCall = commandstats(await admin.info('all'));
   const ownInfoUsec = infoCall.usec - after.usec;
-  const latencies: number[] = [];
-  let bytes = 0;
-  const started = performance.now();
-  for (let i = 0; i < scrapes; i += 1) {
-    const t0 = performance.now();
-    bytes = await scrapeOnce(contender.url);
-    latencies.push(performance.now() - t0);
-  }
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return {
-    p50: at(0.5),
-    p99: at(0.99),
-    perSecond: scrapes / elapsed,
-    rss: rssMiB(contender.process.pid),
     commands: (after.calls - before.calls - 1) / costWindow,
     // Clamped: for a contender that sends nothing, the two INFO readings differ by a few µs either way.
     serverUsec: Math.max(0, (after.usec - before.usec - ownInfoUsec) / costWindow),
     connections: (after.connections - before.connections) / costWindow,
-    bytes,
   };
+}
+
+/**
+ * Latency in blocks of `block` scrapes, taking turns: this machine's speed drifts by ±20 % within minutes,
+ * and measured one after the other the contenders met different minutes (ratios of 0.23 to 0.33 for the
+ * same builds). In turns each meets the same drift; within a block its caches stay its own.
+ */
+async function latencies(all: readonly Contender[]) {
+  const runs = all.map(() => ({ latencies: [] as number[], elapsedMs: 0, bytes: 0 }));
+  for (let done = 0; done < scrapes; done += block) {
+    for (const [index, contender] of all.entries()) {
+      const run = runs[index] as (typeof runs)[number];
+      const started = performance.now();
+      for (let i = done; i < Math.min(scrapes, done + block); i += 1) {
+        const t0 = performance.now();
+        run.bytes = await scrapeOnce(contender.url);
+        run.latencies.push(performance.now() - t0);
+      }
+      run.elapsedMs += performance.now() - started;
+    }
+  }
+  return runs.map((run, index) => {
+    const sorted = run.latencies.sort((x, y) => x - y);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+    return { p50: at(0.5), p99: at(0.99), perSecond: scrapes / (run.elapsedMs / 1000), rss: rssMiB(all[index]?.process.pid), bytes: run.bytes };
+  });
 }
 
 const bundlePath = await bundle('valkey-exporter');
@@ -164,8 +175,12 @@ contenders.push(
     imageEnv,
   ),
 );
-const results: ({ name: string } & Awaited<ReturnType<typeof measure>>)[] = [];
-for (const contender of contenders) results.push({ name: contender.name, ...(await measure(contender)) });
+type Cost = Awaited<ReturnType<typeof serverCost>>;
+type Timing = Awaited<ReturnType<typeof latencies>>[number];
+const costs: Cost[] = [];
+for (const contender of contenders) costs.push(await serverCost(contender));
+const timings = await latencies(contenders);
+const results = contenders.map((contender, index) => ({ name: contender.name, ...(costs[index] as Cost), ...(timings[index] as Timing) }));
 for (const contender of contenders) contender.process.kill('SIGTERM');
 await server.dispose();
 
@@ -175,6 +190,7 @@ process.stdout.write(
   [
     '',
     `Valkey ${/v=(\S+)/.exec(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? ''} with ${keys} keys in 4 databases; ${scrapes} sequential scrapes each after 200 warm-up,`,
+    `in turns of ${block} per exporter,`,
     `keep-alive HTTP client asking for gzip; valkey-exporter bundle on Node ${process.version} ${nodeFlags.join(' ')} ${Object.entries(imageEnv)
       .map(([name, value]) => `${name}=${value}`)
       .join(' ')}`,
