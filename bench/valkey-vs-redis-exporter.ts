@@ -1,11 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { freePort, startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
+import { freePort } from '../packages/valkey-exporter/test/harness/servers.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
+import { type Contender, launch, loadedValkey, measureInTurns, scrapeOnce } from './harness.ts';
 
 /**
  * valkey-exporter (production bundle) and redis_exporter (Debian's prometheus-redis-exporter) against the
@@ -24,60 +23,7 @@ const redisExporterVersion = execFileSync(redisExporterBinary, ['--version'], { 
   /Exporter (\S+)/,
 )?.[1];
 
-const server = await startLocalServer('valkey');
-const admin = server.admin();
-for (let db = 0; db < 4; db += 1) {
-  await admin.select(db);
-  for (let batch = 0; batch < 50; batch += 1) {
-    const pipeline = admin.pipeline();
-    for (let i = 0; i < 1000; i += 1) {
-      const key = `bench:${batch}:${i}`;
-      if (i % 4 === 0) pipeline.set(key, 'value', 'EX', 3600);
-      else pipeline.set(key, 'value');
-    }
-    await pipeline.exec();
-  }
-}
-await admin.select(0);
-const keys = [...(await admin.info('keyspace')).matchAll(/keys=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
-
-/** A scraper like Prometheus: keep-alive connection, asks for gzip, reads and inflates the whole body. */
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-function scrapeOnce(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    request(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve((response.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).length);
-      });
-      response.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-interface Contender {
-  readonly name: string;
-  readonly process: ChildProcess;
-  readonly url: string;
-}
-
-async function launch(name: string, command: string, args: string[], port: number, env: Record<string, string> = {}): Promise<Contender> {
-  const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, ...env } });
-  const url = `http://127.0.0.1:${port}/metrics`;
-  await waitFor(`${name} serving`, async () => ((await scrapeOnce(url)) > 0 ? true : undefined));
-  return { name, process: child, url };
-}
-
-/** VmRSS and its parts: anonymous (the process' own) and file-backed (the executable's and libraries' pages, shareable). */
-function rssMiB(pid: number | undefined) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
-  return { total: field('VmRSS'), anonymous: field('RssAnon'), file: field('RssFile') };
-}
+const { server, admin, keys } = await loadedValkey();
 
 function commandstats(info: string) {
   let calls = 0;
@@ -105,32 +51,6 @@ async function serverCost(contender: Contender) {
     serverUsec: Math.max(0, (after.usec - before.usec - ownInfoUsec) / costWindow),
     connections: (after.connections - before.connections) / costWindow,
   };
-}
-
-/**
- * Latency in blocks of `block` scrapes, taking turns: this machine's speed drifts by ±20 % within minutes,
- * and measured one after the other the contenders met different minutes (ratios of 0.23 to 0.33 for the
- * same builds). In turns each meets the same drift; within a block its caches stay its own.
- */
-async function latencies(all: readonly Contender[]) {
-  const runs = all.map(() => ({ latencies: [] as number[], elapsedMs: 0, bytes: 0 }));
-  for (let done = 0; done < scrapes; done += block) {
-    for (const [index, contender] of all.entries()) {
-      const run = runs[index] as (typeof runs)[number];
-      const started = performance.now();
-      for (let i = done; i < Math.min(scrapes, done + block); i += 1) {
-        const t0 = performance.now();
-        run.bytes = await scrapeOnce(contender.url);
-        run.latencies.push(performance.now() - t0);
-      }
-      run.elapsedMs += performance.now() - started;
-    }
-  }
-  return runs.map((run, index) => {
-    const sorted = run.latencies.sort((x, y) => x - y);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-    return { p50: at(0.5), p99: at(0.99), perSecond: scrapes / (run.elapsedMs / 1000), rss: rssMiB(all[index]?.process.pid), bytes: run.bytes };
-  });
 }
 
 const bundlePath = await bundle('valkey-exporter');
@@ -176,10 +96,10 @@ contenders.push(
   ),
 );
 type Cost = Awaited<ReturnType<typeof serverCost>>;
-type Timing = Awaited<ReturnType<typeof latencies>>[number];
+type Timing = Awaited<ReturnType<typeof measureInTurns>>[number];
 const costs: Cost[] = [];
 for (const contender of contenders) costs.push(await serverCost(contender));
-const timings = await latencies(contenders);
+const timings = await measureInTurns(contenders, scrapes, block);
 const results = contenders.map((contender, index) => ({ name: contender.name, ...(costs[index] as Cost), ...(timings[index] as Timing) }));
 for (const contender of contenders) contender.process.kill('SIGTERM');
 await server.dispose();
@@ -200,6 +120,7 @@ process.stdout.write(
     row('scrape latency p50', (r) => `${r.p50.toFixed(2)} ms`),
     row('scrape latency p99', (r) => `${r.p99.toFixed(2)} ms`),
     row('scrapes per second (one client)', (r) => r.perSecond.toFixed(0)),
+    row('CPU per scrape (all threads)', (r) => `${r.cpuPerScrapeMs.toFixed(2)} ms`),
     row(`RSS after ${scrapes} scrapes`, (r) => `${r.rss.total.toFixed(1)} MiB`),
     row('of which anonymous / file-backed', (r) => `${r.rss.anonymous.toFixed(1)} / ${r.rss.file.toFixed(1)} MiB`),
     row('server commands per scrape', (r) => r.commands.toFixed(2)),

@@ -1,0 +1,46 @@
+import { freePort } from '../packages/valkey-exporter/test/harness/servers.ts';
+import { bundle } from '../scripts/bundle/bundle.ts';
+import { imageCommandLine } from '../scripts/bundle/image.ts';
+import { launch, loadedValkey, measureInTurns, scrapeOnce } from './harness.ts';
+
+/**
+ * Variants of valkey-exporter measured in turns against one loaded Valkey, for changes smaller than this
+ * machine's drift. A variant is one argument: extra node flags and, optionally, a bundle file (default: the
+ * bundle of the working tree), e.g.
+ *   node bench/ab.ts '' '--no-parallel-scavenge'          the current bundle without and with a flag
+ *   node bench/ab.ts /tmp/before.mjs ''                   an earlier bundle against the current one
+ * Every variant runs with the image's node flags and environment first. Prints figures; asserts nothing.
+ */
+const scrapes = Number(process.env.BENCH_SCRAPES ?? 6000);
+const block = 300;
+const variants = process.argv.slice(2);
+if (variants.length < 2) {
+  process.stderr.write("usage: node bench/ab.ts '<node flags> [bundle.mjs]' '<node flags> [bundle.mjs]' ...\n");
+  process.exit(2);
+}
+
+const current = await bundle('valkey-exporter');
+const { nodeFlags, env } = imageCommandLine();
+const { server } = await loadedValkey();
+const contenders = [];
+for (const variant of variants) {
+  const words = variant.split(' ').filter(Boolean);
+  const bundleFile = words.find((word) => word.endsWith('.mjs')) ?? current;
+  const flags = words.filter((word) => word.startsWith('--'));
+  const port = await freePort();
+  const args = [...nodeFlags, ...flags, bundleFile, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'error'];
+  contenders.push(await launch(variant === '' ? '(as the image)' : variant, process.execPath, args, port, env));
+}
+for (const contender of contenders) for (let i = 0; i < 300; i += 1) await scrapeOnce(contender.url);
+const results = await measureInTurns(contenders, scrapes, block);
+for (const contender of contenders) contender.process.kill('SIGTERM');
+await server.dispose();
+
+process.stdout.write(`\n${scrapes} scrapes per variant in turns of ${block}, after 300 warm-up\n\n`);
+process.stdout.write('| variant | p50 | p99 | CPU per scrape | RSS (anonymous / file-backed) |\n| --- | --- | --- | --- | --- |\n');
+for (const [index, result] of results.entries()) {
+  const { rss } = result;
+  process.stdout.write(
+    `| ${contenders[index]?.name} | ${result.p50.toFixed(3)} ms | ${result.p99.toFixed(2)} ms | ${result.cpuPerScrapeMs.toFixed(3)} ms | ${rss.total.toFixed(1)} MiB (${rss.anonymous.toFixed(1)} / ${rss.file.toFixed(1)}) |\n`,
+  );
+}

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
+
+/** What the bench scripts share: the loaded Valkey, a Prometheus-like scraper, contenders measured in turns. */
+
+/** Valkey on a free loopback port with 4 databases of 50,000 keys each (a quarter with a TTL). */
+export async function loadedValkey() {
+  const server = await startLocalServer('valkey');
+  const admin = server.admin();
+  for (let db = 0; db < 4; db += 1) {
+    await admin.select(db);
+    for (let batch = 0; batch < 50; batch += 1) {
+      const pipeline = admin.pipeline();
+      for (let i = 0; i < 1000; i += 1) {
+        const key = `bench:${batch}:${i}`;
+        if (i % 4 === 0) pipeline.set(key, 'value', 'EX', 3600);
+        else pipeline.set(key, 'value');
+      }
+      await pipeline.exec();
+    }
+  }
+  await admin.select(0);
+  const keys = [...(await admin.info('keyspace')).matchAll(/keys=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return { server, admin, keys };
+}
+
+/** A scraper like Prometheus: keep-alive connection, asks for gzip, reads and inflates the whole body. */
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+export function scrapeOnce(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve((response.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).length);
+      });
+      response.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+export interface Contender {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly url: string;
+}
+
+export async function launch(name: string, command: string, args: string[], port: number, env: Record<string, string> = {}): Promise<Contender> {
+  const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, ...env } });
+  const url = `http://127.0.0.1:${port}/metrics`;
+  await waitFor(`${name} serving`, async () => ((await scrapeOnce(url)) > 0 ? true : undefined));
+  return { name, process: child, url };
+}
+
+/** VmRSS and its parts: anonymous (the process' own) and file-backed (the executable's and libraries' pages, shareable). */
+function rssMiB(pid: number | undefined) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
+  return { total: field('VmRSS'), anonymous: field('RssAnon'), file: field('RssFile') };
+}
+
+/** User plus system CPU of a process and all its threads, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * `scrapes` sequential scrapes of each contender in turns of `block`: this machine's speed drifts by ±20 %
+ * within minutes, and measured one after the other the contenders met different minutes (p50 ratios of 0.23
+ * to 0.33 for the same builds). In turns each meets the same drift; within a block its caches stay its own.
+ */
+export async function measureInTurns(contenders: readonly Contender[], scrapes: number, block: number) {
+  const runs = contenders.map((contender) => ({ latencies: [] as number[], elapsedMs: 0, bytes: 0, cpuBefore: cpuMs(contender.process.pid) }));
+  for (let done = 0; done < scrapes; done += block) {
+    for (const [index, contender] of contenders.entries()) {
+      const run = runs[index] as (typeof runs)[number];
+      const started = performance.now();
+      for (let i = done; i < Math.min(scrapes, done + block); i += 1) {
+        const t0 = performance.now();
+        run.bytes = await scrapeOnce(contender.url);
+        run.latencies.push(performance.now() - t0);
+      }
+      run.elapsedMs += performance.now() - started;
+    }
+  }
+  return runs.map((run, index) => {
+    const pid = contenders[index]?.process.pid;
+    const sorted = run.latencies.sort((x, y) => x - y);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+    return {
+      p50: at(0.5),
+      p99: at(0.99),
+      perSecond: scrapes / (run.elapsedMs / 1000),
+      cpuPerScrapeMs: (cpuMs(pid) - run.cpuBefore) / scrapes,
+      rss: rssMiB(pid),
+      bytes: run.bytes,
+    };
+  });
+}
