@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
 
-/** What the bench scripts share: the loaded Valkey, a Prometheus-like scraper, contenders measured in turns. */
+// What the bench scripts share: the loaded Valkey, a Prometheus-like scraper, contenders measured in turns.
 
 /** Valkey on a free loopback port with 4 databases of 50,000 keys each (a quarter with a TTL). */
 export async function loadedValkey() {

@@ -110,7 +110,7 @@ process.stdout.write(
   [
     '',
     `Valkey ${/v=(\S+)/.exec(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? ''} with ${keys} keys in 4 databases; ${scrapes} sequential scrapes each after 200 warm-up,`,
-    `in turns of ${block} per exporter,`,
+    `in turns of ${block} per contender,`,
     `keep-alive HTTP client asking for gzip; valkey-exporter bundle on Node ${process.version} ${nodeFlags.join(' ')} ${Object.entries(imageEnv)
       .map(([name, value]) => `${name}=${value}`)
       .join(' ')}`,
