@@ -1,7 +1,5 @@
-import { freePort } from '../packages/valkey-exporter/test/harness/servers.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
-import { imageCommandLine } from '../scripts/bundle/image.ts';
-import { launch, loadedValkey, measureInTurns, scrapeOnce } from './harness.ts';
+import { launchAsImage, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
 
 /**
  * Variants of valkey-exporter measured in turns against one loaded Valkey, for changes smaller than this
@@ -20,16 +18,13 @@ if (variants.length < 2) {
 }
 
 const current = await bundle('valkey-exporter');
-const { nodeFlags, env } = imageCommandLine();
 const { server } = await loadedValkey();
 const contenders = [];
 for (const variant of variants) {
   const words = variant.split(' ').filter(Boolean);
   const bundleFile = words.find((word) => word.endsWith('.mjs')) ?? current;
   const flags = words.filter((word) => word.startsWith('--'));
-  const port = await freePort();
-  const args = [...nodeFlags, ...flags, bundleFile, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'error'];
-  contenders.push(await launch(variant === '' ? '(as the image)' : variant, process.execPath, args, port, env));
+  contenders.push(await launchAsImage(variant === '' ? '(as the image)' : variant, bundleFile, valkeyExporterArgs(server.url), flags));
 }
 for (const contender of contenders) for (let i = 0; i < 300; i += 1) await scrapeOnce(contender.url);
 const results = await measureInTurns(contenders, scrapes, block);

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
+import { freePort, startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
+import { imageCommandLine } from '../scripts/bundle/image.ts';
 
 // What the bench scripts share: the loaded Valkey, a Prometheus-like scraper, contenders measured in turns.
 
@@ -57,6 +58,23 @@ export async function launch(name: string, command: string, args: string[], port
   await waitFor(`${name} serving`, async () => ((await scrapeOnce(url)) > 0 ? true : undefined));
   return { name, process: child, url };
 }
+
+/** A bundle started as the container image starts it (its node flags, then `extraFlags`, and its environment) on a free port. */
+export async function launchAsImage(name: string, bundleFile: string, args: (port: number) => string[], extraFlags: readonly string[] = []) {
+  const { nodeFlags, env } = imageCommandLine();
+  const port = await freePort();
+  return launch(name, process.execPath, [...nodeFlags, ...extraFlags, bundleFile, ...args(port)], port, env);
+}
+
+/** valkey-exporter's arguments for the loaded Valkey. */
+export const valkeyExporterArgs = (serverUrl: string) => (port: number) => [
+  '--valkey.addr',
+  serverUrl,
+  '--web.listen-address',
+  `127.0.0.1:${port}`,
+  '--log.level',
+  'error',
+];
 
 /** VmRSS and its parts: anonymous (the process' own) and file-backed (the executable's and libraries' pages, shareable). */
 function rssMiB(pid: number | undefined) {

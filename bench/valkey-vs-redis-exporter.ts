@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { freePort } from '../packages/valkey-exporter/test/harness/servers.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
-import { type Contender, launch, loadedValkey, measureInTurns, scrapeOnce } from './harness.ts';
+import { type Contender, launch, launchAsImage, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
 
 /**
  * valkey-exporter (production bundle) and redis_exporter (Debian's prometheus-redis-exporter) against the
@@ -54,18 +54,11 @@ async function serverCost(contender: Contender) {
 }
 
 const bundlePath = await bundle('valkey-exporter');
-// The production command line: the node flags and environment of the container image.
+// The image's node flags and environment, which launchAsImage starts the Node contenders with, for the header.
 const { nodeFlags, env: imageEnv } = imageCommandLine();
-const ourPort = await freePort();
 const theirPort = await freePort();
 const contenders = [
-  await launch(
-    'valkey-exporter',
-    process.execPath,
-    [...nodeFlags, bundlePath, '--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${ourPort}`, '--log.level', 'error'],
-    ourPort,
-    imageEnv,
-  ),
+  await launchAsImage('valkey-exporter', bundlePath, valkeyExporterArgs(server.url)),
   await launch(
     `redis_exporter ${redisExporterVersion}`,
     redisExporterBinary,
@@ -85,16 +78,7 @@ await build({
   format: 'esm',
   logLevel: 'warning',
 });
-const floorPort = await freePort();
-contenders.push(
-  await launch(
-    `Node floor (node:http + gzip)`,
-    process.execPath,
-    [...nodeFlags, `${benchDir}node-floor.mjs`, `${benchDir}exposition.txt`, String(floorPort)],
-    floorPort,
-    imageEnv,
-  ),
-);
+contenders.push(await launchAsImage('Node floor (node:http + gzip)', `${benchDir}node-floor.mjs`, (port) => [`${benchDir}exposition.txt`, String(port)]));
 type Cost = Awaited<ReturnType<typeof serverCost>>;
 type Timing = Awaited<ReturnType<typeof measureInTurns>>[number];
 const costs: Cost[] = [];
