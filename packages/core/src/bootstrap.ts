@@ -12,6 +12,7 @@ import { describeProcess } from './metrics/process.ts';
 import type { Collector, ScrapeTarget } from './scrape/collector.ts';
 import { scrape } from './scrape/engine.ts';
 import { selectCollectors } from './scrape/select.ts';
+import { singleFlight } from './scrape/single-flight.ts';
 import { loadTargetsFile } from './targets/file.ts';
 import { type MultiTargetSupport, ScrapeTargets } from './targets/registry.ts';
 
@@ -143,7 +144,6 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
           onError: (reason) => log.warnOnce('engine log monitoring failed', { reason }),
         });
 
-  let inflight: Promise<readonly MetricFamily[]> | undefined;
   const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
     // The exporter's own metrics are read while the target's replies are on their way.
     const own = new MetricSink('');
@@ -166,13 +166,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     timeoutOffsetSeconds: common.timeoutOffsetSeconds,
     webConfigFile: common.webConfigFile,
     log,
-    // Concurrent scrapes share one in-flight scrape: one connection, and stateful collectors see each reply once.
-    scrape: (budgetMs) => {
-      inflight ??= runScrape(budgetMs).finally(() => {
-        inflight = undefined;
-      });
-      return inflight;
-    },
+    scrape: singleFlight(runScrape),
     ...(scrapeTargets === undefined
       ? {}
       : { scrapeTarget: (requested, budgetMs) => scrapeTargets.scrape(requested, { namespace: common.namespace, budgetMs, log }) }),

@@ -3,12 +3,11 @@ import { errorCatalogue } from './errors.ts';
 import type { ClassificationRule } from './logs/classifier.ts';
 import type { MetricDescriptor } from './metrics/descriptor.ts';
 import { processMetrics } from './metrics/process.ts';
-import type { Catalogue } from './redis-info/catalogue.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const table = (head: string[], rows: string[][]) =>
+export const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
-const code = (text: string) => `\`${text}\``;
+export const code = (text: string) => `\`${text}\``;
 
 export function flagTable(engine: string, specs: readonly FlagSpec[]): string {
   return table(
@@ -50,28 +49,6 @@ export function exporterHealthSection(namespace: string, metrics: readonly Metri
     'On the telemetry path only, without the namespace, under the names Prometheus client libraries use:',
     metricTable('', Object.values(processMetrics)),
   ].join('\n\n');
-}
-
-export function catalogueTable(namespace: string, source: string, catalogue: Catalogue): string {
-  const conversion = (spec: Catalogue['fields'][number]) => {
-    if (spec.parse === 'percent') return 'percent to ratio';
-    if (spec.parse === 'status') return 'ok=1, else 0';
-    if (spec.parse === 'secondsMicros') return 's.µs to s';
-    if (spec.scale === 1e-6) return 'µs to s';
-    if (spec.scale === 1e-3) return 'ms to s';
-    if (spec.scale === 1024) return 'KiB/s to B/s';
-    return '';
-  };
-  const fields = table(
-    [`${source} field`, 'Metric', 'Type', 'Conversion', 'Description'],
-    catalogue.fields.map((spec) => [code(spec.field), code(`${namespace}_${spec.metric}`), spec.type, conversion(spec), spec.help]),
-  );
-  if (catalogue.ignored.length === 0) return fields;
-  const ignored = table(
-    [`${source} field`, 'Not exported because'],
-    catalogue.ignored.map((entry) => [code(entry.field), entry.reason]),
-  );
-  return `${fields}\n\nNumeric fields deliberately not exported on their own:\n\n${ignored}`;
 }
 
 export function logRuleTable(rules: readonly ClassificationRule[]): string {

@@ -7,7 +7,7 @@ import { dragonflyExporter } from './definition.ts';
  * subcommands are registered on their own, as two-word commands (`ACL LOG`), so they are granted as `+acl log`.
  */
 export const dragonflyAclDialect: AclRuleDialect<DragonflyCaps> = {
-  everything: { server: 'dragonfly', version: '99.0.0', versionNumber: 990000, refused: new Map() },
+  everything: { server: 'dragonfly', version: '99.0.0', versionNumber: 990000 },
   rule([command, subcommand]) {
     const name = command.toLowerCase();
     return name === 'acl' && subcommand !== undefined ? `+acl ${subcommand.toLowerCase()}` : `+${name}`;

@@ -1,6 +1,6 @@
 import { KeepwatchError } from '@keepwatch/core/errors';
-import type { InfoDocument } from '@keepwatch/core/redis-info';
 import { type RespCaps, type RespCollector, versionNumber } from '@keepwatch/resp';
+import type { InfoDocument } from '@keepwatch/resp/info';
 
 export interface DragonflyCaps extends RespCaps {
   readonly server: 'dragonfly';
@@ -27,5 +27,5 @@ export function detectDragonflyCaps(info: InfoDocument): DragonflyCaps {
     throw new KeepwatchError('KW_ERR_TARGET_ENGINE', `the target is ${other}, not Dragonfly (no dragonfly_version in INFO); use valkey-exporter for it`);
   }
   const version = raw.replace(/^df-v?/, '');
-  return { server: 'dragonfly', version, versionNumber: versionNumber(version), refused: new Map() };
+  return { server: 'dragonfly', version, versionNumber: versionNumber(version) };
 }

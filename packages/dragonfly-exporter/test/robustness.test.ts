@@ -6,7 +6,7 @@ import { createCollectors, dragonflyDangerousCommands } from '../src/collectors/
 
 const subject = {
   namespace: 'dragonfly',
-  caps: { server: 'dragonfly', version: '1.40.1', versionNumber: 14001, refused: new Map() } satisfies DragonflyCaps,
+  caps: { server: 'dragonfly', version: '1.40.1', versionNumber: 14001 } satisfies DragonflyCaps,
   collectors: createCollectors({
     exportUnknownInfoFields: true,
     dangerousCommands: dragonflyDangerousCommands,

@@ -1,6 +1,6 @@
 import { KeepwatchError } from '@keepwatch/core/errors';
 import type { Logger } from '@keepwatch/core/log';
-import { errorText, grpcCode, grpcStatusOf } from './client.ts';
+import { grpcCode, grpcDetails, grpcStatusOf } from './client.ts';
 
 interface Status {
   readonly code?: number;
@@ -55,7 +55,7 @@ export class Caller {
         reply = await run(Math.ceil(timeout));
       } catch (error) {
         const code = grpcStatusOf(error);
-        if (code === grpcCode.permissionDenied) this.#refuse(key, rpc, `permission denied: ${errorText(error)}`);
+        if (code === grpcCode.permissionDenied) this.#refuse(key, rpc, `permission denied: ${grpcDetails(error)}`);
         // The SDK's wrappers crash on the empty reply it makes of UNIMPLEMENTED (reference/milvus.md §1.4.5).
         if (code === grpcCode.unimplemented || error instanceof TypeError || error instanceof SyntaxError)
           this.#refuse(key, rpc, 'not supported by this server');

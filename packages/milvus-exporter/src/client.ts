@@ -1,4 +1,4 @@
-import { KeepwatchError } from '@keepwatch/core/errors';
+import { errorText, KeepwatchError } from '@keepwatch/core/errors';
 import { type ClientConfig, logger, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { MilvusSettings } from './settings.ts';
 
@@ -42,9 +42,10 @@ export function grpcStatusOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-function details(error: unknown): string {
-  const text = (error as { details?: unknown }).details;
-  return typeof text === 'string' && text !== '' ? text : ((error as Error).message ?? String(error));
+/** A gRPC error's own text (its `details`, without the code that prefixes its message); any other error's line. */
+export function grpcDetails(error: unknown): string {
+  const text = (error as { details?: unknown } | null | undefined)?.details;
+  return typeof text === 'string' && text !== '' ? text : errorText(error);
 }
 
 /** A transport or credential failure as the one line a user reads; undefined for any other error. */
@@ -54,21 +55,17 @@ export function connectionError(error: unknown, settings: MilvusSettings): Keepw
       if (settings.username === undefined && settings.token === undefined) {
         return new KeepwatchError(
           'KW_ERR_TARGET_AUTH',
-          `Milvus at ${settings.display} requires credentials (${details(error)}): set --milvus.username with --milvus.password-file, or --milvus.token-file`,
+          `Milvus at ${settings.display} requires credentials (${grpcDetails(error)}): set --milvus.username with --milvus.password-file, or --milvus.token-file`,
         );
       }
       const who = settings.username === undefined ? 'the token' : `user ${settings.username}`;
-      return new KeepwatchError('KW_ERR_TARGET_AUTH', `Milvus at ${settings.display} rejected ${who}: ${details(error)}`);
+      return new KeepwatchError('KW_ERR_TARGET_AUTH', `Milvus at ${settings.display} rejected ${who}: ${grpcDetails(error)}`);
     }
     case grpcCode.unavailable:
-      return new KeepwatchError('KW_ERR_TARGET_UNREACHABLE', `cannot reach Milvus at ${settings.display}: ${details(error)}`);
+      return new KeepwatchError('KW_ERR_TARGET_UNREACHABLE', `cannot reach Milvus at ${settings.display}: ${grpcDetails(error)}`);
     case grpcCode.deadlineExceeded:
       return new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `Milvus at ${settings.display} did not answer in time`);
     default:
       return undefined;
   }
-}
-
-export function errorText(error: unknown): string {
-  return typeof error === 'object' && error !== null ? details(error) : String(error);
 }

@@ -1,9 +1,8 @@
 import type { Logger } from '@keepwatch/core/log';
-import type { MetricSink } from '@keepwatch/core/metrics';
-import { connectionMetrics, raceSignal, type ScrapeTarget } from '@keepwatch/core/scrape';
+import { PersistentTarget } from '@keepwatch/core/targets';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { Caller } from './caller.ts';
-import { connectionError, connectMilvusClient, createMilvusClient, errorText } from './client.ts';
+import { connectionError, connectMilvusClient, createMilvusClient, grpcDetails } from './client.ts';
 import { type CollectionOptions, type ListedCollection, selectCollections } from './collection-filter.ts';
 import {
   listCollections,
@@ -26,13 +25,6 @@ export interface MilvusTargetOptions {
   readonly log: Logger;
 }
 
-interface Connection {
-  readonly client: MilvusClient;
-  readonly caps: MilvusCaps;
-  /** Calls refused on this connection (by call key), with the reason; never sent again until reconnect. */
-  readonly refused: Map<string, string>;
-}
-
 /** Per-collection details kept between scrapes when --collector.collections.refresh-interval is set. */
 interface DetailCache {
   readonly at: number;
@@ -42,41 +34,31 @@ interface DetailCache {
 
 const collectionKey = (collection: { db: string; name: string }) => `${collection.db}.${collection.name}`;
 
-/** One Milvus proxy, reached through the SDK: one client (a small channel pool) kept across scrapes. */
-export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, MilvusCollector> {
+/**
+ * One Milvus proxy, reached through the SDK: one client (a small channel pool) kept across scrapes, on core's
+ * PersistentTarget. A Connect still running when a scrape's deadline passed is awaited by the next scrape,
+ * not started again (the SDK cannot cancel it).
+ */
+export class MilvusTarget extends PersistentTarget<MilvusCaps, MilvusSnapshot, MilvusCollector, MilvusClient> {
   readonly #options: MilvusTargetOptions;
   #client: MilvusClient | undefined;
-  #connection: Connection | undefined;
-  #connecting: Promise<Connection> | undefined;
-  #connects = 0;
-  #lastConnectSeconds: number | undefined;
   #details: DetailCache | undefined;
 
   constructor(options: MilvusTargetOptions) {
+    super({ display: options.settings.display, log: options.log });
     this.#options = options;
   }
 
-  async open(signal: AbortSignal): Promise<MilvusCaps> {
-    if (this.#connection !== undefined) return this.#connection.caps;
-    // A Connect still running when the previous scrape's deadline passed is awaited, not started again.
-    this.#connecting ??= this.#connect().finally(() => {
-      this.#connecting = undefined;
-    });
-    return (await raceSignal(this.#connecting, signal)).caps;
-  }
-
-  async #connect(): Promise<Connection> {
+  protected async connect(): Promise<{ handle: MilvusClient; caps: MilvusCaps }> {
     const { settings, log } = this.#options;
-    const started = performance.now();
     // Building a client parses the SDK's protocol description (a few hundred ms of blocked event loop), so one
     // client lives as long as the target; reconnecting is a new Connect on it (a new identifier, fresh state).
     this.#client ??= createMilvusClient(settings);
     const client = this.#client;
-    this.#connects += 1;
     try {
       await connectMilvusClient(client);
     } catch (error) {
-      throw connectionError(error, settings) ?? new Error(`Connect to ${settings.display} failed: ${errorText(error)}`);
+      throw connectionError(error, settings) ?? new Error(`Connect to ${settings.display} failed: ${grpcDetails(error)}`);
     }
     const server = (client as unknown as { serverInfo?: Record<string, unknown> }).serverInfo ?? {};
     const caps: MilvusCaps = {
@@ -85,22 +67,21 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
       gitCommit: String(server.git_commit ?? ''),
       goVersion: String(server.go_version ?? ''),
     };
-    this.#connection = { client, caps, refused: new Map() };
     this.#details = undefined;
-    this.#lastConnectSeconds = (performance.now() - started) / 1000;
     log.info('connected', { target: settings.display, version: caps.buildTags, deploy_mode: caps.deployMode });
-    return this.#connection;
+    return { handle: client, caps };
   }
 
+  /** The client outlives its connections: a dropped one is replaced by a new Connect on the same client. */
+  protected release(): void {}
+
   async fetch(caps: MilvusCaps, collectors: readonly MilvusCollector[], signal: AbortSignal, deadline: number): Promise<MilvusSnapshot> {
-    const connection = this.#connection;
-    if (connection === undefined) throw new Error('not connected');
-    const { client } = connection;
+    const { handle: client, refused } = this.connection();
     const { settings, log } = this.#options;
     // Calls end a little before the scrape deadline, so a slow one fails its collector instead of the whole scrape.
     const callDeadline = deadline - Math.min(250, (deadline - Date.now()) / 10);
     const caller = new Caller({
-      refused: connection.refused,
+      refused,
       deadline: callDeadline,
       timeoutMs: settings.timeoutMs,
       signal,
@@ -142,7 +123,7 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
     const settled = new Map([...pending.keys()].map((name, index) => [name, results[index] as PromiseSettledResult<unknown>]));
     if (versionRead.status === 'rejected') {
       const lost = connectionError(versionRead.reason, settings);
-      if (lost !== undefined) this.#drop(lost.message);
+      if (lost !== undefined) this.drop(lost.message, client);
       throw lost ?? versionRead.reason;
     }
     const version = versionRead.value;
@@ -177,7 +158,7 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
     let failedCalls = 0;
     const onFailure = (error: unknown) => {
       failedCalls += 1;
-      this.#options.log.debug('per-collection call failed', { reason: errorText(error) });
+      this.log.debug('per-collection call failed', { reason: grpcDetails(error) });
     };
     const fresh = async (collection: ListedCollection) => {
       const key = collectionKey(collection);
@@ -205,19 +186,8 @@ export class MilvusTarget implements ScrapeTarget<MilvusCaps, MilvusSnapshot, Mi
     };
   }
 
-  describe(sink: MetricSink): void {
-    sink.emit(connectionMetrics.connects, this.#connects);
-    if (this.#lastConnectSeconds !== undefined) sink.emit(connectionMetrics.connectDuration, this.#lastConnectSeconds);
-  }
-
-  #drop(reason: string): void {
-    if (this.#connection === undefined) return;
-    this.#connection = undefined;
-    this.#options.log.warn('connection lost; reconnecting on the next scrape', { reason });
-  }
-
-  async close(): Promise<void> {
-    this.#connection = undefined;
+  override async close(): Promise<void> {
+    await super.close();
     await this.#client?.closeConnection();
     this.#client = undefined;
   }

@@ -55,7 +55,12 @@ describe('failures: credentials, privileges, unavailable and slow servers', () =
     expect(metrics.text).not.toContain('canary-Pa55-word');
     expect(milvus.calls.map((call) => call.outcome)).toEqual(['unauthenticated']);
     milvus.state.users?.set('exporter', 'canary-Pa55-word');
-    expect((await exporter.scrape()).value('milvus_up')).toBe(1);
+    // Core's reconnect backoff: the scrapes inside it say when the next attempt is due, and send nothing.
+    const backingOff = await exporter.scrape();
+    expect(backingOff.value('milvus_up')).toBe(0);
+    expect(exporter.logs.some((entry) => entry.includes('KW_ERR_TARGET_AUTH') && entry.includes('next connection attempt in'))).toBe(true);
+    expect(milvus.calls).toHaveLength(1);
+    await waitFor('the exporter to reconnect after its backoff', async () => ((await exporter.scrape()).value('milvus_up') === 1 ? true : undefined));
   });
 
   test('a token (user:password) authenticates like a user and password', async () => {

@@ -1,7 +1,7 @@
 import type { AlertSpec } from './alert.ts';
 import { exporterAlerts } from './alerts/exporters.ts';
 import { milvusAlerts } from './alerts/milvus.ts';
-import { dragonflyEngine, respAlerts, valkeyEngine } from './alerts/resp.ts';
+import { dragonflyEngine, respAlerts, valkeyEngine } from './alerts/resp/index.ts';
 import { defaultConfig, type MonitoringConfig } from './config.ts';
 
 /** Every rule file: its name (without extension) and alerts, in the order they are written. */

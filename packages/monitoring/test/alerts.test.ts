@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
@@ -35,6 +36,19 @@ describe('alerts/: generated from packages/monitoring', () => {
   test('promtool test rules: every case of every alert passes', () => {
     const result = run('promtool', ['test', 'rules', ...groups.map((group) => `tests/${group.file}.test.yml`)]);
     expect(result.output).not.toContain('FAILED');
+    expect(result.status).toBe(0);
+  });
+
+  test('the metric prefix is configuration: with valkey-exporter as a redis_exporter drop-in (--namespace redis) every rule and case holds', () => {
+    const dropIn = renderAlertFiles({ ...defaultConfig, prefixes: { ...defaultConfig.prefixes, valkey: 'redis' } });
+    const dir = mkdtempSync(join(tmpdir(), 'keepwatch-alerts-'));
+    mkdirSync(join(dir, 'tests'));
+    for (const path of ['valkey.rules.yml', 'tests/valkey.test.yml']) writeFileSync(join(dir, path), dropIn.get(path) ?? '');
+    const rules = dropIn.get('valkey.rules.yml') ?? '';
+    expect(rules).toContain('redis_up == 0');
+    expect(rules).not.toMatch(/valkey_[a-z]/);
+    const result = spawnSync('promtool', ['test', 'rules', 'tests/valkey.test.yml'], { cwd: dir, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });
 

@@ -4,8 +4,6 @@ export interface RespCaps {
   readonly server: string;
   readonly version: string;
   readonly versionNumber: number;
-  /** Commands (by key, e.g. `acl-log`) refused on this connection; never sent again until reconnect. */
-  readonly refused: Map<string, string>;
 }
 
 /** 8.1.2 becomes 80102, so gates read as `caps.versionNumber >= 80100`. */

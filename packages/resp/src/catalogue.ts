@@ -1,4 +1,4 @@
-import { counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/core/redis-info';
+import { counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from './info/index.ts';
 
 const status = { parse: 'status' } as const;
 const cpuSeconds = { parse: 'secondsMicros' } as const;

@@ -1,6 +1,6 @@
 import { allFlags, buildInfo } from '@keepwatch/core/bootstrap';
 import {
-  catalogueTable,
+  code,
   collectorTable,
   errorTable,
   exporterHealthSection,
@@ -8,19 +8,42 @@ import {
   logRuleTable,
   metricTable,
   replaceGeneratedBlock,
+  table,
 } from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
-import type { Catalogue } from '@keepwatch/core/redis-info';
 import { connectionMetrics, engineMetrics } from '@keepwatch/core/scrape';
 import { refusedRequests } from '@keepwatch/core/targets';
 import type { RespCaps } from './capabilities.ts';
 import type { RespExporterDefinition } from './definition.ts';
+import type { Catalogue } from './info/index.ts';
 
 export interface RespReadmeParts<C extends RespCaps> {
   readonly definition: RespExporterDefinition<C>;
   /** Field catalogues shown under a collector, by collector name: [where the fields come from, catalogue]. */
   readonly catalogues: Readonly<Record<string, readonly [string, Catalogue]>>;
   readonly aclRules: readonly string[];
+}
+
+function catalogueTable(namespace: string, source: string, catalogue: Catalogue): string {
+  const conversion = (spec: Catalogue['fields'][number]) => {
+    if (spec.parse === 'percent') return 'percent to ratio';
+    if (spec.parse === 'status') return 'ok=1, else 0';
+    if (spec.parse === 'secondsMicros') return 's.µs to s';
+    if (spec.scale === 1e-6) return 'µs to s';
+    if (spec.scale === 1e-3) return 'ms to s';
+    if (spec.scale === 1024) return 'KiB/s to B/s';
+    return '';
+  };
+  const fields = table(
+    [`${source} field`, 'Metric', 'Type', 'Conversion', 'Description'],
+    catalogue.fields.map((spec) => [code(spec.field), code(`${namespace}_${spec.metric}`), spec.type, conversion(spec), spec.help]),
+  );
+  if (catalogue.ignored.length === 0) return fields;
+  const ignored = table(
+    [`${source} field`, 'Not exported because'],
+    catalogue.ignored.map((entry) => [code(entry.field), entry.reason]),
+  );
+  return `${fields}\n\nNumeric fields deliberately not exported on their own:\n\n${ignored}`;
 }
 
 /** An ACL SETUSER argument as typed in valkey-cli or redis-cli: quoted when it holds a space (Dragonfly's `+acl log`). */

@@ -1,6 +1,6 @@
-import type { InfoDocument } from '@keepwatch/core/redis-info';
 import type { Collector } from '@keepwatch/core/scrape';
 import type { RespCaps } from './capabilities.ts';
+import type { InfoDocument } from './info/index.ts';
 
 /** One command of the per-scrape pipeline; `key` names it in replies, refusals and logs. */
 export interface CommandSpec {

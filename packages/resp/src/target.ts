@@ -1,12 +1,12 @@
 import type { ConnectionOptions } from 'node:tls';
-import { KeepwatchError } from '@keepwatch/core/errors';
+import { errorText, KeepwatchError } from '@keepwatch/core/errors';
 import type { Logger } from '@keepwatch/core/log';
-import type { MetricSink } from '@keepwatch/core/metrics';
-import { type InfoDocument, parseInfo } from '@keepwatch/core/redis-info';
-import { connectionMetrics, raceSignal, type ScrapeTarget } from '@keepwatch/core/scrape';
+import { raceSignal } from '@keepwatch/core/scrape';
+import { PersistentTarget } from '@keepwatch/core/targets';
 import { Redis } from 'ioredis';
 import type { RespAddress } from './address.ts';
 import { isRefusal, type RespCaps } from './capabilities.ts';
+import { type InfoDocument, parseInfo } from './info/index.ts';
 import type { CommandSpec, RespCollector, RespSnapshot } from './snapshot.ts';
 
 export interface RespTargetOptions<C extends RespCaps> {
@@ -35,52 +35,30 @@ const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
 export function connectionCommands(options: Pick<RespTargetOptions<RespCaps>, 'clientName' | 'handshakeInfo'>): CommandSpec['argv'][] {
   return [['CLIENT', 'SETNAME', options.clientName], options.handshakeInfo, infoAll.argv];
 }
-const backoff = { initialMs: 250, maxMs: 8000 } as const;
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
- * One persistent connection to one server. Capabilities are detected once per connection; every scrape
- * sends its whole command set pipelined; a connection that failed, timed out or was dropped is replaced,
- * with exponential backoff between attempts.
+ * One persistent connection to one server (core's PersistentTarget: one attempt at a time, backoff,
+ * refusal memory). Capabilities are detected once per connection; every scrape sends its whole command
+ * set pipelined; a connection that failed, timed out or was dropped is replaced.
  */
-export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnapshot<C>, RespCollector<C>> {
+export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnapshot<C>, RespCollector<C>, Redis> {
   readonly #options: RespTargetOptions<C>;
-  #client: Redis | undefined;
-  #caps: C | undefined;
-  #connecting: Promise<C> | undefined;
-  #failures = 0;
-  #nextAttemptAt = 0;
-  #lastFailure = '';
-  #connects = 0;
-  #lastConnectSeconds: number | undefined;
 
   constructor(options: RespTargetOptions<C>) {
+    super({ display: options.address.display, log: options.log });
     this.#options = options;
   }
 
-  open(signal: AbortSignal): Promise<C> {
-    if (this.#client?.status === 'ready' && this.#caps !== undefined) return Promise.resolve(this.#caps);
-    if (this.#connecting !== undefined) return this.#connecting;
-    const waitMs = this.#nextAttemptAt - Date.now();
-    if (waitMs > 0) {
-      return Promise.reject(new Error(`${this.#lastFailure} (next connection attempt in ${Math.ceil(waitMs)} ms)`));
-    }
-    this.#connecting = this.#connect(signal).finally(() => {
-      this.#connecting = undefined;
-    });
-    return this.#connecting;
+  protected override usable(client: Redis): boolean {
+    return client.status === 'ready';
   }
 
   async fetch(caps: C, collectors: readonly RespCollector<C>[], signal: AbortSignal): Promise<RespSnapshot<C>> {
-    const client = this.#client;
-    if (client === undefined) throw new Error('not connected');
+    const { handle: client, refused } = this.connection();
     const planned = new Map<string, CommandSpec>([[infoAll.key, infoAll]]);
     for (const collector of collectors) {
       for (const command of collector.commands?.(caps) ?? []) {
-        if (!caps.refused.has(command.key)) planned.set(command.key, command);
+        if (!refused.has(command.key)) planned.set(command.key, command);
       }
     }
     const commands = [...planned.values()];
@@ -89,7 +67,7 @@ export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnaps
       results = await raceSignal(client.pipeline(commands.map((command) => ['call', ...command.argv])).exec(), signal);
     } catch (error) {
       // A pipeline cut off by the deadline leaves replies in flight; only a new connection is clean.
-      this.#drop(signal.aborted ? 'scrape deadline passed mid-reply' : message(error));
+      this.drop(signal.aborted ? 'scrape deadline passed mid-reply' : errorText(error), client);
       throw error;
     }
     const replies = new Map<string, { error?: string; value?: unknown }>();
@@ -101,8 +79,8 @@ export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnaps
       }
       replies.set(command.key, { error: error.message });
       if (isRefusal(error.message)) {
-        caps.refused.set(command.key, error.message);
-        this.#options.log.warn('command refused by the server; not sent again on this connection', {
+        refused.set(command.key, error.message);
+        this.log.warn('command refused by the server; not sent again on this connection', {
           command: command.argv.slice(0, 2).join(' '),
           reply: error.message,
         });
@@ -116,7 +94,7 @@ export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnaps
       reply(key) {
         const reply = replies.get(key);
         if (reply === undefined) {
-          const refusal = caps.refused.get(key);
+          const refusal = refused.get(key);
           throw new Error(refusal === undefined ? `no reply for ${key}` : `refused earlier on this connection: ${refusal}`);
         }
         if (reply.error !== undefined) throw new Error(reply.error);
@@ -125,18 +103,8 @@ export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnaps
     };
   }
 
-  describe(sink: MetricSink): void {
-    sink.emit(connectionMetrics.connects, this.#connects);
-    if (this.#lastConnectSeconds !== undefined) sink.emit(connectionMetrics.connectDuration, this.#lastConnectSeconds);
-  }
-
-  async close(): Promise<void> {
-    this.#drop('exporter shutting down');
-  }
-
-  async #connect(signal: AbortSignal): Promise<C> {
-    const { address, log } = this.#options;
-    const started = performance.now();
+  protected async connect(signal: AbortSignal): Promise<{ handle: Redis; caps: C }> {
+    const { address } = this.#options;
     const client = new Redis({
       ...(address.path === undefined ? { host: address.host, port: address.port } : { path: address.path }),
       ...(this.#options.tls === undefined ? {} : { tls: this.#options.tls }),
@@ -158,39 +126,32 @@ export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnaps
     client.on('error', (error: Error) => {
       lastSocketError = error.message;
     });
-    client.on('close', () => {
-      if (this.#client === client) this.#drop('connection closed by the server or network');
-    });
-    this.#client = client;
+    client.on('close', () => this.drop('connection closed by the server or network', client));
     let accepted = false;
     try {
       await raceSignal(
         client.connect().catch((error: unknown) => {
-          throw new KeepwatchError('KW_ERR_TARGET_UNREACHABLE', `cannot connect to ${address.display}: ${lastSocketError ?? message(error)}`);
+          throw new KeepwatchError('KW_ERR_TARGET_UNREACHABLE', `cannot connect to ${address.display}: ${lastSocketError ?? errorText(error)}`);
         }),
         signal,
       );
       accepted = true;
       const caps = await raceSignal(this.#handshake(client), signal);
-      this.#caps = caps;
-      this.#failures = 0;
-      this.#connects += 1;
-      this.#lastConnectSeconds = (performance.now() - started) / 1000;
-      log.info('connected', { target: address.display, server: caps.server, version: caps.version });
-      return caps;
+      this.log.info('connected', { target: address.display, server: caps.server, version: caps.version });
+      return { handle: client, caps };
     } catch (error) {
-      let reason = error;
-      if (signal.aborted) {
-        reason = accepted
-          ? new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `${address.display} accepted the connection but did not answer within the scrape deadline`)
-          : new KeepwatchError('KW_ERR_TARGET_UNREACHABLE', `no connection to ${address.display} within the scrape deadline`);
-      }
-      this.#drop(message(reason));
-      this.#failures += 1;
-      this.#nextAttemptAt = Date.now() + Math.min(backoff.maxMs, backoff.initialMs * 2 ** (this.#failures - 1));
-      this.#lastFailure = reason instanceof KeepwatchError ? reason.toLine() : message(reason);
-      throw reason;
+      this.release(client);
+      if (!signal.aborted) throw error;
+      throw accepted
+        ? new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `${address.display} accepted the connection but did not answer within the scrape deadline`)
+        : new KeepwatchError('KW_ERR_TARGET_UNREACHABLE', `no connection to ${address.display} within the scrape deadline`);
     }
+  }
+
+  protected release(client: Redis): void {
+    client.removeAllListeners('close');
+    client.on('error', () => {});
+    client.disconnect(false);
   }
 
   /** AUTH (when configured), CLIENT SETNAME and INFO, in one round trip. */
@@ -216,16 +177,5 @@ export class RespTarget<C extends RespCaps> implements ScrapeTarget<C, RespSnaps
       throw new Error(`INFO failed on ${address.display}: ${infoError.message}`);
     }
     return this.#options.detect(parseInfo(String(info)));
-  }
-
-  #drop(reason: string): void {
-    const client = this.#client;
-    this.#client = undefined;
-    this.#caps = undefined;
-    if (client === undefined) return;
-    this.#options.log.debug('connection dropped', { target: this.#options.address.display, reason });
-    client.removeAllListeners('close');
-    client.on('error', () => {});
-    client.disconnect(false);
   }
 }

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createLogger } from '@keepwatch/core/log';
 import { renderExposition } from '@keepwatch/core/metrics';
-import { parseInfo } from '@keepwatch/core/redis-info';
 import { type Collector, scrape } from '@keepwatch/core/scrape';
+import { parseInfo } from '@keepwatch/resp/info';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { parseMetrics } from './exporter.ts';

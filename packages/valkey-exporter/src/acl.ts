@@ -6,7 +6,7 @@ import { valkeyExporter } from './definition.ts';
 const containerCommands = new Set(['acl', 'client', 'cluster', 'commandlog', 'config', 'latency', 'memory', 'slowlog']);
 
 export const valkeyAclDialect: AclRuleDialect<ValkeyCaps> = {
-  everything: { server: 'valkey', version: '99.0.0', versionNumber: 990000, clusterEnabled: true, refused: new Map() },
+  everything: { server: 'valkey', version: '99.0.0', versionNumber: 990000, clusterEnabled: true },
   rule([command, subcommand]) {
     const name = command.toLowerCase();
     return containerCommands.has(name) && subcommand !== undefined ? `+${name}|${subcommand.toLowerCase()}` : `+${name}`;

@@ -1,5 +1,5 @@
-import type { InfoDocument } from '@keepwatch/core/redis-info';
 import { type RespCaps, type RespCollector, versionNumber } from '@keepwatch/resp';
+import type { InfoDocument } from '@keepwatch/resp/info';
 
 export interface ValkeyCaps extends RespCaps {
   readonly server: 'valkey' | 'redis';
@@ -14,7 +14,6 @@ export function detectValkeyCaps(info: InfoDocument): ValkeyCaps {
     version,
     versionNumber: versionNumber(version),
     clusterEnabled: info.get('cluster_enabled') === '1',
-    refused: new Map(),
   };
 }
 

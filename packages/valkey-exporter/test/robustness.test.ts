@@ -6,7 +6,7 @@ import { createCollectors, defaultDangerousCommands } from '../src/collectors/in
 
 const subject = {
   namespace: 'valkey',
-  caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false, refused: new Map() } satisfies ValkeyCaps,
+  caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false } satisfies ValkeyCaps,
   collectors: createCollectors({
     exportUnknownInfoFields: true,
     dangerousCommands: defaultDangerousCommands,

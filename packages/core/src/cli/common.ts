@@ -9,7 +9,12 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
     { name: 'web.listen-address', kind: 'string', default: `:${defaultPort}`, help: 'Address to listen on for HTTP requests, [host]:port.' },
     { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
     { name: 'web.config.file', kind: 'string', help: 'Exporter-toolkit web config file (TLS, bcrypt basic auth, headers, rate limit).' },
-    { name: 'namespace', kind: 'string', default: engine, help: 'Prefix of every metric name (use redis for redis_exporter dashboards).' },
+    {
+      name: 'namespace',
+      kind: 'string',
+      default: engine,
+      help: "Prefix of every metric name (the README names the prefixes that make other exporters' dashboards work).",
+    },
     {
       name: 'scrape.timeout-offset',
       kind: 'number',

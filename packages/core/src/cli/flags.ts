@@ -4,7 +4,7 @@ import { KeepwatchError } from '../errors.ts';
 export type FlagValue = string | number | boolean | readonly string[] | undefined;
 
 export interface FlagSpec {
-  /** Without dashes: `valkey.addr`, `collector.acl-log`. */
+  /** Without dashes: `<engine>.addr`, `collector.<name>`. */
   readonly name: string;
   readonly help: string;
   readonly kind: 'string' | 'number' | 'boolean' | 'list';

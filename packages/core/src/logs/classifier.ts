@@ -13,7 +13,7 @@ export interface LogRecord {
 }
 
 /**
- * Engine-specific counters over every parsed line, beyond level and event counts (Milvus' access log:
+ * Engine-specific counters over every parsed line, beyond level and event counts (an access log's
  * requests by method and status, auth failures by user). `create` is called once per monitor.
  */
 export interface LogTallySpec {

@@ -1,4 +1,4 @@
-import type { MetricType } from './family.ts';
+export type MetricType = 'counter' | 'gauge' | 'summary' | 'untyped';
 
 /** A metric as data: what a collector emits, checked on every sample and listed in the generated docs. */
 export interface MetricDescriptor {

@@ -1,6 +1,4 @@
-import type { MetricDescriptor } from './descriptor.ts';
-
-export type MetricType = 'counter' | 'gauge' | 'summary' | 'untyped';
+import type { MetricDescriptor, MetricType } from './descriptor.ts';
 
 export type Labels = Readonly<Record<string, string>>;
 

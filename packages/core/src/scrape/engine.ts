@@ -1,4 +1,4 @@
-import { KeepwatchError } from '../errors.ts';
+import { errorText, KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { counter, gauge } from '../metrics/descriptor.ts';
 import { MetricSink } from '../metrics/family.ts';
@@ -35,11 +35,6 @@ export const connectionMetrics = {
   ),
 };
 
-function errorMessage(error: unknown): string {
-  if (error instanceof KeepwatchError) return error.toLine();
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Runs one scrape of one target under one deadline and returns the filled sink. Never throws. */
 export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>>(options: ScrapeOptions<Caps, Snapshot, C>): Promise<MetricSink> {
   const { namespace, target, collectors, log } = options;
@@ -69,7 +64,7 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   } catch (error) {
     const reason = signal.aborted
       ? new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `no answer within the scrape deadline of ${options.budgetMs} ms`).toLine()
-      : errorMessage(error);
+      : errorText(error);
     log.warn('scrape failed', { reason });
   } finally {
     clearTimeout(deadlineTimer);
@@ -91,7 +86,7 @@ function runCollector<Caps, Snapshot>(collector: Collector<Caps, Snapshot>, snap
   } catch (error) {
     sink.rollback();
     success = 0;
-    log.warnOnce(`collector ${collector.name} failed`, { collector: collector.name, reason: errorMessage(error) });
+    log.warnOnce(`collector ${collector.name} failed`, { collector: collector.name, reason: errorText(error) });
   }
   const labels = { collector: collector.name };
   sink.emit(engineMetrics.success, success, labels);

@@ -4,6 +4,7 @@ import { counter } from '../metrics/descriptor.ts';
 import type { MetricFamily, MetricSink } from '../metrics/family.ts';
 import type { Collector, ScrapeTarget } from '../scrape/collector.ts';
 import { scrape } from '../scrape/engine.ts';
+import { singleFlight } from '../scrape/single-flight.ts';
 import type { TargetEntry } from './file.ts';
 
 export interface BuiltTarget<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
@@ -13,7 +14,7 @@ export interface BuiltTarget<Caps, Snapshot, C extends Collector<Caps, Snapshot>
 
 /** How an engine serves /scrape: it knows its addresses and how to connect with a profile's credentials. */
 export interface MultiTargetSupport<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
-  /** One spelling per server (`host:port` and `redis://host:port/0` are one), or a KeepwatchError when it is no address. */
+  /** One spelling per server (`host:port` and `scheme://host:port/0` are one), or a KeepwatchError when it is no address. */
   canonical(address: string): string;
   /** Validates an entry of the targets file (a KeepwatchError naming `entry.where` when it is wrong); builds on first use. */
   prepare(entry: TargetEntry): { readonly display: string; build(log: Logger): BuiltTarget<Caps, Snapshot, C> };
@@ -26,11 +27,18 @@ export const refusedRequests = counter(
 );
 const refusalReasons = ['missing_target', 'unlisted_target'] as const;
 
+interface ScrapeOptions {
+  readonly namespace: string;
+  readonly budgetMs: number;
+  readonly log: Logger;
+}
+
 interface Slot<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
   readonly display: string;
   readonly build: (log: Logger) => BuiltTarget<Caps, Snapshot, C>;
   built?: { readonly log: Logger } & BuiltTarget<Caps, Snapshot, C>;
-  inflight?: Promise<readonly MetricFamily[]>;
+  /** Concurrent scrapes of one target share one in flight. */
+  readonly scrape: (options: ScrapeOptions) => Promise<readonly MetricFamily[]>;
 }
 
 export type TargetScrape = { readonly families: readonly MetricFamily[] } | { readonly refused: string };
@@ -54,7 +62,12 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
       const prepared = support.prepare(entry);
       const key = support.canonical(entry.address);
       if (this.#slots.has(key)) throw new KeepwatchError('KW_ERR_TARGETS_FILE', `${entry.where}: ${prepared.display} is listed twice`);
-      this.#slots.set(key, { display: prepared.display, build: prepared.build });
+      const slot: Slot<Caps, Snapshot, C> = {
+        display: prepared.display,
+        build: prepared.build,
+        scrape: singleFlight((options: ScrapeOptions) => this.#scrapeSlot(slot, options)),
+      };
+      this.#slots.set(key, slot);
     }
   }
 
@@ -62,7 +75,7 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     return this.#slots.size;
   }
 
-  scrape(requested: string | undefined, options: { namespace: string; budgetMs: number; log: Logger }): Promise<TargetScrape> {
+  scrape(requested: string | undefined, options: ScrapeOptions): Promise<TargetScrape> {
     if (requested === undefined || requested === '') return Promise.resolve(this.#refuse('missing_target', 'the target parameter is required'));
     let key: string | undefined;
     try {
@@ -72,10 +85,7 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     }
     const slot = key === undefined ? undefined : this.#slots.get(key);
     if (slot === undefined) return Promise.resolve(this.#refuse('unlisted_target', 'the target is not listed in --scrape.config-file'));
-    slot.inflight ??= this.#scrapeSlot(slot, options).finally(() => {
-      slot.inflight = undefined;
-    });
-    return slot.inflight.then((families) => ({ families }));
+    return slot.scrape(options).then((families) => ({ families }));
   }
 
   /** The refusal counters, for the exporter's own /metrics. */
@@ -92,7 +102,7 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     return { refused: message };
   }
 
-  async #scrapeSlot(slot: Slot<Caps, Snapshot, C>, options: { namespace: string; budgetMs: number; log: Logger }): Promise<readonly MetricFamily[]> {
+  async #scrapeSlot(slot: Slot<Caps, Snapshot, C>, options: ScrapeOptions): Promise<readonly MetricFamily[]> {
     if (slot.built === undefined) {
       // One logger per target, built once: its warn-once memory is what keeps a failing target from flooding the log.
       const log = options.log.child({ target: slot.display });

@@ -1,5 +1,5 @@
 import { gauge } from '@keepwatch/core/metrics';
-import { parseNumber } from '@keepwatch/core/redis-info';
+import { parseNumber } from '@keepwatch/resp/info';
 import type { DragonflyCollector } from '../capabilities.ts';
 
 const byType = gauge(

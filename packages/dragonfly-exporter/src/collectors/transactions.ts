@@ -1,5 +1,5 @@
 import { counter, type MetricDescriptor } from '@keepwatch/core/metrics';
-import { parseNumber } from '@keepwatch/core/redis-info';
+import { parseNumber } from '@keepwatch/resp/info';
 import type { DragonflyCollector } from '../capabilities.ts';
 
 /** INFO transaction lists: element i counts what spanned i+1 shards. */

@@ -1,4 +1,4 @@
-import { dragonflyEngine, valkeyEngine } from '../alerts/resp.ts';
+import { dragonflyEngine, valkeyEngine } from '../alerts/resp/index.ts';
 import { milvusDashboard } from './milvus.ts';
 import type { DashboardSpec } from './model.ts';
 import { respDashboard } from './resp.ts';

@@ -1,9 +1,9 @@
-import type { RespEngine } from '../alerts/resp.ts';
+import type { RespEngine } from '../alerts/resp/index.ts';
 import { type DashboardSpec, sel } from './model.ts';
 
 /** One dashboard per Redis-protocol engine: the same panels on the metrics both exporters name alike. */
 export function respDashboard(engine: RespEngine): DashboardSpec {
-  const ns = engine.namespace;
+  const ns = engine.id;
   const m = (metric: string, extra = '') => sel(`${ns}_${metric}`, extra);
   const rate = (metric: string, extra = '') => `rate(${m(metric, extra)}[$__rate_interval])`;
   return {

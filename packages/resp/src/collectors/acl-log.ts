@@ -1,5 +1,5 @@
 import { counter, LabelCap } from '@keepwatch/core/metrics';
-import type { InfoDocument } from '@keepwatch/core/redis-info';
+import type { InfoDocument } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 import { type AclLogEntry, AclLogTracker } from './acl-log-tracker.ts';
 

@@ -1,6 +1,6 @@
 import { counter, gauge } from '@keepwatch/core/metrics';
-import { errorStats, type InfoDocument } from '@keepwatch/core/redis-info';
 import type { RespCaps } from '../capabilities.ts';
+import { errorStats, type InfoDocument } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 const metrics = {

@@ -1,5 +1,5 @@
 import { counter } from '@keepwatch/core/metrics';
-import { commandStats, unknownCommands } from '@keepwatch/core/redis-info';
+import { commandStats, unknownCommands } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 /** Commands whose use is a security or availability event on Valkey and Redis. Names as commandstats spells them. */

@@ -1,5 +1,5 @@
 import { counter, LabelCap } from '@keepwatch/core/metrics';
-import { errorStats } from '@keepwatch/core/redis-info';
+import { errorStats } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 const errors = counter(

@@ -1,5 +1,5 @@
 import { gauge } from '@keepwatch/core/metrics';
-import { applyCatalogue, type Catalogue } from '@keepwatch/core/redis-info';
+import { applyCatalogue, type Catalogue } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 const roles = ['master', 'slave'] as const;

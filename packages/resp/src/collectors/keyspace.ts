@@ -1,5 +1,5 @@
 import { counter, gauge, type MetricDescriptor, untyped } from '@keepwatch/core/metrics';
-import { keyspace } from '@keepwatch/core/redis-info';
+import { keyspace } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 /** Keyspace attribute -> metric; attributes a newer server adds are exported untyped under their own name. */

@@ -1,5 +1,5 @@
 import { summary } from '@keepwatch/core/metrics';
-import { commandStats, latencyPercentiles } from '@keepwatch/core/redis-info';
+import { commandStats, latencyPercentiles } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 const latency = summary(

@@ -1,5 +1,5 @@
 import { gauge } from '@keepwatch/core/metrics';
-import { connectedReplicas } from '@keepwatch/core/redis-info';
+import { connectedReplicas } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 const replica = ['slave_ip', 'slave_port'];

@@ -1,5 +1,5 @@
-import { type Catalogue, counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/core/redis-info';
 import { commonFields, commonIgnored, commonStructured, commonStructuredSections } from '@keepwatch/resp';
+import { type Catalogue, counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/resp/info';
 
 const usec = { scale: 1e-6 } as const;
 const msec = { scale: 1e-3 } as const;

@@ -1,5 +1,5 @@
 import { counter } from '@keepwatch/core/metrics';
-import { applyCatalogue, type Catalogue, counterField, gaugeField, parseInfo } from '@keepwatch/core/redis-info';
+import { applyCatalogue, type Catalogue, counterField, gaugeField, parseInfo } from '@keepwatch/resp/info';
 import type { ValkeyCollector } from '../capabilities.ts';
 
 const clusterCatalogue: Catalogue = {

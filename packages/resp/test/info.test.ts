@@ -1,6 +1,6 @@
+import { MetricSink } from '@keepwatch/core/metrics';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { MetricSink } from '../src/metrics/family.ts';
 import {
   applyCatalogue,
   type Catalogue,
@@ -11,7 +11,7 @@ import {
   latencyPercentiles,
   parseInfo,
   parseNumber,
-} from '../src/redis-info/index.ts';
+} from '../src/info/index.ts';
 
 const sample = [
   '# Server',

@@ -1,4 +1,4 @@
-import type { MetricSink, MetricType } from '../metrics/family.ts';
+import type { MetricSink, MetricType } from '@keepwatch/core/metrics';
 import { type InfoDocument, parseNumber } from './info.ts';
 
 /** How a field's text becomes a number. */

@@ -1,0 +1,83 @@
+import type { AlertSpec } from '../../alert.ts';
+
+/** What differs between the Redis-protocol engines: which signals exist. */
+export interface RespEngine {
+  /** Keys the engine's metric prefix and selector in the monitoring config. */
+  readonly id: 'valkey' | 'dragonfly';
+  readonly title: string;
+  /** The command-line client a runbook tells the reader to try. */
+  readonly cli: string;
+  readonly rejectedConnections: boolean;
+  /** Per-replica lag as bytes (offsets, Valkey) or as journal records (Dragonfly reports no per-replica offset). */
+  readonly lagBytes: boolean;
+  readonly lagRecords: boolean;
+  readonly lagSeconds: boolean;
+  readonly aof: boolean;
+  readonly cluster: boolean;
+  /** Log events (from --log.file) worth an alert, by alert suffix. */
+  readonly logEvents: readonly { suffix: string; events: readonly string[]; severity: AlertSpec['severity']; what: string; action: string }[];
+}
+
+export const valkeyEngine: RespEngine = {
+  id: 'valkey',
+  title: 'Valkey',
+  cli: 'valkey-cli',
+  rejectedConnections: true,
+  lagBytes: true,
+  lagRecords: false,
+  lagSeconds: true,
+  aof: true,
+  cluster: true,
+  logEvents: [
+    {
+      suffix: 'SecurityAttackLogged',
+      events: ['security_attack'],
+      severity: 'critical',
+      what: 'logged a "Possible SECURITY ATTACK": something sent HTTP or another protocol to the database port (cross-protocol scripting)',
+      action:
+        'Find the source in the log line (the client address), check which network path lets browsers or proxies reach the port, and restrict it (bind, protected mode, firewall, NetworkPolicy).',
+    },
+    {
+      suffix: 'OutOfMemoryLogged',
+      events: ['oom'],
+      severity: 'critical',
+      what: 'logged an out-of-memory condition',
+      action: 'Check maxmemory against the container limit and the host, the eviction policy, and the largest keys (`--bigkeys` from a replica).',
+    },
+    {
+      suffix: 'SaveFailureLogged',
+      events: ['save_failed', 'fork_failed', 'aof_write_error'],
+      severity: 'warning',
+      what: 'logged a failed background save, fork or AOF write',
+      action: 'Check disk space and permissions of the data directory, and memory for fork (vm.overcommit_memory, container limit).',
+    },
+    {
+      suffix: 'CrashLogged',
+      events: ['crash'],
+      severity: 'critical',
+      what: 'logged a crash report',
+      action: 'Keep the log around the crash report for the bug report; check that the process restarted and replicas resynchronised.',
+    },
+  ],
+};
+
+export const dragonflyEngine: RespEngine = {
+  id: 'dragonfly',
+  title: 'Dragonfly',
+  cli: 'redis-cli',
+  rejectedConnections: false,
+  lagBytes: false,
+  lagRecords: true,
+  lagSeconds: false,
+  aof: false,
+  cluster: false,
+  logEvents: [
+    {
+      suffix: 'CrashLogged',
+      events: ['crash'],
+      severity: 'critical',
+      what: 'logged a failed CHECK or a fatal signal',
+      action: 'Keep the log around the crash for the bug report; check that the process restarted and replicas resynchronised.',
+    },
+  ],
+};

@@ -1,0 +1,34 @@
+import type { AlertSpec } from '../../alert.ts';
+import type { MonitoringConfig } from '../../config.ts';
+import { availabilityAlerts } from './availability.ts';
+import { clusterAlerts } from './cluster.ts';
+import { connectionsAlerts } from './connections.ts';
+import { respAlertContext } from './context.ts';
+import type { RespEngine } from './engines.ts';
+import { latencyAlerts } from './latency.ts';
+import { logsAlerts } from './logs.ts';
+import { memoryAlerts } from './memory.ts';
+import { persistenceAlerts } from './persistence.ts';
+import { replicationAlerts } from './replication.ts';
+import { securityAlerts } from './security.ts';
+
+export { dragonflyEngine, type RespEngine, valkeyEngine } from './engines.ts';
+
+/** The concerns, in the order their alerts are written; each is one file of this folder. */
+const concerns = [
+  availabilityAlerts,
+  securityAlerts,
+  memoryAlerts,
+  connectionsAlerts,
+  replicationAlerts,
+  persistenceAlerts,
+  latencyAlerts,
+  clusterAlerts,
+  logsAlerts,
+];
+
+/** The alerts of one Redis-protocol engine. Every threshold, duration, selector and the metric prefix come from `config`. */
+export function respAlerts(engine: RespEngine, config: MonitoringConfig): AlertSpec[] {
+  const context = respAlertContext(engine, config);
+  return concerns.flatMap((concern) => concern(context));
+}
