@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { freePort, startLocalServer, waitFor } from '../packages/valkey-exporter/test/harness/servers.ts';
+import { freePort, waitFor } from '../packages/testing/src/index.ts';
+import { startLocalServer } from '../packages/testing/src/servers.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
 
 // What the bench scripts share: the loaded Valkey, a Prometheus-like scraper, contenders measured in turns.

@@ -1,6 +1,6 @@
 import { milvusExporter } from '../packages/milvus-exporter/src/definition.ts';
-import { startMilvusStandin } from '../packages/milvus-exporter/test/harness/standin.ts';
 import { parseMetrics, startDefinitionExporter } from '../packages/testing/src/index.ts';
+import { startMilvusStandin } from '../packages/testing/src/standins/milvus.ts';
 
 /**
  * How milvus-exporter's scrape grows with the number of collections, against the gRPC stand-in on loopback

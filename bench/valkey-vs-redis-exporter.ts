@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { freePort } from '../packages/valkey-exporter/test/harness/servers.ts';
+import { freePort } from '../packages/testing/src/index.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
 import { type Contender, launch, launchAsImage, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';

@@ -1,8 +1,8 @@
 import { runCli } from '@keepwatch/testing';
+import { startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
 import { describe, expect, test } from 'vitest';
 import { defaultPort } from '../src/definition.ts';
 import { startTestExporter } from './harness/exporter.ts';
-import { startDragonflyStandIn } from './harness/standin.ts';
 
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string> = {}) => runCli(main, args, env);

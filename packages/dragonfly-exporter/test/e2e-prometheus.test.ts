@@ -1,7 +1,7 @@
 import { type PrometheusHandle, promtoolCheckMetrics, startPrometheus, waitFor } from '@keepwatch/testing';
+import { type DragonflyStandIn, startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type DragonflyStandIn, startDragonflyStandIn } from './harness/standin.ts';
 
 describe('end to end: a real Prometheus scrapes dragonfly-exporter', () => {
   let dragonfly: DragonflyStandIn;

@@ -1,5 +1,5 @@
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ServerHandle, startServer } from '../../valkey-exporter/test/harness/servers.ts';
 import { startTestExporter } from './harness/exporter.ts';
 
 describe('pointed at a real Valkey server', () => {

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classify } from '@keepwatch/core/logs';
 import { waitFor } from '@keepwatch/testing';
+import { type DragonflyStandIn, startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseDragonflyLogLine } from '../src/logs/parser.ts';
 import { dragonflyLogRules } from '../src/logs/rules.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type DragonflyStandIn, startDragonflyStandIn } from './harness/standin.ts';
 
 const event = (message: string) => classify(dragonflyLogRules, message)?.rule.event;
 

@@ -1,6 +1,6 @@
+import { type DragonflyStandIn, startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Metrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type DragonflyStandIn, startDragonflyStandIn } from './harness/standin.ts';
 
 describe('metrics from the Dragonfly 1.40 stand-in (values from shared/fixtures/dragonfly)', () => {
   let dragonfly: DragonflyStandIn;

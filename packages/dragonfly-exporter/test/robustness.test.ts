@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { checkMutatedInfo, checkMutatedInfoWithPromtool } from '@keepwatch/testing';
+import { checkMutatedInfo, checkMutatedInfoWithPromtool, readFixture } from '@keepwatch/testing';
 import { describe, test } from 'vitest';
 import type { DragonflyCaps } from '../src/capabilities.ts';
 import { createCollectors, dragonflyDangerousCommands } from '../src/collectors/index.ts';
@@ -15,7 +14,7 @@ const subject = {
     aclLogEntries: 32,
   }),
   /** Dragonfly 1.40's INFO ALL as reconstructed from its source (errorstats messages, unknown_ commands, sec.usec CPU). */
-  seed: readFileSync(new URL('./fixtures/info_all.txt', import.meta.url), 'utf8'),
+  seed: readFixture('dragonfly/info_all.txt'),
 };
 
 describe('robustness of Dragonfly INFO parsing and exposition', () => {

@@ -1,8 +1,8 @@
+import { type DragonflyStandIn, startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { dragonflyAclRules } from '../src/acl.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type DragonflyStandIn, startDragonflyStandIn } from './harness/standin.ts';
 
 const password = 'canary-Pa55word-7f3e';
 

@@ -1,7 +1,7 @@
+import { startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
 import { Redis } from 'ioredis';
 import { describe, expect, test } from 'vitest';
 import { startTestExporter } from './harness/exporter.ts';
-import { startDragonflyStandIn } from './harness/standin.ts';
 
 describe('older Dragonfly versions', () => {
   test('1.35: no multi-section INFO, no no_auth kind; failed logins are read from the WRONGPASS message key', async () => {

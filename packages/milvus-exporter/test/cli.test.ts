@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { runCli } from '@keepwatch/testing';
+import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeCertificates } from '../../core/test/certificates.ts';
 import { milvusExporter } from '../src/definition.ts';
 import { startTestExporter } from './harness/exporter.ts';
-import { type MilvusStandin, startMilvusStandin } from './harness/standin.ts';
 
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string> = {}) => runCli(main, args, env);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { expectDockerfileBuilds, expectProcessMetricsOf, freePort, isolatedCopy, scrapeWhenServing, startBundle } from '@keepwatch/testing';
+import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundle } from '../../../scripts/bundle/bundle.ts';
 import { dockerfilePath, imageCommandLine } from '../../../scripts/bundle/image.ts';
 import { milvusExporter } from '../src/definition.ts';
-import { type MilvusStandin, startMilvusStandin } from './harness/standin.ts';
 
 describe('the production bundle the container image runs for milvus-exporter', () => {
   let milvus: MilvusStandin;

@@ -1,7 +1,7 @@
 import { type PrometheusHandle, promtoolCheckMetrics, startPrometheus, waitFor } from '@keepwatch/testing';
+import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type MilvusStandin, startMilvusStandin } from './harness/standin.ts';
 
 describe('end to end: a real Prometheus scrapes milvus-exporter', () => {
   let milvus: MilvusStandin;

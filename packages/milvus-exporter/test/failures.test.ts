@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '@keepwatch/testing';
+import { type MilvusStandin, type StandinState, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import { afterEach, describe, expect, test } from 'vitest';
 import { readPrivileges } from '../src/reads.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type MilvusStandin, type StandinState, startMilvusStandin } from './harness/standin.ts';
 
 const secretsDir = mkdtempSync(join(tmpdir(), 'kw-milvus-'));
 function secretFile(name: string, content: string): string {

@@ -2,14 +2,14 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classify } from '@keepwatch/core/logs';
-import { waitFor } from '@keepwatch/testing';
+import { readFixture, waitFor } from '@keepwatch/testing';
+import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defaultAccessFormat } from '../src/logs/access-log.ts';
 import { milvusLogParser } from '../src/logs/parser.ts';
 import { milvusLogRules } from '../src/logs/rules.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type MilvusStandin, startMilvusStandin } from './harness/standin.ts';
 
 const parse = milvusLogParser(defaultAccessFormat);
 const eventOf = (line: string) => {
@@ -18,9 +18,7 @@ const eventOf = (line: string) => {
 };
 
 /** 36 access lines in the 2.5 default format: 4 auth failures, 3 denials, 2 rate limits, 1 quota rejection, 5 other errors. */
-const accessSample = readFileSync(new URL('./fixtures/access_log_sample.log', import.meta.url), 'utf8')
-  .trim()
-  .split('\n');
+const accessSample = readFixture('milvus/access_log_sample.log').trim().split('\n');
 
 /** Main-log lines in the wording of Milvus 2.5's proxy interceptors (reference/milvus.md §4). */
 const mainSample = [

@@ -1,6 +1,6 @@
+import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Metrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type MilvusStandin, startMilvusStandin } from './harness/standin.ts';
 
 describe('metrics from the Milvus stand-in (system_info from shared/fixtures/milvus, scripted databases)', () => {
   let milvus: MilvusStandin;

@@ -1,6 +1,6 @@
+import { type MilvusStandin, type StandinState, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type MilvusStandin, type StandinState, startMilvusStandin } from './harness/standin.ts';
 
 /** Scenarios scripted on the stand-in between scrapes; every assertion is an exact value. */
 describe('Milvus state changes between scrapes', () => {

@@ -1,16 +1,16 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type PrometheusHandle, startPrometheus, type TestExporter, waitFor } from '@keepwatch/testing';
+import { dragonflyExporter as dragonflyDefinition } from '@keepwatch/dragonfly-exporter';
+import { milvusExporter as milvusDefinition } from '@keepwatch/milvus-exporter';
+import { type PrometheusHandle, readFixture, startDefinitionExporter, startPrometheus, type TestExporter, waitFor } from '@keepwatch/testing';
+import { type DragonflyStandIn, startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
+import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
+import { canaryPassword, maxmemoryBytes, startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
+import { valkeyExporter as valkeyDefinition } from '@keepwatch/valkey-exporter';
+import { valkeyAclRules } from '@keepwatch/valkey-exporter/acl';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestExporter as startDragonflyExporter } from '../../dragonfly-exporter/test/harness/exporter.ts';
-import { type DragonflyStandIn, startDragonflyStandIn } from '../../dragonfly-exporter/test/harness/standin.ts';
-import { startTestExporter as startMilvusExporter } from '../../milvus-exporter/test/harness/exporter.ts';
-import { type MilvusStandin, startMilvusStandin } from '../../milvus-exporter/test/harness/standin.ts';
-import { valkeyAclRules } from '../../valkey-exporter/src/acl.ts';
-import { startTestExporter as startValkeyExporter } from '../../valkey-exporter/test/harness/exporter.ts';
-import { canaryPassword, maxmemoryBytes, startTopology, type Topology } from '../../valkey-exporter/test/harness/topology.ts';
 import { alertGroups, dashboards, defaultConfig, type MonitoringConfig, renderAlertFiles } from '../src/index.ts';
 
 /** The generated rules with short windows and `for` durations, so scenarios fire and resolve within seconds. */
@@ -46,7 +46,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
       writeFileSync(join(dir, path), content);
       ruleFiles.push(join(dir, path));
     }
-    topology = await startTopology('valkey');
+    topology = await startTopology('valkey', valkeyAclRules());
     dragonfly = await startDragonflyStandIn({ users: { app: { password: 'app-secret', rules: ['+get', '+set'] } } });
     dragonflyReplica = await startDragonflyStandIn({ role: 'replica' });
     milvus = await startMilvusStandin();
@@ -55,11 +55,15 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
       writeFileSync(join(dir, name), '');
       return ['--log.file', join(dir, name)];
     };
-    const primary = await startValkeyExporter([...topology.exporterArgs(topology.primary), ...logFile('valkey-primary.log')]);
-    const replica = await startValkeyExporter([...topology.exporterArgs(topology.replica), ...logFile('valkey-replica.log')]);
-    const dragonflyExporter = await startDragonflyExporter(['--dragonfly.addr', dragonfly.url, ...logFile('dragonfly.log')]);
-    const dragonflyReplicaExporter = await startDragonflyExporter(['--dragonfly.addr', dragonflyReplica.url, ...logFile('dragonfly-replica.log')]);
-    const milvusExporter = await startMilvusExporter(milvus.address, logFile('milvus.log'));
+    const primary = await startDefinitionExporter(valkeyDefinition, [...topology.exporterArgs(topology.primary), ...logFile('valkey-primary.log')]);
+    const replica = await startDefinitionExporter(valkeyDefinition, [...topology.exporterArgs(topology.replica), ...logFile('valkey-replica.log')]);
+    const dragonflyExporter = await startDefinitionExporter(dragonflyDefinition, ['--dragonfly.addr', dragonfly.url, ...logFile('dragonfly.log')]);
+    const dragonflyReplicaExporter = await startDefinitionExporter(dragonflyDefinition, [
+      '--dragonfly.addr',
+      dragonflyReplica.url,
+      ...logFile('dragonfly-replica.log'),
+    ]);
+    const milvusExporter = await startDefinitionExporter(milvusDefinition, ['--milvus.address', milvus.address, ...logFile('milvus.log')]);
     exporters.push(primary, replica, dragonflyExporter, dragonflyReplicaExporter, milvusExporter);
     const host = (exporter: TestExporter) => new URL(exporter.url).host;
     prometheus = await startPrometheus(
@@ -146,7 +150,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     await onDragonfly((client) => client.info().catch(() => undefined), { username: 'app', password: 'app-secret' });
     await onDragonfly((client) => client.flushall());
     // Milvus' proxy writes its access log: the sample's requests, failed logins, denials and rate limits.
-    appendFileSync(join(dir, 'milvus.log'), readFileSync(new URL('../../milvus-exporter/test/fixtures/access_log_sample.log', import.meta.url)));
+    appendFileSync(join(dir, 'milvus.log'), readFixture('milvus/access_log_sample.log'));
     dragonfly.bump('Stats', 'keyspace_hits', 10);
     dragonfly.bump('Stats', 'keyspace_misses', 2);
 

@@ -1,8 +1,9 @@
 import { startExporter } from '@keepwatch/core/bootstrap';
+import { freePort, waitFor } from '@keepwatch/testing';
+import { startLocalServer } from '@keepwatch/testing/servers';
+import { writeSecret } from '@keepwatch/testing/valkey-topology';
 import { valkeyAclRules } from '../src/acl.ts';
 import { defaultPort, valkeyExporter } from '../src/definition.ts';
-import { freePort, startLocalServer, waitFor } from '../test/harness/servers.ts';
-import { writeSecret } from '../test/harness/topology.ts';
 
 /**
  * The demo: a local Valkey primary and replica on free loopback ports, the least-privilege exporter user,

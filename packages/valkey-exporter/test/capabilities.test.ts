@@ -1,8 +1,8 @@
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
+import { writeSecret } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { valkeyAclRules } from '../src/acl.ts';
 import { startTestExporter } from './harness/exporter.ts';
-import { type ServerHandle, startServer } from './harness/servers.ts';
-import { writeSecret } from './harness/topology.ts';
 
 const errorstat = async (server: ServerHandle, prefix: string) =>
   Number(new RegExp(`errorstat_${prefix}:count=(\\d+)`).exec(await server.admin().info('errorstats'))?.[1] ?? 0);

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { runCli } from '@keepwatch/testing';
+import { writeSecret } from '@keepwatch/testing/valkey-topology';
 import { describe, expect, test } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
-import { writeSecret } from './harness/topology.ts';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 

@@ -1,6 +1,7 @@
+import { waitFor } from '@keepwatch/testing';
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type ServerHandle, startServer, waitFor } from './harness/servers.ts';
 
 describe.each(['valkey', 'redis'] as const)('cluster mode on a real %s server', (flavour) => {
   let server: ServerHandle;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allFlags } from '@keepwatch/core/bootstrap';
 import { parseFlags } from '@keepwatch/core/cli';
-import { expectDockerfileBuilds, expectProcessMetricsOf, isolatedCopy, scrapeWhenServing, startBundle } from '@keepwatch/testing';
+import { expectDockerfileBuilds, expectProcessMetricsOf, freePort, isolatedCopy, scrapeWhenServing, startBundle, waitFor } from '@keepwatch/testing';
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { bundle } from '../../../scripts/bundle/bundle.ts';
@@ -12,7 +13,6 @@ import { dockerfilePath, imageCommandLine } from '../../../scripts/bundle/image.
 import { makeCertificates } from '../../core/test/certificates.ts';
 import { defaultPort, valkeyExporter } from '../src/definition.ts';
 import { parseMetrics } from './harness/exporter.ts';
-import { freePort, type ServerHandle, startServer, waitFor } from './harness/servers.ts';
 
 const repo = new URL('../../../', import.meta.url).pathname;
 const dockerfile = readFileSync(dockerfilePath, 'utf8');

@@ -1,9 +1,9 @@
-import { type PrometheusHandle, promtoolCheckMetrics, startPrometheus } from '@keepwatch/testing';
+import { type PrometheusHandle, promtoolCheckMetrics, startPrometheus, waitFor } from '@keepwatch/testing';
+import { startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { valkeyAclRules } from '../src/acl.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { waitFor } from './harness/servers.ts';
-import { startTopology, type Topology } from './harness/topology.ts';
 
 describe('end to end: a real Prometheus scrapes the exporter', () => {
   let topology: Topology;
@@ -11,7 +11,7 @@ describe('end to end: a real Prometheus scrapes the exporter', () => {
   let prometheus: PrometheusHandle;
 
   beforeAll(async () => {
-    topology = await startTopology('valkey');
+    topology = await startTopology('valkey', valkeyAclRules());
     await topology.primary.admin().mset('app:a', '1', 'app:b', '2', 'app:c', '3');
     exporter = await startTestExporter(topology.exporterArgs());
     prometheus = await startPrometheus({ valkey: [new URL(exporter.url).host] });

@@ -1,8 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { freePort } from '@keepwatch/testing';
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
+import { canaryPassword, writeSecret } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { freePort, type ServerHandle, startServer } from './harness/servers.ts';
-import { canaryPassword, writeSecret } from './harness/topology.ts';
 
 /** Everything a user could see: log lines, the metrics text, the landing page. */
 async function everythingVisible(exporter: TestExporter): Promise<string> {

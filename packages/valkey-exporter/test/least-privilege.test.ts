@@ -1,6 +1,7 @@
+import { startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { valkeyAclRules } from '../src/acl.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { startTopology, type Topology } from './harness/topology.ts';
 
 const errorCounters = async (topology: Topology) => {
   const info = await topology.primary.admin().info('all');
@@ -21,7 +22,7 @@ describe.each(['valkey', 'redis'] as const)('least-privilege user on a real %s s
   let exporter: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(flavour);
+    topology = await startTopology(flavour, valkeyAclRules());
     // With a database number in the address, as redis_exporter users write it: still no refused command.
     const [flag = '', address = '', ...rest] = topology.exporterArgs();
     exporter = await startTestExporter([flag, `${address}/3`, ...rest]);

@@ -3,12 +3,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classify } from '@keepwatch/core/logs';
+import { waitFor } from '@keepwatch/testing';
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseValkeyLogLine } from '../src/logs/parser.ts';
 import { valkeyLogRules } from '../src/logs/rules.ts';
 import { type Metrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { type ServerHandle, startServer, waitFor } from './harness/servers.ts';
 
 const event = (message: string) => classify(valkeyLogRules, message)?.rule.event;
 

@@ -2,18 +2,19 @@ import { createLogger } from '@keepwatch/core/log';
 import { renderExposition } from '@keepwatch/core/metrics';
 import { scrape } from '@keepwatch/core/scrape';
 import { parseRespAddress } from '@keepwatch/resp';
+import { maxmemoryBytes, startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prometheusClientExposition } from '../../core/test/prom-client-reference.ts';
+import { valkeyAclRules } from '../src/acl.ts';
 import { valkeyEngine, valkeyExporter } from '../src/definition.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { maxmemoryBytes, startTopology, type Topology } from './harness/topology.ts';
 
 describe.each(['valkey', 'redis'] as const)('metrics from a real %s server', (flavour) => {
   let topology: Topology;
   let exporter: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(flavour);
+    topology = await startTopology(flavour, valkeyAclRules());
     const admin = topology.primary.admin();
     for (let i = 0; i < 25; i += 1) await admin.set(`app:plain:${i}`, 'x');
     for (let i = 0; i < 5; i += 1) await admin.set(`app:ttl:${i}`, 'x', 'EX', 600);
@@ -126,7 +127,7 @@ describe.each(['valkey', 'redis'] as const)('metrics from a real %s server', (fl
 
 describe.each(['valkey', 'redis'] as const)('the exposition of a real %s scrape', (flavour) => {
   test('is byte for byte what prom-client prints for the same families, in both formats', async () => {
-    const topology = await startTopology(flavour);
+    const topology = await startTopology(flavour, valkeyAclRules());
     const log = createLogger({ level: 'error', format: 'logfmt', write: () => {} });
     const target = valkeyExporter.target({ address: parseRespAddress(topology.primary.url, valkeyEngine) }, log);
     try {

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { startPrometheus } from '@keepwatch/testing';
+import { freePort, startPrometheus, waitFor } from '@keepwatch/testing';
+import { canaryPassword, startTopology, type Topology, writeSecret } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { valkeyAclRules } from '../src/acl.ts';
 import { parseMetrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { freePort, waitFor } from './harness/servers.ts';
-import { canaryPassword, startTopology, type Topology, writeSecret } from './harness/topology.ts';
 
 /** A TCP server that records whatever a client sends it: the server a forged /scrape request would aim at. */
 async function startTrap(): Promise<{ port: number; received: () => string; close: () => Promise<void> }> {
@@ -36,7 +36,7 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
   };
 
   beforeAll(async () => {
-    topology = await startTopology('valkey');
+    topology = await startTopology('valkey', valkeyAclRules());
     trap = await startTrap();
     downPort = await freePort();
     const file = targetsFile(
@@ -159,7 +159,7 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
 
 describe('/scrape only: an empty --valkey.addr with --scrape.config-file', () => {
   test('/metrics serves the exporter itself and touches no server; /scrape reads the listed one', async () => {
-    const topology = await startTopology('valkey');
+    const topology = await startTopology('valkey', valkeyAclRules());
     const file = targetsFile(
       [
         'auth_profiles:',

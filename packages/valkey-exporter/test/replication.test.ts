@@ -1,8 +1,8 @@
+import { waitFor } from '@keepwatch/testing';
+import { canaryPassword, startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { valkeyAclRules } from '../src/acl.ts';
 import { type Metrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { waitFor } from './harness/servers.ts';
-import { canaryPassword, startTopology, type Topology } from './harness/topology.ts';
 
 /** Scrapes until `check` holds (bounded), for states the server reaches asynchronously. */
 async function scrapeUntil(exporter: TestExporter, what: string, check: (metrics: Metrics) => boolean): Promise<Metrics> {
@@ -18,7 +18,7 @@ describe.each(['valkey', 'redis'] as const)('replication on real %s servers', (f
   let onReplica: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(flavour);
+    topology = await startTopology(flavour, valkeyAclRules());
     onPrimary = await startTestExporter(topology.exporterArgs());
     onReplica = await startTestExporter(topology.exporterArgs(topology.replica));
   });

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { checkMutatedInfo, checkMutatedInfoWithPromtool } from '@keepwatch/testing';
+import { checkMutatedInfo, checkMutatedInfoWithPromtool, readFixture } from '@keepwatch/testing';
 import { describe, test } from 'vitest';
 import type { ValkeyCaps } from '../src/capabilities.ts';
 import { createCollectors, defaultDangerousCommands } from '../src/collectors/index.ts';
@@ -15,7 +14,7 @@ const subject = {
     aclLogEntries: 128,
   }),
   /** A real INFO ALL from Valkey 8.0.1 (captured from a test server). */
-  seed: readFileSync(new URL('./fixtures/valkey-8.0.1-info-all.txt', import.meta.url), 'utf8'),
+  seed: readFixture('valkey/valkey-8.0.1-info-all.txt'),
 };
 
 describe('robustness of INFO parsing and exposition', () => {

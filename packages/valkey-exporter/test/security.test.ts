@@ -1,7 +1,8 @@
+import { startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { valkeyAclRules } from '../src/acl.ts';
 import { type Metrics, startTestExporter, type TestExporter } from './harness/exporter.ts';
-import { startTopology, type Topology } from './harness/topology.ts';
 
 /** One connection attempt with the given credentials; resolves once the server answered AUTH. */
 async function tryLogin(topology: Topology, username: string, password: string): Promise<string> {
@@ -32,7 +33,7 @@ describe.each(['valkey', 'redis'] as const)('security signals on a real %s serve
   let exporter: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(flavour);
+    topology = await startTopology(flavour, valkeyAclRules());
     exporter = await startTestExporter([...topology.exporterArgs(), '--collector.acl-log.max-users', '2']);
   });
 

@@ -1,7 +1,8 @@
+import { freePort } from '@keepwatch/testing';
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeCertificates } from '../../core/test/certificates.ts';
 import { startTestExporter } from './harness/exporter.ts';
-import { freePort, type ServerHandle, startServer } from './harness/servers.ts';
 
 describe('TLS to the server (rediss://, mutual TLS)', () => {
   let server: ServerHandle;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
+import { readFixture } from '../fixtures.ts';
 
 /**
  * A Milvus stand-in: a real gRPC server built from the protocol description the installed SDK ships
@@ -18,7 +18,7 @@ const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: 
 const loaded = grpc.loadPackageDefinition(fromJSON(descriptor, loaderOptions)) as any;
 const milvusService: grpc.ServiceDefinition = loaded.milvus.proto.milvus.MilvusService.service;
 
-export const systemInfoFixture = (): SystemInfo => JSON.parse(readFileSync(new URL('../fixtures/get_metrics_system_info.json', import.meta.url), 'utf8'));
+export const systemInfoFixture = (): SystemInfo => JSON.parse(readFixture('milvus/get_metrics_system_info.json'));
 
 // biome-ignore lint/suspicious/noExplicitAny: the system_info document is free-form JSON.
 export type SystemInfo = { nodes_info: { identifier: number; infos: any }[] };

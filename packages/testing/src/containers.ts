@@ -1,5 +1,6 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { type Flavour, freePort, type ServerHandle, type ServerOptions, serverHandle, waitForServer } from './servers.ts';
+import { type Flavour, type ServerHandle, type ServerOptions, serverHandle, waitForServer } from './servers.ts';
+import { freePort } from './wait.ts';
 
 /** The same versions as the Debian binaries CI uses. */
 const images: Record<Flavour, { image: string; binary: string }> = {

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { valkeyAclRules } from '../../src/acl.ts';
-import { type Flavour, type ServerHandle, startServer, waitFor } from './servers.ts';
+import { type Flavour, type ServerHandle, startServer } from './servers.ts';
+import { waitFor } from './wait.ts';
 
 /** A password that must never show up in logs, metrics or HTTP responses. */
 export const canaryPassword = 'canary-Zq8!pW3#exporter-secret';
@@ -24,14 +24,14 @@ export function writeSecret(content: string): string {
   return path;
 }
 
-/** Primary (maxmemory set) + replica, an `exporter` ACL user with least privilege and an `alice` app user. */
-export async function startTopology(flavour: Flavour): Promise<Topology> {
+/** Primary (maxmemory set) + replica, an `exporter` ACL user with the given (least-privilege) rules and an `alice` app user. */
+export async function startTopology(flavour: Flavour, exporterAclRules: readonly string[]): Promise<Topology> {
   const primary = await startServer(flavour, { args: ['--maxmemory', String(maxmemoryBytes), '--latency-monitor-threshold', '1'] });
   const replica = await startServer(flavour, { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
   // ACL users are not replicated: each server gets its own.
   for (const server of [primary, replica]) {
     const admin = server.admin();
-    await admin.call('ACL', 'SETUSER', 'exporter', ...valkeyAclRules(), `>${canaryPassword}`);
+    await admin.call('ACL', 'SETUSER', 'exporter', ...exporterAclRules, `>${canaryPassword}`);
     await admin.call('ACL', 'SETUSER', 'alice', 'on', '>alice-password', '~app:*', '-@all', '+get', '+set', '+ping');
   }
   await waitFor('replica link up', async () => ((await replica.admin().info('replication')).includes('master_link_status:up') ? true : undefined));

@@ -2,10 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from '@keepwatch/testing';
 import { Redis } from 'ioredis';
-
-export { freePort, waitFor };
+import { freePort, waitFor } from './wait.ts';
 
 export type Flavour = 'valkey' | 'redis';
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { readFixture } from '../fixtures.ts';
 
 /**
  * A protocol-level stand-in for Dragonfly: a real TCP server speaking real RESP2, answering the commands a
@@ -8,10 +8,6 @@ import { createServer, type Server, type Socket } from 'node:net';
  * counted in commandstats, every error in errorstats, failed AUTH and ACL denials land in per-thread ACL
  * logs with nanosecond timestamps. Tests script the rest (traffic, a replica's sync state, a restart).
  */
-
-/** Copies of shared/fixtures/dragonfly (reconstructed from Dragonfly 1.40.1's source; see README there). */
-const fixtures = new URL('../fixtures/', import.meta.url);
-const readFixture = (name: string) => readFileSync(new URL(name, fixtures), 'utf8');
 
 type Reply = string | number | bigint | null | Error | Simple | Reply[];
 /** A RESP simple string (`+OK`); plain strings are sent as bulk strings. */
@@ -83,11 +79,11 @@ export async function startDragonflyStandIn(options: StandInOptions = {}): Promi
   const [major = 0, minor = 0] = version.split('.').map(Number);
   const atLeast = (wantMajor: number, wantMinor: number) => major > wantMajor || (major === wantMajor && minor >= wantMinor);
   const threads = options.threads ?? 8;
-  const sections = parseSections(readFixture('info_all.txt'));
+  const sections = parseSections(readFixture('dragonfly/info_all.txt'));
   const server = sections.get('Server') ?? [];
   for (const line of server) if (line[0] === 'dragonfly_version') line[1] = `df-v${version}`;
   if (options.role === 'replica') {
-    sections.set('Replication', [...(parseSections(readFixture('info_replication_replica.txt')).get('Replication') ?? [])]);
+    sections.set('Replication', [...(parseSections(readFixture('dragonfly/info_replication_replica.txt')).get('Replication') ?? [])]);
     const memory = sections.get('Memory') ?? [];
     sections.set(
       'Memory',
