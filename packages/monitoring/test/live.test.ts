@@ -11,7 +11,7 @@ import { valkeyExporter as valkeyDefinition } from '@keepwatch/valkey-exporter';
 import { valkeyAclRules } from '@keepwatch/valkey-exporter/acl';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { alertGroups, dashboards, defaultConfig, type MonitoringConfig, renderAlertFiles } from '../src/index.ts';
+import { alertGroups, dashboards, defaultConfig, type MonitoringConfig, renderAlertFiles, variableQueries } from '../src/index.ts';
 
 /** The generated rules with short windows and `for` durations, so scenarios fire and resolve within seconds. */
 const liveConfig: MonitoringConfig = {
@@ -169,6 +169,30 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
       if (empty.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(empty).toEqual([]);
+  });
+
+  test("every dashboard's template variables list the live jobs and instances (Grafana sends label_values() as Prometheus' label values API)", async () => {
+    const checked: string[] = [];
+    for (const [name, dashboard] of Object.entries(dashboards)) {
+      for (const query of Object.values(variableQueries(dashboard))) {
+        const [, selector, label] = /^label_values\((.+), (\w+)\)$/.exec(query) ?? [];
+        expect(selector, `${name}: ${query}`).toBeDefined();
+        const match = encodeURIComponent((selector ?? '').replaceAll('$job', '.+'));
+        // api() throws on Prometheus' error status (a selector it cannot parse answers 400 bad_data); waitFor names it.
+        const values = await waitFor(
+          `${name}: ${query}`,
+          async () => {
+            const found = await prometheus.api<string[]>(`label/${label}/values?match[]=${match}`);
+            return found.length > 0 ? found : undefined;
+          },
+          300,
+          100,
+        );
+        expect(values.length).toBeGreaterThan(0);
+        checked.push(query);
+      }
+    }
+    expect(checked).toHaveLength(Object.keys(dashboards).length * 2);
   });
 
   test('every metric a rule reads has series in live data (an alert on an absent metric can never fire)', async () => {

@@ -4,7 +4,7 @@ import type { DashboardSpec } from './model.ts';
 import { respDashboard } from './resp.ts';
 import { securityDashboard } from './security.ts';
 
-export { type DashboardSpec, renderDashboard } from './model.ts';
+export { type DashboardSpec, renderDashboard, variableQueries } from './model.ts';
 
 /** Every dashboard, by file name (without extension). */
 export const dashboards: Readonly<Record<string, DashboardSpec>> = {

@@ -27,7 +27,7 @@ export interface DashboardSpec {
   readonly title: string;
   readonly description: string;
   readonly tags: readonly string[];
-  /** The metric whose `job` and `instance` labels fill the variables, e.g. `valkey_up`. */
+  /** The series whose `job` and `instance` labels fill the variables: a metric name (`valkey_up`) or a selector (`{__name__=~"..."}`). */
   readonly variableMetric: string;
   readonly rows: readonly RowSpec[];
 }
@@ -57,6 +57,19 @@ function queryVariable(name: 'job' | 'instance', label: string, query: string) {
     allValue: '.+',
     current: { selected: true, text: ['All'], value: ['$__all'] },
     sort: 1,
+  };
+}
+
+/** `selector` narrowed by one more matcher: `up` -> `up{m}`, `{a="b"}` -> `{a="b", m}`. */
+export function withMatcher(selector: string, matcher: string): string {
+  return selector.endsWith('}') ? `${selector.slice(0, -1)}, ${matcher}}` : `${selector}{${matcher}}`;
+}
+
+/** Grafana's variable queries; each is `label_values(<series selector>, <label>)`. */
+export function variableQueries(spec: Pick<DashboardSpec, 'variableMetric'>): { readonly job: string; readonly instance: string } {
+  return {
+    job: `label_values(${spec.variableMetric}, job)`,
+    instance: `label_values(${withMatcher(spec.variableMetric, 'job=~"$job"')}, instance)`,
   };
 }
 
@@ -113,8 +126,8 @@ export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
     templating: {
       list: [
         { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1 },
-        queryVariable('job', 'Job', `label_values(${spec.variableMetric}, job)`),
-        queryVariable('instance', 'Instance', `label_values(${spec.variableMetric}{job=~"$job"}, instance)`),
+        queryVariable('job', 'Job', variableQueries(spec).job),
+        queryVariable('instance', 'Instance', variableQueries(spec).instance),
       ],
     },
     annotations: { list: [] },
