@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isYamlMapping, readFileOrFail, readYamlFile, type YamlMapping } from '../cli/secrets.ts';
 import { KeepwatchError } from '../errors.ts';
@@ -181,16 +182,25 @@ export function loadWebConfig(path: string): WebConfig {
   return { ...(tls === undefined ? {} : { tls }), basicAuthUsers, headers, ...(rateLimit === undefined ? {} : { rateLimit }) };
 }
 
-/** Modification times of the config file and the TLS files it names: a change means "reload". */
+/**
+ * What identifies the current config: the config file by its content (a few hundred bytes, read per request),
+ * the TLS files it names by inode, size and change time in nanoseconds. Modification times alone miss a second
+ * write within one timestamp tick of the filesystem (a few ms), so an edit could go unnoticed until the next one.
+ */
 export function configStamp(path: string, config: WebConfig | undefined): string {
-  const paths = [path, ...(config?.tls?.files ?? [])];
-  return paths
-    .map((file) => {
-      try {
-        return String(statSync(file).mtimeMs);
-      } catch {
-        return 'missing';
-      }
-    })
-    .join(',');
+  const read = (describe: () => string) => {
+    try {
+      return describe();
+    } catch {
+      return 'missing';
+    }
+  };
+  const content = read(() => createHash('sha256').update(readFileSync(path)).digest('base64'));
+  const tlsFiles = (config?.tls?.files ?? []).map((file) =>
+    read(() => {
+      const stat = statSync(file, { bigint: true });
+      return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    }),
+  );
+  return [content, ...tlsFiles].join(',');
 }
