@@ -95,7 +95,9 @@ describe('Milvus state changes between scrapes', () => {
     expect(metrics.value('milvus_collections_unexported', { reason: 'limit' })).toBe(8 - 1 - 1);
     // The first in database-then-name order: analytics.c0.
     expect(metrics.all('milvus_collection_rows').map((sample) => sample.labels)).toEqual([{ db: 'analytics', collection: 'c0' }]);
-    expect(metrics.all('milvus_index_state').every((sample) => sample.labels.collection === 'c0')).toBe(true);
+    const indexed = metrics.all('milvus_index_state');
+    expect(indexed.length).toBeGreaterThan(0);
+    expect(indexed.filter((sample) => sample.labels.collection !== 'c0')).toEqual([]);
     const described = milvus.calls.filter((call) => call.method === 'DescribeCollection');
     expect(described).toHaveLength(1);
   });

@@ -14,7 +14,12 @@ export interface Metrics {
   /** The value of the one sample matching name and (a subset of) labels; undefined if none. */
   value(name: string, labels?: Record<string, string>): number | undefined;
   all(name: string): Sample[];
+  /** Each collector's `<namespace>_exporter_collector_success` of this scrape, by collector name. */
+  collectorSuccess(namespace: string): Record<string, number>;
 }
+
+/** What `collectorSuccess` is when every named collector ran and succeeded, and no other ran. */
+export const allSucceeded = (collectors: readonly string[]): Record<string, number> => Object.fromEntries(collectors.map((name) => [name, 1]));
 
 /** A small parser of the text exposition format, for assertions (promtool checks validity separately). */
 export function parseMetrics(text: string): Metrics {
@@ -47,6 +52,8 @@ export function parseMetrics(text: string): Metrics {
       return found[0]?.value;
     },
     all: (name) => matching(name),
+    collectorSuccess: (namespace) =>
+      Object.fromEntries(matching(`${namespace}_exporter_collector_success`).map((sample) => [sample.labels.collector, sample.value])),
   };
 }
 

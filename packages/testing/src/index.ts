@@ -1,6 +1,6 @@
 export { expectDockerfileBuilds, expectProcessMetricsOf, isolatedCopy, type RunningBundle, scrapeWhenServing, startBundle } from './bundle.ts';
 export { runCli } from './cli.ts';
-export { type Metrics, parseMetrics, type Sample, startDefinitionExporter, type TestExporter } from './exporter.ts';
+export { allSucceeded, type Metrics, parseMetrics, type Sample, startDefinitionExporter, type TestExporter } from './exporter.ts';
 export { readFixture } from './fixtures.ts';
 export { checkMutatedInfo, checkMutatedInfoWithPromtool, type InfoRobustnessCase, mutatedInfo } from './info-robustness.ts';
 export { type PrometheusHandle, promtoolCheckMetrics, startPrometheus } from './prometheus.ts';
