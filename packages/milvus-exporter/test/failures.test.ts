@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allSucceeded, freePort, waitFor } from '@keepwatch/testing';
-import { type MilvusStandin, type StandinState, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
+import { type MilvusStandin, rpcPrivileges, type StandinState, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import { afterEach, describe, expect, test } from 'vitest';
 import { milvusExporter } from '../src/definition.ts';
 import { readPrivileges } from '../src/reads.ts';
@@ -83,6 +83,18 @@ describe('failures: credentials, privileges, unavailable and slow servers', () =
       expect(metrics.collectorSuccess('milvus')).toEqual(allSucceeded(milvusExporter.collectors.map((collector) => collector.name)));
     }
     expect(milvus.calls.filter((call) => call.outcome !== 'ok')).toEqual([]);
+    // The documented privileges are exactly what the RPCs the exporter sent require, by the protocol description
+    // (privilege and object type): none missing, none granted for nothing.
+    const required = new Set(
+      milvus.calls.flatMap((call) => {
+        const needed = rpcPrivileges.get(call.method);
+        return needed === undefined ? [] : [`${needed.privilege}/${needed.objectType}`];
+      }),
+    );
+    const documented = new Set(
+      Object.values(readPrivileges).flatMap((privileges) => privileges.map(([privilege, objectType]) => `${privilege}/${objectType}`)),
+    );
+    expect([...required].sort()).toEqual([...documented].sort());
   });
 
   test('a denied privilege fails only its collector, and the denied calls are not sent again on the connection', async () => {

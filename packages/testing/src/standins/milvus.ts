@@ -79,20 +79,22 @@ export interface StandinState {
   faults: Map<string, Fault>;
 }
 
-/** Privilege Milvus checks per RPC (from the request messages' privilege_ext_obj option). */
-const privileges: Record<string, string> = {
-  DescribeDatabase: 'DescribeDatabase',
-  DescribeCollection: 'DescribeCollection',
-  GetCollectionStatistics: 'GetStatistics',
-  GetLoadState: 'GetLoadState',
-  GetLoadingProgress: 'GetLoadState',
-  ShowPartitions: 'ShowPartitions',
-  DescribeIndex: 'IndexDetail',
-  ListResourceGroups: 'ListResourceGroups',
-  DescribeResourceGroup: 'DescribeResourceGroup',
-  ListCredUsers: 'SelectOwnership',
-  SelectRole: 'SelectOwnership',
-};
+/**
+ * The privilege Milvus' privilege interceptor checks per RPC, read from the protocol description itself: each
+ * request message carries it as the option `(common.privilege_ext_obj).object_privilege` (milvus-proto
+ * milvus.proto, e.g. `DescribeIndexRequest` -> `PrivilegeIndexDetail`). RPCs without the option are not checked.
+ */
+export const rpcPrivileges: ReadonlyMap<string, { readonly privilege: string; readonly objectType: string }> = (() => {
+  const protocol = descriptor.nested.milvus.nested.proto.nested.milvus.nested;
+  const entries: [string, { privilege: string; objectType: string }][] = [];
+  for (const [method, definition] of Object.entries<{ requestType: string }>(protocol.MilvusService.methods)) {
+    const options = protocol[definition.requestType]?.options ?? {};
+    const privilege = options['(common.privilege_ext_obj).object_privilege'];
+    const objectType = options['(common.privilege_ext_obj).object_type'];
+    if (typeof privilege === 'string') entries.push([method, { privilege: privilege.replace(/^Privilege/, ''), objectType: String(objectType) }]);
+  }
+  return new Map(entries);
+})();
 
 export interface Call {
   readonly method: string;
@@ -383,7 +385,7 @@ export async function startMilvusStandin(
         return;
       }
       const db = String(call.request.db_name || call.metadata.get('dbname')[0] || 'default');
-      const privilege = privileges[method];
+      const privilege = rpcPrivileges.get(method)?.privilege;
       const granted = state.grants.get(auth.user);
       if (privilege !== undefined && auth.user !== 'root' && granted !== undefined && !granted.has(privilege)) {
         record(auth.user, 'permission-denied');
