@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isYamlMapping, readFileOrFail, readYamlFile, type YamlMapping } from '../cli/secrets.ts';
@@ -195,7 +194,7 @@ export function configStamp(path: string, config: WebConfig | undefined): string
       return 'missing';
     }
   };
-  const content = read(() => createHash('sha256').update(readFileSync(path)).digest('base64'));
+  const content = read(() => readFileSync(path, 'latin1'));
   const tlsFiles = (config?.tls?.files ?? []).map((file) =>
     read(() => {
       const stat = statSync(file, { bigint: true });
