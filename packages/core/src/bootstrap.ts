@@ -107,11 +107,9 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const flags = parsed.flags;
   const common: CommonConfig = commonConfig(flags);
   const setup = definition.configure(flags, options.env);
-  const choices = Object.fromEntries(
-    definition.collectors.map((collector) => [collector.name, flags.get(`collector.${collector.name}`) as boolean | undefined]),
-  );
+  const choices = Object.fromEntries(definition.collectors.map((collector) => [collector.name, flags.explicitBoolean(`collector.${collector.name}`)]));
   // The same --[no-]collector.* choice for the --<engine>.addr target and every /scrape target.
-  const chooseCollectors = (registry: readonly C[]) => selectCollectors(registry, choices, flags.get('collector.disable-defaults') === true);
+  const chooseCollectors = (registry: readonly C[]) => selectCollectors(registry, choices, flags.boolean('collector.disable-defaults'));
   const targetEntries = common.targetsFile === undefined ? undefined : loadTargetsFile(common.targetsFile);
   if (targetEntries !== undefined && setup.targets === undefined)
     throw new KeepwatchError('KW_ERR_INTERNAL', `${definition.name} declares /scrape but cannot serve it`);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { listenAddress } from '../src/cli/common.ts';
-import { envVarFor, type FlagSpec, parseFlags } from '../src/cli/flags.ts';
+import { envVarFor, type FlagSpec, type ParsedFlags, parseFlags } from '../src/cli/flags.ts';
 
 describe('flags', () => {
   test('environment variable names follow one rule', () => {
@@ -19,11 +19,27 @@ describe('flags', () => {
   const program = { engine: 'x', name: 'x', description: '', version: '1' };
 
   test('command line over environment over defaults; booleans stay unset unless chosen', () => {
+    const read = (flags: ParsedFlags | undefined) => ({
+      name: flags?.string('x.name'),
+      count: flags?.number('x.count'),
+      on: flags?.boolean('x.on'),
+      chosen: flags?.explicitBoolean('x.on'),
+      list: flags?.list('x.list'),
+    });
     const parsed = parseFlags(specs, ['--x.count', '5', '--no-x.on'], { X_NAME: 'from-env', X_COUNT: '9', X_LIST: 'a, b,,c' }, program).flags;
-    expect(Object.fromEntries(parsed ?? [])).toEqual({ 'x.name': 'from-env', 'x.count': 5, 'x.on': false, 'x.list': ['a', 'b', 'c'] });
+    expect(read(parsed)).toEqual({ name: 'from-env', count: 5, on: false, chosen: false, list: ['a', 'b', 'c'] });
     const defaults = parseFlags(specs, [], {}, program).flags;
-    expect(Object.fromEntries(defaults ?? [])).toEqual({ 'x.name': 'd', 'x.count': 3, 'x.on': undefined, 'x.list': undefined });
-    expect(parseFlags(specs, [], { X_ON: 'false' }, program).flags?.get('x.on')).toBe(false);
+    expect(read(defaults)).toEqual({ name: 'd', count: 3, on: true, chosen: undefined, list: [] });
+    expect(parseFlags(specs, [], { X_ON: 'false' }, program).flags?.explicitBoolean('x.on')).toBe(false);
+  });
+
+  test('the parsed flags are frozen, and a read names a flag of the table with the kind it was declared with', () => {
+    const flags = parseFlags(specs, [], {}, program).flags;
+    expect(Object.isFrozen(flags)).toBe(true);
+    expect(() => flags?.string('x.nmae')).toThrow(/--x\.nmae is read as a string flag but is not in the flag table/);
+    expect(() => flags?.number('x.name')).toThrow(/--x\.name is read as a number flag but is a string/);
+    expect(flags?.declares('x.name')).toBe(true);
+    expect(flags?.declares('scrape.config-file')).toBe(false);
   });
 
   test('listen addresses', () => {

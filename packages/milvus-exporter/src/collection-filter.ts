@@ -1,4 +1,4 @@
-import { type FlagSpec, type ParsedFlags, positiveInteger } from '@keepwatch/core/cli';
+import type { FlagSpec, ParsedFlags } from '@keepwatch/core/cli';
 import { KeepwatchError } from '@keepwatch/core/errors';
 
 /** Which collections get per-collection series, and how often their details are read. */
@@ -44,14 +44,14 @@ function anchored(flag: string, source: string): RegExp {
 }
 
 export function collectionOptions(flags: ParsedFlags): CollectionOptions {
-  const exclude = flags.get('collector.collections.exclude') as string | undefined;
-  const refreshSeconds = flags.get('collector.collections.refresh-interval') as number;
+  const exclude = flags.optionalString('collector.collections.exclude');
+  const refreshSeconds = flags.number('collector.collections.refresh-interval');
   if (!(refreshSeconds >= 0))
     throw new KeepwatchError('KW_ERR_FLAG', `--collector.collections.refresh-interval must be 0 or more seconds, got ${refreshSeconds}`);
   return {
-    include: anchored('collector.collections.include', String(flags.get('collector.collections.include'))),
+    include: anchored('collector.collections.include', flags.string('collector.collections.include')),
     exclude: exclude === undefined || exclude === '' ? undefined : anchored('collector.collections.exclude', exclude),
-    limit: positiveInteger(flags, 'collector.collections.limit'),
+    limit: flags.positiveInteger('collector.collections.limit'),
     refreshIntervalMs: refreshSeconds * 1000,
   };
 }

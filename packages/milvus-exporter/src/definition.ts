@@ -1,5 +1,5 @@
 import type { EngineLogs, ExporterDefinition } from '@keepwatch/core/bootstrap';
-import { type FlagSpec, type ParsedFlags, positiveInteger } from '@keepwatch/core/cli';
+import type { FlagSpec, ParsedFlags } from '@keepwatch/core/cli';
 import { KeepwatchError } from '@keepwatch/core/errors';
 import type { LogParser } from '@keepwatch/core/logs';
 import { collectionFlags, collectionOptions } from './collection-filter.ts';
@@ -34,14 +34,14 @@ function milvusLogs(parser: LogParser, maxUsers: number): EngineLogs {
 }
 
 function logsFromFlags(flags: ParsedFlags): EngineLogs {
-  const format = String(flags.get('milvus.access-log.format'));
+  const format = flags.string('milvus.access-log.format');
   let parser: LogParser;
   try {
     parser = milvusLogParser(format);
   } catch (error) {
     throw new KeepwatchError('KW_ERR_FLAG', `--milvus.access-log.format ${JSON.stringify(format)}: ${(error as Error).message}`);
   }
-  return milvusLogs(parser, positiveInteger(flags, 'milvus.access-log.max-users'));
+  return milvusLogs(parser, flags.positiveInteger('milvus.access-log.max-users'));
 }
 
 export const milvusExporter: ExporterDefinition<MilvusCaps, MilvusSnapshot, MilvusCollector> = {

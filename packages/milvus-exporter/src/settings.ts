@@ -1,4 +1,4 @@
-import { type FlagSpec, type ParsedFlags, positiveInteger, readSecretFile, tlsClientFlags, tlsClientFromFlags } from '@keepwatch/core/cli';
+import { type FlagSpec, type ParsedFlags, readSecretFile, tlsClientFlags, tlsClientFromFlags } from '@keepwatch/core/cli';
 import { KeepwatchError } from '@keepwatch/core/errors';
 
 export const defaultAddress = 'localhost:19530';
@@ -66,12 +66,12 @@ function parseAddress(raw: string): { hostPort: string; tls: boolean } {
 
 /** Reads the connection flags once at startup; every mistake is one KW_ERR_FLAG or KW_ERR_FILE line naming the flag. */
 export function milvusSettings(flags: ParsedFlags, env: Readonly<Record<string, string | undefined>>): MilvusSettings {
-  const { hostPort, tls: httpsScheme } = parseAddress(String(flags.get('milvus.address')));
+  const { hostPort, tls: httpsScheme } = parseAddress(flags.string('milvus.address'));
   const secret = (flag: string, variable: string) => {
-    const path = flags.get(flag) as string | undefined;
+    const path = flags.optionalString(flag);
     return path === undefined ? env[variable] || undefined : readSecretFile(path, `--${flag}`);
   };
-  const username = flags.get('milvus.username') as string | undefined;
+  const username = flags.optionalString('milvus.username');
   const password = secret('milvus.password-file', 'MILVUS_PASSWORD');
   const token = secret('milvus.token-file', 'MILVUS_TOKEN');
   if (token !== undefined && (username !== undefined || password !== undefined)) {
@@ -85,9 +85,8 @@ export function milvusSettings(flags: ParsedFlags, env: Readonly<Record<string, 
   }
   const { ca: rootCert, cert: certChain, key: privateKey, serverName, insecureSkipVerify } = tlsClientFromFlags(flags, 'milvus');
   const skipCertCheck = insecureSkipVerify === true;
-  const useTls =
-    httpsScheme || flags.get('milvus.tls') === true || rootCert !== undefined || certChain !== undefined || serverName !== undefined || skipCertCheck;
-  const timeoutSeconds = flags.get('milvus.timeout') as number;
+  const useTls = httpsScheme || flags.boolean('milvus.tls') || rootCert !== undefined || certChain !== undefined || serverName !== undefined || skipCertCheck;
+  const timeoutSeconds = flags.number('milvus.timeout');
   if (!(timeoutSeconds > 0)) throw new KeepwatchError('KW_ERR_FLAG', `--milvus.timeout must be a positive number of seconds, got ${timeoutSeconds}`);
   return {
     address: hostPort,
@@ -107,6 +106,6 @@ export function milvusSettings(flags: ParsedFlags, env: Readonly<Record<string, 
         }
       : {}),
     timeoutMs: timeoutSeconds * 1000,
-    concurrency: positiveInteger(flags, 'milvus.concurrency'),
+    concurrency: flags.positiveInteger('milvus.concurrency'),
   };
 }

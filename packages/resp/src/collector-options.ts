@@ -1,4 +1,4 @@
-import { type FlagSpec, type ParsedFlags, positiveInteger } from '@keepwatch/core/cli';
+import type { FlagSpec, ParsedFlags } from '@keepwatch/core/cli';
 
 /** The tunables of the shared collectors, the same on every Redis-protocol exporter. */
 export interface RespCollectorOptions {
@@ -44,12 +44,12 @@ export function collectorOptionFlags(
   ];
 }
 
-export function collectorOptionsFromFlags(flags: ParsedFlags, defaults: RespCollectorOptions): RespCollectorOptions {
+export function collectorOptionsFromFlags(flags: ParsedFlags): RespCollectorOptions {
   return {
-    exportUnknownInfoFields: flags.get('collector.info.export-unknown') === true,
-    dangerousCommands: (flags.get('collector.commandstats.dangerous-commands') as string[] | undefined) ?? defaults.dangerousCommands,
-    maxErrorPrefixes: positiveInteger(flags, 'collector.errorstats.max-prefixes'),
-    aclLogMaxUsers: positiveInteger(flags, 'collector.acl-log.max-users'),
-    aclLogEntries: positiveInteger(flags, 'collector.acl-log.entries'),
+    exportUnknownInfoFields: flags.boolean('collector.info.export-unknown'),
+    dangerousCommands: flags.list('collector.commandstats.dangerous-commands'),
+    maxErrorPrefixes: flags.positiveInteger('collector.errorstats.max-prefixes'),
+    aclLogMaxUsers: flags.positiveInteger('collector.acl-log.max-users'),
+    aclLogEntries: flags.positiveInteger('collector.acl-log.entries'),
   };
 }

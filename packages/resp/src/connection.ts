@@ -63,15 +63,15 @@ function settings(address: RespAddress, username: string | undefined, password: 
  */
 export function connectionSettings(flags: ParsedFlags, env: NodeJS.ProcessEnv, engine: RespEngine): ConnectionSettings | undefined {
   const name = engine.name;
-  const addr = String(flags.get(`${name}.addr`));
+  const addr = flags.string(`${name}.addr`);
   if (addr === '') {
     if (targetsFile(flags) !== undefined) return undefined;
     throw new KeepwatchError('KW_ERR_FLAG', `--${name}.addr is empty; an empty address is only allowed with --scrape.config-file`);
   }
   const address = parseRespAddress(addr, engine);
-  const passwordFile = flags.get(`${name}.password-file`) as string | undefined;
+  const passwordFile = flags.optionalString(`${name}.password-file`);
   const password = passwordFile === undefined ? env[`${name.toUpperCase()}_PASSWORD`] : readSecretFile(passwordFile, `--${name}.password-file`);
-  const username = (flags.get(`${name}.user`) as string | undefined) ?? address.username;
+  const username = flags.optionalString(`${name}.user`) ?? address.username;
   const tls = tlsClientFromFlags(flags, name);
   if (Object.keys(tls).length > 0 && !address.tls) {
     const tlsSchemes = Object.keys(engine.schemes).filter((scheme) => engine.schemes[scheme]);

@@ -131,9 +131,9 @@ describe('the Kubernetes sidecar example', () => {
 
   test('its exporter arguments are valid flags of this version', () => {
     const parsed = parseFlags(allFlags(valkeyExporter), sidecar.args, {}, valkeyExporter);
-    expect(parsed.flags?.get('valkey.password-file')).toBe('/run/secrets/valkey-exporter/password');
+    expect(parsed.flags?.optionalString('valkey.password-file')).toBe('/run/secrets/valkey-exporter/password');
     const valkey = statefulSet.spec.template.spec.containers.find((container: { name: string }) => container.name === 'valkey');
-    expect(valkey.args.join(' ')).toContain(`--logfile ${parsed.flags?.get('log.file')}`);
+    expect(valkey.args.join(' ')).toContain(`--logfile ${parsed.flags?.optionalString('log.file')}`);
     expect(sidecar.args.join(' ')).not.toMatch(/password=(?!\/)/);
   });
 

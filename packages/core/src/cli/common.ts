@@ -43,7 +43,7 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
 
 /** --scrape.config-file, when given and not empty (the flag is absent from exporters without /scrape). */
 export function targetsFile(flags: ParsedFlags): string | undefined {
-  return (flags.get('scrape.config-file') as string | undefined) || undefined;
+  return (flags.declares('scrape.config-file') && flags.optionalString('scrape.config-file')) || undefined;
 }
 
 export interface CommonConfig {
@@ -68,37 +68,37 @@ export function listenAddress(text: string): { host: string; port: number } {
 }
 
 export function commonConfig(flags: ParsedFlags): CommonConfig {
-  const telemetryPath = String(flags.get('web.telemetry-path'));
+  const telemetryPath = flags.string('web.telemetry-path');
   if (!telemetryPath.startsWith('/') || telemetryPath === '/') {
     throw new KeepwatchError('KW_ERR_FLAG', `--web.telemetry-path ${JSON.stringify(telemetryPath)} must start with / and not be /`);
   }
-  const namespace = String(flags.get('namespace'));
+  const namespace = flags.string('namespace');
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(namespace))
     throw new KeepwatchError('KW_ERR_FLAG', `--namespace ${JSON.stringify(namespace)} is not a valid metric name prefix`);
-  const offset = Number(flags.get('scrape.timeout-offset'));
+  const offset = flags.number('scrape.timeout-offset');
   if (offset < 0) throw new KeepwatchError('KW_ERR_FLAG', '--scrape.timeout-offset must not be negative');
-  const webConfigFile = flags.get('web.config.file');
+  const webConfigFile = flags.optionalString('web.config.file');
   // An empty --log.file (an unset variable in a manifest) means off, for every check below.
-  const logFile = (flags.get('log.file') as string | undefined) || undefined;
-  const eventsOutput = flags.get('log.events-output') as string | undefined;
+  const logFile = flags.optionalString('log.file') || undefined;
+  const eventsOutput = flags.optionalString('log.events-output');
   if (eventsOutput !== undefined && logFile === undefined) throw new KeepwatchError('KW_ERR_FLAG', '--log.events-output needs --log.file');
   return {
-    listen: listenAddress(String(flags.get('web.listen-address'))),
+    listen: listenAddress(flags.string('web.listen-address')),
     telemetryPath,
-    webConfigFile: webConfigFile === undefined ? undefined : String(webConfigFile),
+    webConfigFile,
     namespace,
     timeoutOffsetSeconds: offset,
     targetsFile: targetsFile(flags),
-    logLevel: flags.get('log.level') as LogLevel,
-    logFormat: flags.get('log.format') as LogFormat,
+    logLevel: flags.choice('log.level', logLevels),
+    logFormat: flags.choice('log.format', logFormats),
     engineLog:
       logFile === undefined
         ? undefined
         : {
             path: logFile,
-            fromStart: flags.get('log.from-start') === true,
+            fromStart: flags.boolean('log.from-start'),
             eventsOutput,
-            personalData: flags.get('log.events-personal-data') as PersonalDataPolicy,
+            personalData: flags.choice('log.events-personal-data', personalDataPolicies),
           },
   };
 }

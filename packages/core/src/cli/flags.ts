@@ -24,7 +24,87 @@ export function envVarFor(engine: string, flag: string): string {
   return flag.startsWith(`${engine}.`) ? upper(flag) : `${upper(engine)}_EXPORTER_${upper(flag)}`;
 }
 
-export type ParsedFlags = ReadonlyMap<string, FlagValue>;
+/**
+ * The flag table parsed once, frozen, read through typed accessors: each read names a flag of the table and
+ * the kind it was declared with (a mistake is a KW_ERR_INTERNAL at startup, which every test that starts an
+ * exporter hits), so no use site casts a value.
+ */
+export class ParsedFlags {
+  readonly #values: ReadonlyMap<string, FlagValue>;
+  readonly #specs: ReadonlyMap<string, FlagSpec>;
+
+  constructor(specs: readonly FlagSpec[], values: ReadonlyMap<string, FlagValue>) {
+    this.#values = values;
+    this.#specs = new Map(specs.map((spec) => [spec.name, spec]));
+    Object.freeze(this);
+  }
+
+  /** Whether the table has the flag (a flag some exporters leave out, like --scrape.config-file). */
+  declares(name: string): boolean {
+    return this.#specs.has(name);
+  }
+
+  /** A string flag that has a default (or must have been given). */
+  string(name: string): string {
+    const value = this.#read(name, 'string');
+    if (typeof value !== 'string') throw new KeepwatchError('KW_ERR_INTERNAL', `--${name} has no value and no default`);
+    return value;
+  }
+
+  /** A string flag without a default: undefined when not given. */
+  optionalString(name: string): string | undefined {
+    const value = this.#read(name, 'string');
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  /** A string flag declared with `choices`, as the caller's union of them. */
+  choice<T extends string>(name: string, choices: readonly T[]): T {
+    const value = this.string(name);
+    const chosen = choices.find((choice) => choice === value);
+    if (chosen === undefined) throw new KeepwatchError('KW_ERR_INTERNAL', `--${name} ${JSON.stringify(value)} is not one of ${choices.join(', ')}`);
+    return chosen;
+  }
+
+  number(name: string): number {
+    const value = this.#read(name, 'number');
+    if (typeof value !== 'number') throw new KeepwatchError('KW_ERR_INTERNAL', `--${name} has no value and no default`);
+    return value;
+  }
+
+  /** Whole numbers above zero (label caps, entry counts, concurrency). */
+  positiveInteger(name: string): number {
+    const value = this.number(name);
+    if (!Number.isInteger(value) || value < 1) throw new KeepwatchError('KW_ERR_FLAG', `--${name} must be a positive integer, got ${value}`);
+    return value;
+  }
+
+  /** A boolean flag as chosen, else its default. */
+  boolean(name: string): boolean {
+    return this.explicitBoolean(name) ?? this.#specs.get(name)?.default === true;
+  }
+
+  /** A boolean flag as the user gave it: undefined when neither the command line nor the environment chose. */
+  explicitBoolean(name: string): boolean | undefined {
+    const value = this.#read(name, 'boolean');
+    return typeof value === 'boolean' ? value : undefined;
+  }
+
+  list(name: string): readonly string[] {
+    const value = this.#read(name, 'list');
+    return Array.isArray(value) ? value : [];
+  }
+
+  #read(name: string, kind: FlagSpec['kind']): FlagValue {
+    const declared = this.#specs.get(name)?.kind;
+    if (declared !== kind) {
+      throw new KeepwatchError(
+        'KW_ERR_INTERNAL',
+        `--${name} is read as a ${kind} flag but ${declared === undefined ? 'is not in the flag table' : `is a ${declared}`}`,
+      );
+    }
+    return this.#values.get(name);
+  }
+}
 
 export interface ParseResult {
   readonly flags?: ParsedFlags;
@@ -118,12 +198,5 @@ export function parseFlags(
       values.set(spec.name, String(raw));
     }
   }
-  return { flags: values };
-}
-
-/** Flag values that must be whole numbers above zero (label caps, entry counts, concurrency). */
-export function positiveInteger(flags: ParsedFlags, name: string): number {
-  const value = flags.get(name) as number;
-  if (!Number.isInteger(value) || value < 1) throw new KeepwatchError('KW_ERR_FLAG', `--${name} must be a positive integer, got ${value}`);
-  return value;
+  return { flags: new ParsedFlags(specs, values) };
 }

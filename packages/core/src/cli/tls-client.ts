@@ -41,7 +41,7 @@ export function assembleClientTls(given: { [K in keyof ClientTls]: ClientTls[K] 
 /** Reads the --<prefix>.tls.* flags once (files included); a certificate without its key, or the reverse, is one KW_ERR_FLAG line. */
 export function tlsClientFromFlags(flags: ParsedFlags, prefix: string): ClientTls {
   const file = (flag: string) => {
-    const path = flags.get(`${prefix}.tls.${flag}`) as string | undefined;
+    const path = flags.optionalString(`${prefix}.tls.${flag}`);
     return path === undefined ? undefined : readFileOrFail(path, `--${prefix}.tls.${flag}`);
   };
   return assembleClientTls(
@@ -49,8 +49,8 @@ export function tlsClientFromFlags(flags: ParsedFlags, prefix: string): ClientTl
       ca: file('ca-file'),
       cert: file('cert-file'),
       key: file('key-file'),
-      serverName: flags.get(`${prefix}.tls.server-name`) as string | undefined,
-      insecureSkipVerify: flags.get(`${prefix}.tls.insecure-skip-verify`) as boolean | undefined,
+      serverName: flags.optionalString(`${prefix}.tls.server-name`),
+      insecureSkipVerify: flags.explicitBoolean(`${prefix}.tls.insecure-skip-verify`),
     },
     () => new KeepwatchError('KW_ERR_FLAG', `--${prefix}.tls.cert-file and --${prefix}.tls.key-file must be given together`),
   );
