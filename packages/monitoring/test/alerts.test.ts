@@ -39,16 +39,20 @@ describe('alerts/: generated from packages/monitoring', () => {
     expect(result.status).toBe(0);
   });
 
-  test('the metric prefix is configuration: with valkey-exporter as a redis_exporter drop-in (--namespace redis) every rule and case holds', () => {
-    const dropIn = renderAlertFiles({ ...defaultConfig, prefixes: { ...defaultConfig.prefixes, valkey: 'redis' } });
+  test('the metric prefix is configuration (valkey-exporter as a redis_exporter drop-in runs with --namespace redis): every rule and case holds', () => {
+    const renamed = renderAlertFiles({ ...defaultConfig, prefixes: { valkey: 'redis', dragonfly: 'df', milvus: 'vector' } });
     const dir = mkdtempSync(join(tmpdir(), 'keepwatch-alerts-'));
     mkdirSync(join(dir, 'tests'));
-    for (const path of ['valkey.rules.yml', 'tests/valkey.test.yml']) writeFileSync(join(dir, path), dropIn.get(path) ?? '');
-    const rules = dropIn.get('valkey.rules.yml') ?? '';
-    expect(rules).toContain('redis_up == 0');
-    expect(rules).not.toMatch(/valkey_[a-z]/);
-    const result = spawnSync('promtool', ['test', 'rules', 'tests/valkey.test.yml'], { cwd: dir, encoding: 'utf8' });
+    const engines = { valkey: 'redis', dragonfly: 'df', milvus: 'vector' };
+    for (const [file, prefix] of Object.entries(engines)) {
+      for (const path of [`${file}.rules.yml`, `tests/${file}.test.yml`]) writeFileSync(join(dir, path), renamed.get(path) ?? '');
+      const rules = renamed.get(`${file}.rules.yml`) ?? '';
+      expect(rules).toContain(`${prefix}_up == 0`);
+      expect(rules, file).not.toMatch(new RegExp(`[{( ]${file}_[a-z]`));
+    }
+    const result = spawnSync('promtool', ['test', 'rules', ...Object.keys(engines).map((file) => `tests/${file}.test.yml`)], { cwd: dir, encoding: 'utf8' });
     expect(result.stdout + result.stderr).toContain('SUCCESS');
+    expect(result.stdout + result.stderr).not.toContain('FAILED');
     expect(result.status).toBe(0);
   });
 

@@ -2,10 +2,11 @@ import { type AlertSpec, eventsWithin, selector, seriesSelector } from '../alert
 import type { MonitoringConfig } from '../config.ts';
 
 const node = { job: 'milvus', instance: 'm:9868' };
-const series = (metric: string, labels: Record<string, string> = {}) => seriesSelector(metric, { ...node, ...labels });
 
 export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
-  const m = (metric: string, extra = '') => selector(`milvus_${metric}`, config.selectors.milvus, extra);
+  const prefix = config.prefixes.milvus;
+  const m = (metric: string, extra = '') => selector(`${prefix}_${metric}`, config.selectors.milvus, extra);
+  const series = (metric: string, labels: Record<string, string> = {}) => seriesSelector(`${prefix}_${metric}`, { ...node, ...labels });
   const t = config.thresholds;
   const w = config.windows;
   const docs = { db: 'default', collection: 'docs' };
@@ -29,11 +30,11 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'down',
-          series: { [series('milvus_up')]: '1 1 0x5' },
+          series: { [series('up')]: '1 1 0x5' },
           at: '5m',
           fires: [{ labels: node, description: 'm:9868: the exporter cannot reach the Milvus proxy (unreachable, credentials or timeout).' }],
         },
-        { name: 'a blip', series: { [series('milvus_up')]: '1 0 1x5' }, at: '5m', fires: [] },
+        { name: 'a blip', series: { [series('up')]: '1 0 1x5' }, at: '5m', fires: [] },
       ],
     },
     {
@@ -43,7 +44,7 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       expr: `${m('healthy')} == 0`,
       for: config.for.unhealthy,
       summary: 'Milvus reports itself unhealthy.',
-      description: '{{ $labels.instance }}: CheckHealth says unhealthy; milvus_health_reason_info has the reasons.',
+      description: `{{ $labels.instance }}: CheckHealth says unhealthy; ${prefix}_health_reason_info has the reasons.`,
       runbook: {
         meaning: 'CheckHealth returned isHealthy false: a coordinator or node is not healthy or time ticks lag. Requests may fail or stall.',
         confirm:
@@ -53,11 +54,11 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'unhealthy for 3 minutes',
-          series: { [series('milvus_healthy')]: '1 0x4' },
+          series: { [series('healthy')]: '1 0x4' },
           at: '4m',
-          fires: [{ labels: node, description: 'm:9868: CheckHealth says unhealthy; milvus_health_reason_info has the reasons.' }],
+          fires: [{ labels: node, description: `m:9868: CheckHealth says unhealthy; ${prefix}_health_reason_info has the reasons.` }],
         },
-        { name: 'recovers within for', series: { [series('milvus_healthy')]: '1 0 1x3' }, at: '4m', fires: [] },
+        { name: 'recovers within for', series: { [series('healthy')]: '1 0 1x3' }, at: '4m', fires: [] },
       ],
     },
     {
@@ -76,11 +77,11 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'a query node failing',
-          series: { [series('milvus_component_healthy', { role: 'querynode', node_id: '22' })]: '1 0x4' },
+          series: { [series('component_healthy', { role: 'querynode', node_id: '22' })]: '1 0x4' },
           at: '4m',
           fires: [{ labels: { ...node, role: 'querynode', node_id: '22' }, description: 'm:9868: querynode 22 reports an error in GetMetrics.' }],
         },
-        { name: 'healthy', series: { [series('milvus_component_healthy', { role: 'querynode', node_id: '22' })]: '1x5' }, at: '4m', fires: [] },
+        { name: 'healthy', series: { [series('component_healthy', { role: 'querynode', node_id: '22' })]: '1x5' }, at: '4m', fires: [] },
       ],
     },
     {
@@ -102,17 +103,17 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'a database set to deny writes',
-          series: { [series('milvus_database_force_deny_writing', { db: 'analytics' })]: '0 1x4' },
+          series: { [series('database_force_deny_writing', { db: 'analytics' })]: '0 1x4' },
           at: '4m',
           fires: [{ labels: { ...node, db: 'analytics' }, description: 'm:9868: writes are denied to database analytics by a quota or force-deny setting.' }],
         },
         {
           name: 'the cluster quota state',
-          series: { [series('milvus_quota_state', { state: 'DenyToWrite' })]: '0 1x4' },
+          series: { [series('quota_state', { state: 'DenyToWrite' })]: '0 1x4' },
           at: '4m',
           fires: [{ labels: { ...node, state: 'DenyToWrite' }, description: 'm:9868: writes are denied by a quota or force-deny setting.' }],
         },
-        { name: 'reads denied is another alert', series: { [series('milvus_quota_state', { state: 'DenyToRead' })]: '0 1x4' }, at: '4m', fires: [] },
+        { name: 'reads denied is another alert', series: { [series('quota_state', { state: 'DenyToRead' })]: '0 1x4' }, at: '4m', fires: [] },
       ],
     },
     {
@@ -131,11 +132,11 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'a database set to deny reads',
-          series: { [series('milvus_database_force_deny_reading', { db: 'analytics' })]: '0 1x4' },
+          series: { [series('database_force_deny_reading', { db: 'analytics' })]: '0 1x4' },
           at: '4m',
           fires: [{ labels: { ...node, db: 'analytics' }, description: 'm:9868: reads are denied to database analytics by a quota or force-deny setting.' }],
         },
-        { name: 'nothing denied', series: { [series('milvus_database_force_deny_reading', { db: 'analytics' })]: '0x5' }, at: '4m', fires: [] },
+        { name: 'nothing denied', series: { [series('database_force_deny_reading', { db: 'analytics' })]: '0x5' }, at: '4m', fires: [] },
       ],
     },
     {
@@ -155,13 +156,13 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'pending rows growing for an hour',
-          series: { [series('milvus_index_pending_rows', index)]: '0+1000x70' },
+          series: { [series('index_pending_rows', index)]: '0+1000x70' },
           at: '70m',
           fires: [
             { labels: { ...node, ...index }, description: 'm:9868: default.docs index embedding_idx has 70000 pending rows and the backlog keeps growing.' },
           ],
         },
-        { name: 'a backlog being worked off', series: { [series('milvus_index_pending_rows', index)]: '70000-1000x70' }, at: '70m', fires: [] },
+        { name: 'a backlog being worked off', series: { [series('index_pending_rows', index)]: '70000-1000x70' }, at: '70m', fires: [] },
       ],
     },
     {
@@ -180,11 +181,11 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'failed',
-          series: { [series('milvus_index_state', { ...index, state: 'Failed' })]: '0 1x3' },
+          series: { [series('index_state', { ...index, state: 'Failed' })]: '0 1x3' },
           at: '3m',
           fires: [{ labels: { ...node, ...index, state: 'Failed' }, description: 'm:9868: index embedding_idx of default.docs failed to build.' }],
         },
-        { name: 'finished', series: { [series('milvus_index_state', { ...index, state: 'Failed' })]: '0x4' }, at: '3m', fires: [] },
+        { name: 'finished', series: { [series('index_state', { ...index, state: 'Failed' })]: '0x4' }, at: '3m', fires: [] },
       ],
     },
     {
@@ -207,7 +208,7 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'released after being loaded',
-          series: { [series('milvus_collection_load_state', { ...docs, state: 'LoadStateLoaded' })]: '1x5 0x8' },
+          series: { [series('collection_load_state', { ...docs, state: 'LoadStateLoaded' })]: '1x5 0x8' },
           at: '12m',
           fires: [
             {
@@ -216,10 +217,10 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
             },
           ],
         },
-        { name: 'never loaded', series: { [series('milvus_collection_load_state', { ...docs, state: 'LoadStateLoaded' })]: '0x13' }, at: '12m', fires: [] },
+        { name: 'never loaded', series: { [series('collection_load_state', { ...docs, state: 'LoadStateLoaded' })]: '0x13' }, at: '12m', fires: [] },
         {
           name: 'reloaded within for',
-          series: { [series('milvus_collection_load_state', { ...docs, state: 'LoadStateLoaded' })]: '1x5 0x2 1x5' },
+          series: { [series('collection_load_state', { ...docs, state: 'LoadStateLoaded' })]: '1x5 0x2 1x5' },
           at: '12m',
           fires: [],
         },
@@ -241,13 +242,13 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
         {
           name: 'guessing against two users',
           series: {
-            [series('milvus_access_auth_failures_total', { user: 'root' })]: '0x4 4+4x10',
-            [series('milvus_access_auth_failures_total', { user: 'admin' })]: '0x4 1+1x10',
+            [series('access_auth_failures_total', { user: 'root' })]: '0x4 4+4x10',
+            [series('access_auth_failures_total', { user: 'admin' })]: '0x4 1+1x10',
           },
           at: '10m',
           fires: [{ labels: node, description: `m:9868: 25 requests failed authentication in ${w.burst} (access log).` }],
         },
-        { name: 'a log rotation reset', series: { [series('milvus_access_auth_failures_total', { user: 'root' })]: '300x5 0 1x9' }, at: '14m', fires: [] },
+        { name: 'a log rotation reset', series: { [series('access_auth_failures_total', { user: 'root' })]: '300x5 0 1x9' }, at: '14m', fires: [] },
       ],
     },
     {
@@ -266,17 +267,17 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'a reader trying to drop a collection',
-          series: { [series('milvus_access_permission_denied_total', { user: 'reader' })]: '0x4 1x4' },
+          series: { [series('access_permission_denied_total', { user: 'reader' })]: '0x4 1x4' },
           at: '6m',
           fires: [{ labels: { ...node, user: 'reader' }, description: `m:9868: user reader was denied 1 requests in ${w.burst}.` }],
         },
         {
           name: 'the first denial of a user (the exporter creates the series with it)',
-          series: { [series('milvus_access_permission_denied_total', { user: 'bob' })]: '_x4 1x4' },
+          series: { [series('access_permission_denied_total', { user: 'bob' })]: '_x4 1x4' },
           at: '6m',
           fires: [{ labels: { ...node, user: 'bob' }, description: `m:9868: user bob was denied 1 requests in ${w.burst}.` }],
         },
-        { name: 'none', series: { [series('milvus_access_permission_denied_total', { user: 'reader' })]: '2x8' }, at: '6m', fires: [] },
+        { name: 'none', series: { [series('access_permission_denied_total', { user: 'reader' })]: '2x8' }, at: '6m', fires: [] },
       ],
     },
     {
@@ -294,11 +295,11 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       cases: [
         {
           name: 'flushes rate limited',
-          series: { [series('milvus_access_rate_limited_total', { method: 'Flush' })]: '0x4 3+3x10' },
+          series: { [series('access_rate_limited_total', { method: 'Flush' })]: '0x4 3+3x10' },
           at: '10m',
           fires: [{ labels: node, description: `m:9868: 15 requests were rate limited in ${w.burst}.` }],
         },
-        { name: 'an occasional one', series: { [series('milvus_access_rate_limited_total', { method: 'Flush' })]: '0+1x14' }, at: '14m', fires: [] },
+        { name: 'an occasional one', series: { [series('access_rate_limited_total', { method: 'Flush' })]: '0+1x14' }, at: '14m', fires: [] },
       ],
     },
   ];
