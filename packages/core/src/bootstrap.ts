@@ -161,7 +161,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const app = createHttpApp({
     landing: { name: definition.name, description: definition.description, version: definition.version, target: setup.targetDisplay ?? noTarget },
     telemetryPath: common.telemetryPath,
-    timeoutOffsetSeconds: common.timeoutOffsetSeconds,
+    scrapeTimeout: common.scrapeTimeout,
     webConfigFile: common.webConfigFile,
     log,
     scrape: singleFlight(runScrape),

@@ -1,4 +1,4 @@
-import { envVarFor, type FlagSpec } from './cli/flags.ts';
+import { describeRange, envVarFor, type FlagSpec } from './cli/flags.ts';
 import { errorCatalogue } from './errors.ts';
 import type { ClassificationRule } from './logs/classifier.ts';
 import type { MetricDescriptor } from './metrics/descriptor.ts';
@@ -16,7 +16,8 @@ export function flagTable(engine: string, specs: readonly FlagSpec[]): string {
       const flag = spec.kind === 'boolean' ? `--[no-]${spec.name}` : `--${spec.name}`;
       const fallback = spec.default === undefined ? '' : code(Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default));
       const choices = spec.choices === undefined ? '' : ` One of ${spec.choices.map(code).join(', ')}.`;
-      return [code(flag), code(envVarFor(engine, spec.name)), fallback, `${spec.help}${choices}`];
+      const range = spec.range === undefined ? '' : ` Range: ${describeRange(spec.range)}.`;
+      return [code(flag), code(envVarFor(engine, spec.name)), fallback, `${spec.help}${choices}${range}`];
     }),
   );
 }

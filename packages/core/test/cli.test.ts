@@ -12,7 +12,8 @@ describe('flags', () => {
 
   const specs: FlagSpec[] = [
     { name: 'x.name', kind: 'string', default: 'd', help: '' },
-    { name: 'x.count', kind: 'number', default: 3, help: '' },
+    { name: 'x.count', kind: 'number', default: 3, range: { min: 1, max: 10, integer: true }, help: '' },
+    { name: 'x.timeout', kind: 'number', default: 1, range: { min: 0.1, max: 3600, unit: 'seconds' }, help: '' },
     { name: 'x.on', kind: 'boolean', default: true, help: '' },
     { name: 'x.list', kind: 'list', help: '' },
   ];
@@ -40,6 +41,21 @@ describe('flags', () => {
     expect(() => flags?.number('x.name')).toThrow(/--x\.name is read as a number flag but is a string/);
     expect(flags?.declares('x.name')).toBe(true);
     expect(flags?.declares('scrape.config-file')).toBe(false);
+  });
+
+  test('every number is held to its range: one KW_ERR_FLAG line naming the flag or variable', () => {
+    const parse =
+      (argv: string[], env: Record<string, string> = {}) =>
+      () =>
+        parseFlags(specs, argv, env, program);
+    expect(parse(['--x.timeout', '1e308'])).toThrow('--x.timeout "1e308" is out of range: 0.1 to 3600 seconds');
+    expect(parse(['--x.timeout', '0'])).toThrow('--x.timeout "0" is out of range: 0.1 to 3600 seconds');
+    expect(parse(['--x.timeout', 'NaN'])).toThrow('--x.timeout "NaN" is not a number');
+    expect(parse([], { X_TIMEOUT: '-5' })).toThrow('X_TIMEOUT "-5" is out of range: 0.1 to 3600 seconds');
+    expect(parse(['--x.count', '2.5'])).toThrow('--x.count "2.5" is out of range: a whole number from 1 to 10');
+    expect(parse(['--x.count', '10'])).not.toThrow();
+    const unranged: FlagSpec[] = [{ name: 'x.n', kind: 'number', default: 1, help: '' }];
+    expect(() => parseFlags(unranged, [], {}, program)).toThrow(/KW_ERR_INTERNAL|without a range/);
   });
 
   test('listen addresses', () => {

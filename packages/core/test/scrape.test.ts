@@ -93,12 +93,20 @@ describe('the scrape engine', () => {
     expect(lines.some((line) => line.includes('KW_ERR_TARGET_TIMEOUT: no answer within the scrape deadline of 100 ms'))).toBe(true);
   });
 
-  test('the budget comes from the Prometheus header minus the offset', () => {
-    expect(scrapeBudgetMs('10', 0.5)).toBe(9500);
-    expect(scrapeBudgetMs(undefined, 0.5)).toBe(9500);
-    expect(scrapeBudgetMs('0', 0.5)).toBe(9500);
-    expect(scrapeBudgetMs('2.5', 0.5)).toBe(2000);
-    expect(scrapeBudgetMs('0.2', 0.5)).toBe(100);
-    expect(() => scrapeBudgetMs('ten', 0.5)).toThrow(/not a number/);
+  test('the budget comes from the Prometheus header minus the offset, held between the minimum and --web.max-scrape-timeout', () => {
+    const limits = { offsetSeconds: 0.5, maxSeconds: 120 };
+    expect(scrapeBudgetMs('10', limits)).toBe(9500);
+    expect(scrapeBudgetMs(undefined, limits)).toBe(9500);
+    expect(scrapeBudgetMs('0', limits)).toBe(9500);
+    expect(scrapeBudgetMs('2.5', limits)).toBe(2000);
+    // A scraper asking for almost nothing gets the minimum, not a deadline that fails the shared scrape.
+    expect(scrapeBudgetMs('0.2', limits)).toBe(500);
+    expect(scrapeBudgetMs('0.000001', limits)).toBe(500);
+    // Beyond 2^31 ms a Node timer fires at once: the maximum holds whatever the header says.
+    expect(scrapeBudgetMs('2147484', limits)).toBe(119_500);
+    expect(scrapeBudgetMs('1e300', limits)).toBe(119_500);
+    expect(() => scrapeBudgetMs('1e400', limits)).toThrow(/not a number/);
+    expect(() => scrapeBudgetMs('ten', limits)).toThrow(/not a number/);
+    expect(() => scrapeBudgetMs('-1', limits)).toThrow(/not a number/);
   });
 });

@@ -26,7 +26,7 @@ function makeApp(webConfigFile?: string) {
   return createHttpApp({
     landing: { name: 'kw-exporter', description: 'Test <exporter>', version: '1.0', target: 'redis://db:6379' },
     telemetryPath: '/metrics',
-    timeoutOffsetSeconds: 0.5,
+    scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
     webConfigFile,
     log: createLogger({ level: 'error', format: 'logfmt', write: () => {} }),
     scrape: async () => sink.families(),

@@ -25,12 +25,14 @@ export const collectionFlags: readonly FlagSpec[] = [
     name: 'collector.collections.limit',
     kind: 'number',
     default: 200,
+    range: { min: 1, max: 100_000, integer: true },
     help: 'Most collections exported (in database, then name order); the rest are counted in collections_unexported{reason="limit"}.',
   },
   {
     name: 'collector.collections.refresh-interval',
     kind: 'number',
     default: 0,
+    range: { min: 0, max: 86_400, unit: 'seconds' },
     help: 'Seconds to reuse per-collection and per-index details between scrapes (0: read on every scrape); for deployments with many collections.',
   },
 ];
@@ -46,12 +48,10 @@ function anchored(flag: string, source: string): RegExp {
 export function collectionOptions(flags: ParsedFlags): CollectionOptions {
   const exclude = flags.optionalString('collector.collections.exclude');
   const refreshSeconds = flags.number('collector.collections.refresh-interval');
-  if (!(refreshSeconds >= 0))
-    throw new KeepwatchError('KW_ERR_FLAG', `--collector.collections.refresh-interval must be 0 or more seconds, got ${refreshSeconds}`);
   return {
     include: anchored('collector.collections.include', flags.string('collector.collections.include')),
     exclude: exclude === undefined || exclude === '' ? undefined : anchored('collector.collections.exclude', exclude),
-    limit: flags.positiveInteger('collector.collections.limit'),
+    limit: flags.number('collector.collections.limit'),
     refreshIntervalMs: refreshSeconds * 1000,
   };
 }

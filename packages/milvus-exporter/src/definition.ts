@@ -1,5 +1,5 @@
 import type { EngineLogs, ExporterDefinition } from '@keepwatch/core/bootstrap';
-import type { FlagSpec, ParsedFlags } from '@keepwatch/core/cli';
+import { type FlagSpec, labelCapRange, type ParsedFlags } from '@keepwatch/core/cli';
 import { KeepwatchError } from '@keepwatch/core/errors';
 import type { LogParser } from '@keepwatch/core/logs';
 import { collectionFlags, collectionOptions } from './collection-filter.ts';
@@ -25,6 +25,7 @@ const logFlags: readonly FlagSpec[] = [
     name: 'milvus.access-log.max-users',
     kind: 'number',
     default: defaultMaxUsers,
+    range: labelCapRange,
     help: 'Distinct user names labelled in the access_* counters before the rest is summed under __overflow__.',
   },
 ];
@@ -41,7 +42,7 @@ function logsFromFlags(flags: ParsedFlags): EngineLogs {
   } catch (error) {
     throw new KeepwatchError('KW_ERR_FLAG', `--milvus.access-log.format ${JSON.stringify(format)}: ${(error as Error).message}`);
   }
-  return milvusLogs(parser, flags.positiveInteger('milvus.access-log.max-users'));
+  return milvusLogs(parser, flags.number('milvus.access-log.max-users'));
 }
 
 export const milvusExporter: ExporterDefinition<MilvusCaps, MilvusSnapshot, MilvusCollector> = {

@@ -30,9 +30,16 @@ export const connectionFlags: readonly FlagSpec[] = [
     name: 'milvus.timeout',
     kind: 'number',
     default: 10,
+    range: { min: 0.1, max: 3600, unit: 'seconds' },
     help: 'Upper bound in seconds for any one call; calls also end at the scrape deadline, whichever comes first.',
   },
-  { name: 'milvus.concurrency', kind: 'number', default: 4, help: 'Calls in flight at once (per-collection calls run through this many connections).' },
+  {
+    name: 'milvus.concurrency',
+    kind: 'number',
+    default: 4,
+    range: { min: 1, max: 64, integer: true },
+    help: 'Calls in flight at once (per-collection calls run through this many connections).',
+  },
 ];
 
 export interface MilvusTls {
@@ -87,7 +94,6 @@ export function milvusSettings(flags: ParsedFlags, env: Readonly<Record<string, 
   const skipCertCheck = insecureSkipVerify === true;
   const useTls = httpsScheme || flags.boolean('milvus.tls') || rootCert !== undefined || certChain !== undefined || serverName !== undefined || skipCertCheck;
   const timeoutSeconds = flags.number('milvus.timeout');
-  if (!(timeoutSeconds > 0)) throw new KeepwatchError('KW_ERR_FLAG', `--milvus.timeout must be a positive number of seconds, got ${timeoutSeconds}`);
   return {
     address: hostPort,
     display: `${useTls ? 'https' : 'http'}://${hostPort}`,
@@ -106,6 +112,6 @@ export function milvusSettings(flags: ParsedFlags, env: Readonly<Record<string, 
         }
       : {}),
     timeoutMs: timeoutSeconds * 1000,
-    concurrency: flags.positiveInteger('milvus.concurrency'),
+    concurrency: flags.number('milvus.concurrency'),
   };
 }

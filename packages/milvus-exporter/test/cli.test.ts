@@ -36,8 +36,17 @@ describe('the milvus-exporter command line', () => {
     oneLine(both, 'either a token');
     expect(both.stderr).not.toMatch(/canary/);
     oneLine(run(['--collector.collections.include', '(']), '--collector.collections.include "(" is not a valid regular expression');
-    oneLine(run(['--collector.collections.limit', '0']), '--collector.collections.limit must be a positive integer');
-    oneLine(run(['--milvus.timeout', '0']), '--milvus.timeout must be a positive number of seconds');
+    oneLine(run(['--collector.collections.limit', '0']), '--collector.collections.limit "0" is out of range: a whole number from 1 to 100000');
+    oneLine(run(['--milvus.timeout', '0']), '--milvus.timeout "0" is out of range: 0.1 to 3600 seconds');
+    // Accepted once and made every scrape up 0 (a NaN timer).
+    oneLine(run(['--milvus.timeout', '1e308']), '--milvus.timeout "1e308" is out of range: 0.1 to 3600 seconds');
+    oneLine(run(['--milvus.concurrency', '0.5']), '--milvus.concurrency "0.5" is out of range: a whole number from 1 to 64');
+    oneLine(run(['--collector.collections.refresh-interval', '-1']), '--collector.collections.refresh-interval "-1" is out of range: 0 to 86400 seconds');
+    oneLine(run(['--web.max-scrape-timeout', '1e9']), '--web.max-scrape-timeout "1e9" is out of range: 1 to 3600 seconds');
+    oneLine(
+      run(['--scrape.timeout-offset', '5', '--web.max-scrape-timeout', '5']),
+      '--scrape.timeout-offset 5 leaves no time within --web.max-scrape-timeout 5',
+    );
     oneLine(run(['--milvus.tls.cert-file', main]), '--milvus.tls.cert-file and --milvus.tls.key-file must be given together');
   });
 

@@ -1,4 +1,4 @@
-import type { FlagSpec, ParsedFlags } from '@keepwatch/core/cli';
+import { type FlagSpec, labelCapRange, type ParsedFlags } from '@keepwatch/core/cli';
 
 /** The tunables of the shared collectors, the same on every Redis-protocol exporter. */
 export interface RespCollectorOptions {
@@ -32,15 +32,23 @@ export function collectorOptionFlags(
       name: 'collector.errorstats.max-prefixes',
       kind: 'number',
       default: defaults.maxErrorPrefixes,
+      range: labelCapRange,
       help: 'Distinct error prefixes exported before the rest is summed under __overflow__.',
     },
     {
       name: 'collector.acl-log.max-users',
       kind: 'number',
       default: defaults.aclLogMaxUsers,
+      range: labelCapRange,
       help: 'Distinct users labelled in acl_log_events_total before the rest is summed under __overflow__.',
     },
-    { name: 'collector.acl-log.entries', kind: 'number', default: defaults.aclLogEntries, help: notes.aclLogEntries },
+    {
+      name: 'collector.acl-log.entries',
+      kind: 'number',
+      default: defaults.aclLogEntries,
+      range: { min: 1, max: 10_000, integer: true },
+      help: notes.aclLogEntries,
+    },
   ];
 }
 
@@ -48,8 +56,8 @@ export function collectorOptionsFromFlags(flags: ParsedFlags): RespCollectorOpti
   return {
     exportUnknownInfoFields: flags.boolean('collector.info.export-unknown'),
     dangerousCommands: flags.list('collector.commandstats.dangerous-commands'),
-    maxErrorPrefixes: flags.positiveInteger('collector.errorstats.max-prefixes'),
-    aclLogMaxUsers: flags.positiveInteger('collector.acl-log.max-users'),
-    aclLogEntries: flags.positiveInteger('collector.acl-log.entries'),
+    maxErrorPrefixes: flags.number('collector.errorstats.max-prefixes'),
+    aclLogMaxUsers: flags.number('collector.acl-log.max-users'),
+    aclLogEntries: flags.number('collector.acl-log.entries'),
   };
 }

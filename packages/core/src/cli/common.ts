@@ -1,6 +1,7 @@
 import { KeepwatchError } from '../errors.ts';
 import { type LogFormat, type LogLevel, logFormats, logLevels } from '../log.ts';
 import { type PersonalDataPolicy, personalDataPolicies } from '../logs/events.ts';
+import { minimumBudgetSeconds, type ScrapeTimeoutLimits } from '../scrape/deadline.ts';
 import type { FlagSpec, ParsedFlags } from './flags.ts';
 
 /** Flags every keepwatch exporter has, named as the Prometheus exporter-toolkit names them. */
@@ -19,7 +20,15 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
       name: 'scrape.timeout-offset',
       kind: 'number',
       default: 0.5,
+      range: { min: 0, max: 60, unit: 'seconds' },
       help: 'Seconds subtracted from X-Prometheus-Scrape-Timeout-Seconds so the answer arrives in time.',
+    },
+    {
+      name: 'web.max-scrape-timeout',
+      kind: 'number',
+      default: 120,
+      range: { min: 1, max: 3600, unit: 'seconds' },
+      help: `Upper bound of a scrape's deadline, whatever X-Prometheus-Scrape-Timeout-Seconds asks; the lower bound is ${minimumBudgetSeconds} s.`,
     },
     {
       name: 'scrape.config-file',
@@ -51,7 +60,7 @@ export interface CommonConfig {
   readonly telemetryPath: string;
   readonly webConfigFile: string | undefined;
   readonly namespace: string;
-  readonly timeoutOffsetSeconds: number;
+  readonly scrapeTimeout: ScrapeTimeoutLimits;
   readonly targetsFile: string | undefined;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
@@ -76,7 +85,9 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(namespace))
     throw new KeepwatchError('KW_ERR_FLAG', `--namespace ${JSON.stringify(namespace)} is not a valid metric name prefix`);
   const offset = flags.number('scrape.timeout-offset');
-  if (offset < 0) throw new KeepwatchError('KW_ERR_FLAG', '--scrape.timeout-offset must not be negative');
+  const maxScrapeTimeout = flags.number('web.max-scrape-timeout');
+  if (offset >= maxScrapeTimeout)
+    throw new KeepwatchError('KW_ERR_FLAG', `--scrape.timeout-offset ${offset} leaves no time within --web.max-scrape-timeout ${maxScrapeTimeout}`);
   const webConfigFile = flags.optionalString('web.config.file');
   // An empty --log.file (an unset variable in a manifest) means off, for every check below.
   const logFile = flags.optionalString('log.file') || undefined;
@@ -87,7 +98,7 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
     telemetryPath,
     webConfigFile,
     namespace,
-    timeoutOffsetSeconds: offset,
+    scrapeTimeout: { offsetSeconds: offset, maxSeconds: maxScrapeTimeout },
     targetsFile: targetsFile(flags),
     logLevel: flags.choice('log.level', logLevels),
     logFormat: flags.choice('log.format', logFormats),

@@ -13,6 +13,25 @@ export interface FlagSpec {
   readonly choices?: readonly string[];
   /** Marks flags that take a file whose content is secret; documented as such. */
   readonly secretFile?: boolean;
+  /** Every number flag has one: values outside it (1e308 seconds, a concurrency of 0.5) are one KW_ERR_FLAG line. */
+  readonly range?: NumberRange;
+}
+
+export interface NumberRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer?: boolean;
+  /** Named in errors and docs: `seconds`. */
+  readonly unit?: string;
+}
+
+/** The range of every flag that caps distinct label values. */
+export const labelCapRange: NumberRange = { min: 1, max: 100_000, integer: true };
+
+/** `1 to 64`, `0.1 to 3600 seconds`, `a whole number from 1 to 64`. */
+export function describeRange(range: NumberRange): string {
+  const span = `${range.min} to ${range.max}${range.unit === undefined ? '' : ` ${range.unit}`}`;
+  return range.integer === true ? `a whole number from ${span}` : span;
 }
 
 /**
@@ -68,13 +87,6 @@ export class ParsedFlags {
   number(name: string): number {
     const value = this.#read(name, 'number');
     if (typeof value !== 'number') throw new KeepwatchError('KW_ERR_INTERNAL', `--${name} has no value and no default`);
-    return value;
-  }
-
-  /** Whole numbers above zero (label caps, entry counts, concurrency). */
-  positiveInteger(name: string): number {
-    const value = this.number(name);
-    if (!Number.isInteger(value) || value < 1) throw new KeepwatchError('KW_ERR_FLAG', `--${name} must be a positive integer, got ${value}`);
     return value;
   }
 
@@ -184,6 +196,10 @@ export function parseFlags(
       const number = Number(raw);
       if (!Number.isFinite(number) || String(raw).trim() === '')
         throw new KeepwatchError('KW_ERR_FLAG', `${where} ${JSON.stringify(String(raw))} is not a number`);
+      const range = spec.range;
+      if (range === undefined) throw new KeepwatchError('KW_ERR_INTERNAL', `--${spec.name} is a number flag without a range`);
+      if (number < range.min || number > range.max || (range.integer === true && !Number.isInteger(number)))
+        throw new KeepwatchError('KW_ERR_FLAG', `${where} ${JSON.stringify(String(raw))} is out of range: ${describeRange(range)}`);
       values.set(spec.name, number);
     } else if (spec.kind === 'list') {
       const items = String(raw)

@@ -1,4 +1,14 @@
 export { type CommonConfig, commonConfig, commonFlags, listenAddress, targetsFile } from './common.ts';
-export { envVarFor, type FlagSpec, type FlagValue, ParsedFlags, type ParseResult, parseFlags } from './flags.ts';
+export {
+  describeRange,
+  envVarFor,
+  type FlagSpec,
+  type FlagValue,
+  labelCapRange,
+  type NumberRange,
+  ParsedFlags,
+  type ParseResult,
+  parseFlags,
+} from './flags.ts';
 export { readFileOrFail, readSecretFile } from './secrets.ts';
 export { type ClientTls, tlsClientFlags, tlsClientFromFlags } from './tls-client.ts';

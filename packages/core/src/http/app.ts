@@ -5,7 +5,7 @@ import type { KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from '../metrics/exposition.ts';
 import type { MetricFamily } from '../metrics/family.ts';
-import { scrapeBudgetMs } from '../scrape/deadline.ts';
+import { type ScrapeTimeoutLimits, scrapeBudgetMs } from '../scrape/deadline.ts';
 import type { TargetScrape } from '../targets/registry.ts';
 import { BasicAuthChecker } from '../web-config/basic-auth.ts';
 import { TokenBucket } from '../web-config/rate-limit.ts';
@@ -17,7 +17,7 @@ import { clientCertificateAllowed, tlsServerOptions } from './tls.ts';
 export interface HttpAppOptions {
   readonly landing: Omit<LandingPage, 'links'>;
   readonly telemetryPath: string;
-  readonly timeoutOffsetSeconds: number;
+  readonly scrapeTimeout: ScrapeTimeoutLimits;
   readonly webConfigFile: string | undefined;
   readonly log: Logger;
   readonly scrape: (budgetMs: number) => Promise<readonly MetricFamily[]>;
@@ -26,9 +26,9 @@ export interface HttpAppOptions {
 }
 
 /** The scrape budget from the scraper's timeout header, or undefined after answering 400. */
-function budgetOrReject(request: FastifyRequest, reply: FastifyReply, timeoutOffsetSeconds: number): number | undefined {
+function budgetOrReject(request: FastifyRequest, reply: FastifyReply, limits: ScrapeTimeoutLimits): number | undefined {
   try {
-    return scrapeBudgetMs(request.headers['x-prometheus-scrape-timeout-seconds'] as string | undefined, timeoutOffsetSeconds);
+    return scrapeBudgetMs(request.headers['x-prometheus-scrape-timeout-seconds'] as string | undefined, limits);
   } catch (error) {
     reply
       .code(400)
@@ -125,7 +125,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.get('/-/ready', async (_request, reply) => reply.type('text/plain').send('Ready\n'));
 
   app.get(options.telemetryPath, async (request, reply) => {
-    const budgetMs = budgetOrReject(request, reply, options.timeoutOffsetSeconds);
+    const budgetMs = budgetOrReject(request, reply, options.scrapeTimeout);
     if (budgetMs === undefined) return reply;
     return sendExposition(request, reply, await options.scrape(budgetMs));
   });
@@ -133,7 +133,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const scrapeTarget = options.scrapeTarget;
   if (scrapeTarget !== undefined) {
     app.get('/scrape', async (request, reply) => {
-      const budgetMs = budgetOrReject(request, reply, options.timeoutOffsetSeconds);
+      const budgetMs = budgetOrReject(request, reply, options.scrapeTimeout);
       if (budgetMs === undefined) return reply;
       const target = (request.query as Record<string, string | string[] | undefined>).target;
       // Like blackbox_exporter with module: the first value counts when the parameter is repeated.

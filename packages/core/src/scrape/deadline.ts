@@ -3,10 +3,24 @@ import { KeepwatchError } from '../errors.ts';
 const defaultScrapeTimeoutSeconds = 10;
 
 /**
- * The time budget for one scrape, from Prometheus' X-Prometheus-Scrape-Timeout-Seconds header minus a
- * safety offset, so the answer (with partial results and up 0) arrives before Prometheus gives up.
+ * The shortest scrape deadline, whatever the header asks. Concurrent scrapes share one in flight, so a
+ * scraper asking for 1 ms would otherwise cut short the scrape Prometheus is waiting for as well.
  */
-export function scrapeBudgetMs(header: string | undefined, offsetSeconds: number, maxSeconds?: number): number {
+export const minimumBudgetSeconds = 0.5;
+
+export interface ScrapeTimeoutLimits {
+  /** Subtracted from the header's timeout, so the answer arrives before the scraper gives up. */
+  readonly offsetSeconds: number;
+  /** --web.max-scrape-timeout: no header can ask for more (beyond 2^31 ms a Node timer fires at once). */
+  readonly maxSeconds: number;
+}
+
+/**
+ * The time budget for one scrape, from Prometheus' X-Prometheus-Scrape-Timeout-Seconds header minus a
+ * safety offset, so the answer (with partial results and up 0) arrives before Prometheus gives up; held
+ * between the minimum and --web.max-scrape-timeout.
+ */
+export function scrapeBudgetMs(header: string | undefined, limits: ScrapeTimeoutLimits): number {
   let seconds = defaultScrapeTimeoutSeconds;
   if (header !== undefined && header !== '') {
     const parsed = Number(header);
@@ -15,8 +29,8 @@ export function scrapeBudgetMs(header: string | undefined, offsetSeconds: number
     }
     if (parsed > 0) seconds = parsed;
   }
-  if (maxSeconds !== undefined && maxSeconds > 0) seconds = Math.min(seconds, maxSeconds);
-  return Math.max(100, (seconds - offsetSeconds) * 1000);
+  const budget = Math.min(seconds, limits.maxSeconds) - limits.offsetSeconds;
+  return Math.round(Math.max(minimumBudgetSeconds, budget) * 1000);
 }
 
 /** Resolves with the promise, or rejects once the signal aborts, whichever comes first. */
