@@ -34,16 +34,19 @@ export function createLogger(options: LoggerOptions, base: Fields = {}): Logger 
   const secrets = (options.secrets ?? []).filter((secret) => secret.length > 0);
   const warned = new Set<string>();
 
+  // Each secret as written raw and as JSON and logfmt escape it (a quote or backslash in a password changes its
+  // escaped form): values are redacted before formatting, and the finished line once more for the escaped forms.
+  const forms = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))].sort((a, b) => b.length - a.length);
   const redact = (text: string): string => {
     let out = text;
-    for (const secret of secrets) out = out.split(secret).join('<redacted>');
+    for (const form of forms) out = out.split(form).join('<redacted>');
     return out;
   };
 
   const emit = (level: LogLevel, message: string, fields: Fields = {}) => {
     if (logLevels.indexOf(level) < threshold) return;
-    const record: Record<string, string> = { time: new Date().toISOString(), level, msg: message };
-    for (const [key, value] of Object.entries({ ...base, ...fields })) if (value !== undefined) record[key] = String(value);
+    const record: Record<string, string> = { time: new Date().toISOString(), level, msg: redact(message) };
+    for (const [key, value] of Object.entries({ ...base, ...fields })) if (value !== undefined) record[key] = redact(String(value));
     const line =
       options.format === 'json'
         ? JSON.stringify(record)

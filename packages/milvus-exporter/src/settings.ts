@@ -63,6 +63,14 @@ export interface MilvusSettings {
 }
 
 function parseAddress(raw: string): { hostPort: string; tls: boolean } {
+  // Credentials in the address would sit on the command line; the error must not repeat them either.
+  if (/^(?:[a-z]+:\/\/)?[^/]*@/i.test(raw.trim())) {
+    const shown = raw.trim().replace(/^((?:[a-z]+:\/\/)?)[^/]*@/i, '$1<userinfo>@');
+    throw new KeepwatchError(
+      'KW_ERR_FLAG',
+      `--milvus.address ${JSON.stringify(shown)}: contains credentials; use --milvus.username with --milvus.password-file, or --milvus.token-file`,
+    );
+  }
   const match = /^(?:(https?):\/\/)?([^/\s:@]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})\/?$/.exec(raw.trim());
   const port = Number(match?.[3]);
   if (match === null || port < 1 || port > 65535) {

@@ -30,6 +30,12 @@ describe('the milvus-exporter command line', () => {
   test('mistakes are one line naming the flag, exit 2, no secret echoed', () => {
     oneLine(run(['--milvus.address', 'localhost']), '--milvus.address "localhost" is not host:port');
     oneLine(run(['--milvus.address', 'grpc://h:1']), 'is not host:port, http://host:port or https://host:port');
+    for (const address of ['http://root:canary-"pw\\%@milvus:19530', 'root:canary-pw@milvus:19530', 'https://canary-token@milvus:19530']) {
+      const withCredentials = run(['--milvus.address', address]);
+      oneLine(withCredentials, 'contains credentials; use --milvus.username with --milvus.password-file, or --milvus.token-file');
+      expect(withCredentials.stderr).toContain('<userinfo>@milvus:19530');
+      expect(withCredentials.stderr).not.toMatch(/canary/);
+    }
     oneLine(run(['--milvus.password-file', '/nonexistent/pw']), 'KW_ERR_FILE: --milvus.password-file /nonexistent/pw: cannot read the file (ENOENT)');
     oneLine(run(['--milvus.username', 'exporter']), '--milvus.username needs --milvus.password-file or MILVUS_PASSWORD');
     const both = run(['--milvus.username', 'u'], { MILVUS_PASSWORD: 'canary-pw', MILVUS_TOKEN: 'canary-token' });
