@@ -21,6 +21,8 @@ export const dragonflyExporter = respExporter({
     maxErrorPrefixes: 100,
     aclLogMaxUsers: 50,
     aclLogEntries: 32,
+    maxCommands: 1000,
+    maxDatabases: 256,
   },
   optionNotes: {
     commandNames: 'commandstats names; ACL subcommands as acl|sub',

@@ -10,6 +10,8 @@ const subject = {
     exportUnknownInfoFields: true,
     dangerousCommands: dragonflyDangerousCommands,
     maxErrorPrefixes: 100,
+    maxCommands: 1000,
+    maxDatabases: 256,
     aclLogMaxUsers: 50,
     aclLogEntries: 32,
   }),

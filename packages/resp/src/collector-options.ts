@@ -7,6 +7,10 @@ export interface RespCollectorOptions {
   readonly maxErrorPrefixes: number;
   readonly aclLogMaxUsers: number;
   readonly aclLogEntries: number;
+  /** Distinct `cmd` labels of commandstats and latencystats; scripts and modules can invent command names. */
+  readonly maxCommands: number;
+  /** Distinct `db` labels of keyspace. */
+  readonly maxDatabases: number;
 }
 
 /** Their flags; `notes` says what differs by engine (how subcommands are spelled, what ACL LOG <n> counts). */
@@ -43,6 +47,20 @@ export function collectorOptionFlags(
       help: 'Distinct users labelled in acl_log_events_total before the rest is summed under __overflow__.',
     },
     {
+      name: 'collector.commandstats.max-commands',
+      kind: 'number',
+      default: defaults.maxCommands,
+      range: labelCapRange,
+      help: 'Distinct commands labelled in commandstats (counters beyond it summed under __overflow__; dangerous commands always have their own) and in latencystats (percentiles beyond it dropped).',
+    },
+    {
+      name: 'collector.keyspace.max-dbs',
+      kind: 'number',
+      default: defaults.maxDatabases,
+      range: labelCapRange,
+      help: 'Distinct databases labelled in keyspace; beyond it keys and counters are summed under __overflow__, averages dropped.',
+    },
+    {
       name: 'collector.acl-log.entries',
       kind: 'number',
       default: defaults.aclLogEntries,
@@ -59,5 +77,7 @@ export function collectorOptionsFromFlags(flags: ParsedFlags): RespCollectorOpti
     maxErrorPrefixes: flags.number('collector.errorstats.max-prefixes'),
     aclLogMaxUsers: flags.number('collector.acl-log.max-users'),
     aclLogEntries: flags.number('collector.acl-log.entries'),
+    maxCommands: flags.number('collector.commandstats.max-commands'),
+    maxDatabases: flags.number('collector.keyspace.max-dbs'),
   };
 }

@@ -28,6 +28,24 @@ export interface RespTargetOptions<C extends RespCaps> {
 
 const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
 
+/** What one scrape may receive in all; a real INFO ALL is tens of KiB, hundreds with thousands of commands. */
+export const maxReplyBytes = 8 * 2 ** 20;
+
+/**
+ * INFO must be a non-empty bulk string with its Server section: anything else (a null bulk, an integer, an
+ * array, a reply cut short) is not a server that answered, so the target is not up.
+ */
+function serverInfo(value: unknown): InfoDocument {
+  const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : undefined;
+  const document = parseInfo(text ?? '');
+  if (text === undefined || !document.sections.includes('server')) {
+    const shown =
+      text === undefined ? (value === null ? 'a null reply' : `a ${Array.isArray(value) ? 'array' : typeof value} reply`) : 'text without a Server section';
+    throw new Error(`INFO ALL returned ${shown}, not a server's INFO`);
+  }
+  return document;
+}
+
 /**
  * What every connection sends whatever the collectors: after AUTH (which needs no grant), it names
  * itself and reads the handshake INFO; then every scrape reads INFO ALL. The ACL rules are built from this.
@@ -63,13 +81,28 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
     }
     const commands = [...planned.values()];
     let results: [Error | null, unknown][] | null;
+    // The replies of one scrape are bounded as they arrive: a server that sends more is cut off before
+    // its reply is buffered, parsed or turned into series (the exporter's memory stays bounded).
+    let received = 0;
+    const countBytes = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= maxReplyBytes) return;
+      // disconnect() only ends the writing side; the socket would go on reading the rest of the reply.
+      client.stream.destroy();
+      this.drop(`the replies of one scrape exceeded ${maxReplyBytes} bytes`, client);
+    };
+    const oversized = () => new Error(`the server's replies to one scrape exceeded the limit of ${maxReplyBytes / 2 ** 20} MiB`);
+    client.stream.on('data', countBytes);
     try {
       results = await raceSignal(client.pipeline(commands.map((command) => ['call', ...command.argv])).exec(), signal);
     } catch (error) {
       // A pipeline cut off by the deadline leaves replies in flight; only a new connection is clean.
       this.drop(signal.aborted ? 'scrape deadline passed mid-reply' : errorText(error), client);
-      throw error;
+      throw received > maxReplyBytes ? oversized() : error;
+    } finally {
+      client.stream.off('data', countBytes);
     }
+    if (received > maxReplyBytes) throw oversized();
     const replies = new Map<string, { error?: string; value?: unknown }>();
     for (const [index, command] of commands.entries()) {
       const [error, value] = results?.[index] ?? [new Error('no reply'), undefined];
@@ -90,7 +123,7 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
     if (info?.error !== undefined) throw new Error(`INFO failed: ${info.error}`);
     return {
       caps,
-      info: parseInfo(String(info?.value ?? '')),
+      info: serverInfo(info?.value),
       reply(key) {
         const reply = replies.get(key);
         if (reply === undefined) {
@@ -176,6 +209,6 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
       }
       throw new Error(`INFO failed on ${address.display}: ${infoError.message}`);
     }
-    return this.#options.detect(parseInfo(String(info)));
+    return this.#options.detect(serverInfo(info));
   }
 }

@@ -21,6 +21,8 @@ export const valkeyExporter = respExporter({
     maxErrorPrefixes: 100,
     aclLogMaxUsers: 50,
     aclLogEntries: 128,
+    maxCommands: 1000,
+    maxDatabases: 256,
   },
   optionNotes: {
     commandNames: 'commandstats names, subcommands as parent|sub',

@@ -1,5 +1,5 @@
 export { counter, gauge, type MetricDescriptor, type MetricType, summary, untyped } from './descriptor.ts';
 export { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from './exposition.ts';
 export { type Labels, type MetricFamily, MetricSink, type Sample } from './family.ts';
-export { LabelCap } from './label-cap.ts';
+export { LabelCap, overflowLabelValue } from './label-cap.ts';
 export { describeProcess, processMetrics } from './process.ts';

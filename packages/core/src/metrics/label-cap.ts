@@ -1,4 +1,5 @@
-const overflowLabelValue = '__overflow__';
+/** The label value every value beyond a cap shares. */
+export const overflowLabelValue = '__overflow__';
 
 /**
  * Caps the distinct values of one dynamic label. Admission is sticky and first-come: a value keeps its own

@@ -49,11 +49,11 @@ export const dragonflyDangerousCommands = [
 export function createCollectors(options: RespCollectorOptions): DragonflyCollector[] {
   return [
     infoCollector({ catalogue: dragonflyCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
-    keyspaceCollector,
+    keyspaceCollector({ maxDatabases: options.maxDatabases }),
     memoryTypesCollector,
-    commandstatsCollector({ dangerousCommands: options.dangerousCommands, countsUnknownCommands: true }),
+    commandstatsCollector({ dangerousCommands: options.dangerousCommands, maxCommands: options.maxCommands, countsUnknownCommands: true }),
     errorstatsCollector({ maxPrefixes: options.maxErrorPrefixes }),
-    latencystatsCollector,
+    latencystatsCollector({ maxCommands: options.maxCommands }),
     transactionsCollector,
     snapshotKeysCollector,
     replicationCollector({ states: ['preparation', 'full_sync', 'online', 'stable_sync', 'cancelled'], lag: replicaLag.records }),

@@ -1,4 +1,4 @@
-import { counter } from '@keepwatch/core/metrics';
+import { counter, LabelCap, overflowLabelValue } from '@keepwatch/core/metrics';
 import { commandStats, unknownCommands } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
@@ -57,6 +57,7 @@ const metrics = {
 
 export interface CommandstatsOptions {
   readonly dangerousCommands: readonly string[];
+  readonly maxCommands: number;
   /** The server lists unknown command names in commandstats (Dragonfly), so their total is always known. */
   readonly countsUnknownCommands: boolean;
 }
@@ -64,6 +65,9 @@ export interface CommandstatsOptions {
 /** Calls, time, rejected and failed calls per command and subcommand; dangerous commands on their own. */
 export function commandstatsCollector(options: CommandstatsOptions): RespCollector {
   const dangerous = new Set(options.dangerousCommands.map((command) => command.toLowerCase()));
+  // Dangerous commands are admitted first, so invented command names can never push them into __overflow__.
+  const cap = new LabelCap(dangerous.size + options.maxCommands);
+  for (const command of dangerous) cap.admit(command);
   return {
     name: 'commandstats',
     help: 'Calls, seconds, rejected and failed calls per command and subcommand; dangerous commands as their own counters.',
@@ -72,7 +76,16 @@ export function commandstatsCollector(options: CommandstatsOptions): RespCollect
     collect({ info }, sink) {
       // A dangerous command that never ran is exported at 0, so its first use is an increase that alerts see.
       const unseen = new Set(dangerous);
+      const overflow = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, seen: false };
       for (const stat of commandStats(info)) {
+        if (cap.admit(stat.command) !== stat.command) {
+          overflow.seen = true;
+          overflow.calls += stat.calls;
+          overflow.usec += stat.usec;
+          overflow.rejectedCalls += stat.rejectedCalls ?? 0;
+          overflow.failedCalls += stat.failedCalls ?? 0;
+          continue;
+        }
         const labels = { cmd: stat.command };
         sink.emit(metrics.calls, stat.calls, labels);
         sink.emit(metrics.seconds, stat.usec / 1e6, labels);
@@ -83,6 +96,13 @@ export function commandstatsCollector(options: CommandstatsOptions): RespCollect
           sink.emit(metrics.dangerous, stat.calls, labels);
           if (stat.rejectedCalls !== undefined) sink.emit(metrics.dangerousRejected, stat.rejectedCalls, labels);
         }
+      }
+      if (overflow.seen) {
+        const labels = { cmd: overflowLabelValue };
+        sink.emit(metrics.calls, overflow.calls, labels);
+        sink.emit(metrics.seconds, overflow.usec / 1e6, labels);
+        sink.emit(metrics.rejected, overflow.rejectedCalls, labels);
+        sink.emit(metrics.failed, overflow.failedCalls, labels);
       }
       for (const command of unseen) sink.emit(metrics.dangerous, 0, { cmd: command });
       if (options.countsUnknownCommands)

@@ -1,4 +1,4 @@
-import { counter, gauge, type MetricDescriptor, untyped } from '@keepwatch/core/metrics';
+import { counter, gauge, LabelCap, type MetricDescriptor, type MetricSink, overflowLabelValue, untyped } from '@keepwatch/core/metrics';
 import { keyspace } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
@@ -21,25 +21,44 @@ const attributes: Record<string, { metric: MetricDescriptor; scale?: number }> =
 /** Attributes that carry nothing of their own: a ratio of two exported counters. */
 const derived = new Set(['hit_ratio']);
 
-export const keyspaceCollector: RespCollector = {
-  name: 'keyspace',
-  help: 'Keys, expiring keys, average TTL and (Dragonfly) hits and misses per database, parsed by attribute name.',
-  defaultEnabled: true,
-  metrics: [
-    ...Object.values(attributes).map((attribute) => attribute.metric),
-    untyped('db_<attribute>', 'Any other keyspace attribute, exported as read.', ['db']),
-  ],
-  collect({ info }, sink) {
-    for (const { db, attributes: values } of keyspace(info)) {
-      for (const [attribute, value] of values) {
-        if (derived.has(attribute)) continue;
-        // Dragonfly prints avg_ttl:-1 always: not implemented, not a TTL.
-        if (attribute === 'avg_ttl' && value < 0) continue;
-        const known = attributes[attribute];
-        const name = `db_${attribute.replace(/[^a-zA-Z0-9_]/g, '_')}`;
-        const metric = known?.metric ?? untyped(name, `Uncatalogued keyspace attribute, exported as read (INFO keyspace ${attribute}).`, ['db']);
-        sink.emit(metric, value * (known?.scale ?? 1), { db });
+/** Attributes that are averages: a database beyond the cap cannot add them to the overflow series. */
+const averages = new Set(['avg_ttl']);
+
+/** Distinct uncatalogued attribute names exported (each is a metric name); a hostile reply could invent thousands. */
+const maxUnknownAttributes = 16;
+
+export function keyspaceCollector(options: { maxDatabases: number }): RespCollector {
+  const databases = new LabelCap(options.maxDatabases);
+  const unknownAttributes = new LabelCap(maxUnknownAttributes);
+  return {
+    name: 'keyspace',
+    help: 'Keys, expiring keys, average TTL and (Dragonfly) hits and misses per database, parsed by attribute name.',
+    defaultEnabled: true,
+    metrics: [
+      ...Object.values(attributes).map((attribute) => attribute.metric),
+      untyped('db_<attribute>', 'Any other keyspace attribute, exported as read.', ['db']),
+    ],
+    collect({ info }, sink) {
+      const overflow = new Map<string, number>();
+      for (const { db, attributes: values } of keyspace(info)) {
+        const label = databases.admit(db);
+        for (const [attribute, value] of values) {
+          if (derived.has(attribute)) continue;
+          // Dragonfly prints avg_ttl:-1 always: not implemented, not a TTL.
+          if (attribute === 'avg_ttl' && value < 0) continue;
+          if (attributes[attribute] === undefined && unknownAttributes.admit(attribute) !== attribute) continue;
+          if (label === db) emitAttribute(sink, attribute, value, db);
+          else if (!averages.has(attribute)) overflow.set(attribute, (overflow.get(attribute) ?? 0) + value);
+        }
       }
-    }
-  },
-};
+      for (const [attribute, value] of overflow) emitAttribute(sink, attribute, value, overflowLabelValue);
+    },
+  };
+}
+
+function emitAttribute(sink: MetricSink, attribute: string, value: number, db: string): void {
+  const known = attributes[attribute];
+  const name = `db_${attribute.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+  const metric = known?.metric ?? untyped(name, `Uncatalogued keyspace attribute, exported as read (INFO keyspace ${attribute}).`, ['db']);
+  sink.emit(metric, value * (known?.scale ?? 1), { db });
+}

@@ -1,4 +1,4 @@
-import { summary } from '@keepwatch/core/metrics';
+import { LabelCap, summary } from '@keepwatch/core/metrics';
 import { commandStats, latencyPercentiles } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
@@ -8,23 +8,28 @@ const latency = summary(
   ['cmd'],
 );
 
-export const latencystatsCollector: RespCollector = {
-  name: 'latencystats',
-  help: 'Per-command latency percentiles (p50, p99, p99.9 by default) as a summary in seconds.',
-  defaultEnabled: true,
-  metrics: [latency],
-  collect({ info }, sink) {
-    const totals = new Map(commandStats(info).map((stat) => [stat.command, stat]));
-    for (const { command, quantiles } of latencyPercentiles(info)) {
-      const labels = { cmd: command };
-      for (const [quantile, usec] of quantiles) {
-        sink.emit(latency, usec / 1e6, { ...labels, quantile: String(quantile) });
+/** Percentiles cannot be summed: commands beyond `maxCommands` are dropped, not merged into an overflow series. */
+export function latencystatsCollector(options: { maxCommands: number }): RespCollector {
+  const cap = new LabelCap(options.maxCommands);
+  return {
+    name: 'latencystats',
+    help: 'Per-command latency percentiles (p50, p99, p99.9 by default) as a summary in seconds.',
+    defaultEnabled: true,
+    metrics: [latency],
+    collect({ info }, sink) {
+      const totals = new Map(commandStats(info).map((stat) => [stat.command, stat]));
+      for (const { command, quantiles } of latencyPercentiles(info)) {
+        if (cap.admit(command) !== command) continue;
+        const labels = { cmd: command };
+        for (const [quantile, usec] of quantiles) {
+          sink.emit(latency, usec / 1e6, { ...labels, quantile: String(quantile) });
+        }
+        const total = totals.get(command);
+        if (total !== undefined) {
+          sink.emit(latency, total.usec / 1e6, labels, '_sum');
+          sink.emit(latency, total.calls, labels, '_count');
+        }
       }
-      const total = totals.get(command);
-      if (total !== undefined) {
-        sink.emit(latency, total.usec / 1e6, labels, '_sum');
-        sink.emit(latency, total.calls, labels, '_count');
-      }
-    }
-  },
-};
+    },
+  };
+}

@@ -28,10 +28,10 @@ export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/
 export function createCollectors(options: RespCollectorOptions): ValkeyCollector[] {
   return [
     infoCollector({ catalogue: infoCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
-    keyspaceCollector,
-    commandstatsCollector({ dangerousCommands: options.dangerousCommands, countsUnknownCommands: false }),
+    keyspaceCollector({ maxDatabases: options.maxDatabases }),
+    commandstatsCollector({ dangerousCommands: options.dangerousCommands, maxCommands: options.maxCommands, countsUnknownCommands: false }),
     errorstatsCollector({ maxPrefixes: options.maxErrorPrefixes }),
-    latencystatsCollector,
+    latencystatsCollector({ maxCommands: options.maxCommands }),
     replicationCollector({ states: ['wait_bgsave', 'send_bulk', 'online', 'bg_transfer', 'rdb_transmitted'], lag: replicaLag.seconds }),
     // acl_access_denied_auth on Redis 7.2+ and Valkey; Redis 7.0 counts failed AUTH/HELLO only as WRONGPASS errors.
     authCollector<ValkeyCaps>(() => ['acl_access_denied_auth', 'errorstat_WRONGPASS']),
