@@ -93,8 +93,8 @@ describe('attacks on a valkey-exporter in front of a real Valkey', () => {
       }
     });
 
-    test('40,000 invented commands and databases stay within the label caps: bounded series, overflow summed', async () => {
-      const count = 40_000;
+    test('8,000 invented commands and databases (just under the reply limit; 40,000 exceed it) stay within the label caps: bounded series, overflow summed', async () => {
+      const count = 8_000;
       const lines = [server, '# Commandstats'];
       for (let i = 0; i < count; i += 1) lines.push(`cmdstat_evil${i}:calls=1,usec=2,usec_per_call=2.00,rejected_calls=0,failed_calls=0`);
       lines.push('cmdstat_flushall:calls=3,usec=9,usec_per_call=3.00,rejected_calls=1,failed_calls=0', '', '# Latencystats');
@@ -139,7 +139,7 @@ describe('attacks on a valkey-exporter in front of a real Valkey', () => {
       try {
         const metrics = await scraper.scrape();
         expect(metrics.value('valkey_up')).toBe(0);
-        expect(scraper.logs.find((line) => line.includes('scrape failed'))).toContain("the server's replies to one scrape exceeded the limit of 8 MiB");
+        expect(scraper.logs.find((line) => line.includes('scrape failed'))).toContain("the server's replies to one scrape exceeded the limit of 2 MiB");
       } finally {
         await scraper.close();
         await target.close();
