@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -50,6 +50,29 @@ describe('the log follower', () => {
     const fromStart = setup({ fromStart: true, existing: 'old 1\nold 2\n' });
     await fromStart.follower.poll();
     expect(fromStart.lines).toEqual(['old 1', 'old 2']);
+  });
+
+  test('a path that was briefly a directory: unhealthy meanwhile, then the file that replaces it is followed from its first line', async () => {
+    const { path, lines, follower } = setup({ existing: '' });
+    await follower.poll();
+    expect(follower.stats.healthy).toBe(true);
+    appendFileSync(path, 'before\n');
+    await follower.poll();
+    rmSync(path);
+    mkdirSync(path);
+    // A directory opens fine on Linux and then fails every read with EISDIR: it must not be followed.
+    await follower.poll();
+    await follower.poll();
+    expect(follower.stats.healthy).toBe(false);
+    rmdirSync(path);
+    await follower.poll();
+    expect(follower.stats.healthy).toBe(false);
+    writeFileSync(path, 'after 1\nafter 2\n');
+    await follower.poll();
+    expect(follower.stats.healthy).toBe(true);
+    appendFileSync(path, 'after 3\n');
+    await follower.poll();
+    expect(lines).toEqual(['before', 'after 1', 'after 2', 'after 3']);
   });
 
   test('a file that appears late is read from its first line', async () => {

@@ -61,6 +61,7 @@ export interface MonitoringConfig {
     readonly indexBacklog: string;
     readonly notLoaded: string;
     readonly collectorFailing: string;
+    readonly logMonitoringDown: string;
   };
 }
 
@@ -108,5 +109,6 @@ export const defaultConfig: MonitoringConfig = {
     indexBacklog: '30m',
     notLoaded: '5m',
     collectorFailing: '15m',
+    logMonitoringDown: '10m',
   },
 };

@@ -17,6 +17,8 @@ export interface FollowerStats {
   lines: number;
   rotations: number;
   truncatedLines: number;
+  /** Whether the last poll followed a regular file without an error (false while it is missing or unreadable). */
+  healthy: boolean;
 }
 
 const chunkSize = 64 * 1024;
@@ -37,7 +39,7 @@ function statOrUndefined(path: string): Stats | undefined {
  * line in memory.
  */
 export class LogFollower {
-  readonly stats: FollowerStats = { bytesRead: 0, lines: 0, rotations: 0, truncatedLines: 0 };
+  readonly stats: FollowerStats = { bytesRead: 0, lines: 0, rotations: 0, truncatedLines: 0, healthy: false };
   readonly #options: FollowerOptions;
   #handle: FileHandle | undefined;
   #inode: string | undefined;
@@ -58,7 +60,10 @@ export class LogFollower {
   start(): void {
     const tick = () => {
       this.#running = this.poll()
-        .catch((error: unknown) => this.#options.onError?.((error as Error).message))
+        .catch((error: unknown) => {
+          this.stats.healthy = false;
+          this.#options.onError?.((error as Error).message);
+        })
         .finally(() => {
           if (this.#timer !== undefined) this.#timer = setTimeout(tick, this.#options.pollIntervalMs);
         });
@@ -76,17 +81,27 @@ export class LogFollower {
 
   /** One polling step; exposed so tests can step deterministically. */
   async poll(): Promise<void> {
-    const current = await stat(this.#options.path).catch(() => undefined);
+    const found = await stat(this.#options.path).catch(() => undefined);
+    // Only a regular file is followed: a directory (or a fifo) at the path is as good as no file, and the
+    // follower takes whatever regular file appears there later.
+    const current = found?.isFile() === true ? found : undefined;
     const inode = current === undefined ? undefined : `${current.dev}:${current.ino}`;
     if (this.#handle !== undefined && inode !== this.#inode) {
-      // Renamed away (or deleted): finish the old file, then take the new one from its start.
-      await this.#readToEnd();
-      this.#flushPartial();
-      await this.#handle.close();
-      this.#handle = undefined;
-      this.stats.rotations += 1;
+      // Renamed away (or deleted): finish the old file, then take the new one from its start. The old handle
+      // is closed even when reading it fails, so one bad file cannot hold the follower.
+      try {
+        await this.#readToEnd();
+        this.#flushPartial();
+      } finally {
+        await this.#handle.close().catch(() => undefined);
+        this.#handle = undefined;
+        this.stats.rotations += 1;
+      }
     }
-    if (current === undefined) return;
+    if (current === undefined) {
+      this.stats.healthy = false;
+      return;
+    }
     if (this.#handle === undefined) {
       this.#handle = await open(this.#options.path, 'r');
       this.#inode = inode;
@@ -100,6 +115,7 @@ export class LogFollower {
       this.stats.rotations += 1;
     }
     await this.#readToEnd();
+    this.stats.healthy = true;
   }
 
   async #readToEnd(): Promise<void> {

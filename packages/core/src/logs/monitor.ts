@@ -12,6 +12,10 @@ const metrics = {
   rotations: counter('log_follower_rotations_total', 'Log rotations seen (rename-and-recreate or copytruncate).'),
   truncated: counter('log_follower_truncated_lines_total', 'Lines longer than the line limit, cut.'),
   lastLine: gauge('log_last_line_timestamp_seconds', 'Unix time written in the latest log line that carried one.'),
+  healthy: gauge(
+    'log_follower_healthy',
+    'Whether log monitoring works: 1 when the last poll followed --log.file as a regular file without an error, 0 while it is missing, not a file or unreadable.',
+  ),
 };
 export const logMetrics = Object.values(metrics);
 
@@ -86,6 +90,7 @@ export class LogMonitor {
     sink.emit(metrics.rotations, this.follower.stats.rotations);
     sink.emit(metrics.truncated, this.follower.stats.truncatedLines);
     if (this.#lastTimestamp !== undefined) sink.emit(metrics.lastLine, this.#lastTimestamp);
+    sink.emit(metrics.healthy, this.follower.stats.healthy ? 1 : 0);
     this.#tally?.describe(sink);
   }
 }

@@ -95,5 +95,34 @@ export function exporterAlerts(config: MonitoringConfig): AlertSpec[] {
         { name: 'a few odd lines', series: { 'milvus_log_parse_failures_total{job="milvus", instance="m:9868"}': '0+1x25' }, at: '25m', fires: [] },
       ],
     },
+    {
+      name: 'KeepwatchLogMonitoringDown',
+      severity: 'warning',
+      expr: `${names('log_follower_healthy')} == 0`,
+      for: config.for.logMonitoringDown,
+      summary: 'A keepwatch exporter cannot follow the engine log it was given.',
+      description: '{{ $labels.instance }}: --log.file is missing, not a regular file, or unreadable; log events and their alerts are blind.',
+      runbook: {
+        meaning:
+          'The exporter was started with --log.file, but its last polls found no regular file there (not created yet, deleted, replaced by a directory) or could not read it (permissions, a volume gone). Brute-force, crash and out-of-memory log alerts cannot fire meanwhile.',
+        confirm: "The exporter's log has a `engine log monitoring failed` line with the reason; `ls -l` the path inside the exporter container.",
+        action:
+          'Make the engine write its log where the exporter looks (a shared volume), readable by the exporter user. The exporter picks the file up by itself once it is there.',
+      },
+      cases: [
+        {
+          name: 'the path became a directory',
+          series: { 'valkey_log_follower_healthy{job="valkey", instance="a:9866"}': '1x5 0x15' },
+          at: '20m',
+          fires: [
+            {
+              labels: { job: 'valkey', instance: 'a:9866' },
+              description: 'a:9866: --log.file is missing, not a regular file, or unreadable; log events and their alerts are blind.',
+            },
+          ],
+        },
+        { name: 'a rotation gap of one poll', series: { 'valkey_log_follower_healthy{job="valkey", instance="a:9866"}': '1x5 0 1x14' }, at: '20m', fires: [] },
+      ],
+    },
   ];
 }
