@@ -2,6 +2,7 @@ import { type CommonConfig, commonConfig, commonFlags } from './cli/common.ts';
 import { type FlagSpec, type ParsedFlags, parseFlags } from './cli/flags.ts';
 import { KeepwatchError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
+import { HttpRefusals } from './http/refusals.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { ClassificationRule, LogParser, LogTallySpec } from './logs/classifier.ts';
 import { createEventWriter } from './logs/events.ts';
@@ -155,10 +156,13 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     }
     logMonitor?.describe(sink);
     scrapeTargets?.describe(sink);
+    refusals.describe(sink);
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
     return [...sink.families(), ...own.families()];
   };
+  const refusals = new HttpRefusals();
   const app = createHttpApp({
+    refusals,
     landing: { name: definition.name, description: definition.description, version: definition.version, target: setup.targetDisplay ?? noTarget },
     telemetryPath: common.telemetryPath,
     scrapeTimeout: common.scrapeTimeout,

@@ -1,8 +1,11 @@
+import { buildInfo } from './bootstrap.ts';
 import { describeRange, envVarFor, type FlagSpec } from './cli/flags.ts';
 import { errorCatalogue } from './errors.ts';
+import { httpRefusalsMetric } from './http/refusals.ts';
 import type { ClassificationRule } from './logs/classifier.ts';
 import type { MetricDescriptor } from './metrics/descriptor.ts';
 import { processMetrics } from './metrics/process.ts';
+import { connectionMetrics, engineMetrics } from './scrape/engine.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export const table = (head: string[], rows: string[][]) =>
@@ -41,11 +44,11 @@ export function metricTable(namespace: string, metrics: readonly MetricDescripto
   );
 }
 
-/** The exporter's own metrics: the namespaced health metrics given, then the process metrics every exporter adds. */
-export function exporterHealthSection(namespace: string, metrics: readonly MetricDescriptor[]): string {
+/** The exporter's own metrics: the namespaced health metrics every exporter has and the engine's `extra`, then the process metrics. */
+export function exporterHealthSection(namespace: string, extra: readonly MetricDescriptor[] = []): string {
   return [
     '### Exporter health',
-    metricTable(namespace, metrics),
+    metricTable(namespace, [...Object.values(engineMetrics), ...Object.values(connectionMetrics), buildInfo, httpRefusalsMetric, ...extra]),
     '### Exporter process',
     'On the telemetry path only, without the namespace, under the names Prometheus client libraries use:',
     metricTable('', Object.values(processMetrics)),

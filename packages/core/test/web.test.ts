@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import bcrypt from 'bcryptjs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createHttpApp } from '../src/http/app.ts';
+import { HttpRefusals } from '../src/http/refusals.ts';
 import { createLogger } from '../src/log.ts';
 import { gauge } from '../src/metrics/descriptor.ts';
 import { MetricSink } from '../src/metrics/family.ts';
+import { BasicAuthChecker } from '../src/web-config/basic-auth.ts';
 import { loadWebConfig } from '../src/web-config/schema.ts';
 import { makeCertificates } from './certificates.ts';
 
@@ -135,6 +137,86 @@ describe('HTTP endpoints', () => {
     // The last edit (same size, same time) was seen: a fresh bucket of two allows one more request, then refuses.
     expect((await app.inject({ url: '/-/healthy' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/-/healthy' })).statusCode).toBe(429);
+  });
+});
+
+describe('basic auth and abuse under attack', () => {
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+  test('a verified login survives 1,100 distinct bad ones: it is never checked (or queued) again', async () => {
+    const users = new Map([['prometheus', bcrypt.hashSync('right', 4)]]);
+    const checker = new BasicAuthChecker();
+    expect(await checker.check(users, basic('prometheus', 'right'))).toBe('ok');
+    const compare = vi.spyOn(bcrypt, 'compare');
+    try {
+      for (let i = 0; i < 1100; i += 1) expect(await checker.check(users, basic('prometheus', `guess-${i}`))).toBe('unauthorized');
+      expect(compare).toHaveBeenCalledTimes(1100);
+      expect(await checker.check(users, basic('prometheus', 'right'))).toBe('ok');
+      // A bad login seen before is answered from memory too.
+      expect(await checker.check(users, basic('prometheus', 'guess-1099'))).toBe('unauthorized');
+      expect(compare).toHaveBeenCalledTimes(1100);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  test('a bounded flood of new bad logins: at most 8 wait for bcrypt, the rest are refused at once, and the verified scraper is answered first', async () => {
+    const lines: string[] = [];
+    const refusals = new HttpRefusals();
+    const app = createHttpApp({
+      landing: { name: 'kw-exporter', description: 'test', version: '1.0', target: 'db' },
+      telemetryPath: '/metrics',
+      scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
+      webConfigFile: file('flood.yml', `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('right', 10)}\n`),
+      log: createLogger({ level: 'info', format: 'logfmt', write: (line) => lines.push(line) }),
+      refusals,
+      scrape: async () => [],
+    });
+    expect((await app.inject({ url: '/metrics', headers: { authorization: basic('prometheus', 'right') } })).statusCode).toBe(200);
+    const finished: string[] = [];
+    const flood = Array.from({ length: 40 }, (_, i) =>
+      app.inject({ url: '/metrics', headers: { authorization: basic('prometheus', `guess-${i}`) } }).then((response) => {
+        finished.push('attacker');
+        return response.statusCode;
+      }),
+    );
+    const scraper = app.inject({ url: '/metrics', headers: { authorization: basic('prometheus', 'right') } }).then((response) => {
+      finished.push('scraper');
+      return response.statusCode;
+    });
+    const statuses = await Promise.all(flood);
+    expect(await scraper).toBe(200);
+    // The scraper did not queue behind the bcrypt checks of the flood: it finished before the last of them.
+    expect(finished.indexOf('scraper')).toBeLessThan(finished.lastIndexOf('attacker'));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(8);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(32);
+    const sink = new MetricSink('kw');
+    refusals.describe(sink);
+    const counted = Object.fromEntries((sink.families()[0]?.samples ?? []).map((sample) => [sample.labels.reason, sample.value]));
+    expect(counted).toMatchObject({ unauthorized: 8, auth_busy: 32 });
+    expect(lines).toEqual([]);
+  });
+
+  test('oversized bodies are refused with their own status, counted, and logged at debug only (one error line each before)', async () => {
+    const lines: string[] = [];
+    const refusals = new HttpRefusals();
+    const app = createHttpApp({
+      landing: { name: 'kw-exporter', description: 'test', version: '1.0', target: 'db' },
+      telemetryPath: '/metrics',
+      scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
+      webConfigFile: undefined,
+      log: createLogger({ level: 'info', format: 'logfmt', write: (line) => lines.push(line) }),
+      refusals,
+      scrape: async () => [],
+    });
+    for (let i = 0; i < 5; i += 1) {
+      const response = await app.inject({ method: 'POST', url: '/metrics', payload: 'x'.repeat(2 * 2 ** 20), headers: { 'content-type': 'application/json' } });
+      expect(response.statusCode).toBe(413);
+    }
+    const sink = new MetricSink('kw');
+    refusals.describe(sink);
+    expect(sink.families()[0]?.samples.find((sample) => sample.labels.reason === 'bad_request')?.value).toBe(5);
+    expect(lines).toEqual([]);
   });
 });
 

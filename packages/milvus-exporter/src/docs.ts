@@ -1,7 +1,6 @@
-import { allFlags, buildInfo } from '@keepwatch/core/bootstrap';
+import { allFlags } from '@keepwatch/core/bootstrap';
 import { collectorTable, errorTable, exporterHealthSection, flagTable, logRuleTable, metricTable, replaceGeneratedBlock } from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
-import { connectionMetrics, engineMetrics } from '@keepwatch/core/scrape';
 import { milvusCollectors } from './collectors/index.ts';
 import { milvusExporter } from './definition.ts';
 import { readPrivileges } from './reads.ts';
@@ -50,7 +49,7 @@ function generatedBlocks(): Record<string, string> {
   return {
     flags: flagTable(namespace, allFlags(milvusExporter)),
     collectors: collectorTable(milvusCollectors),
-    metrics: `${exporterHealthSection(namespace, [...Object.values(engineMetrics), ...Object.values(connectionMetrics), buildInfo])}\n\n${perCollector}`,
+    metrics: `${exporterHealthSection(namespace)}\n\n${perCollector}`,
     privileges: privilegeBlock(),
     logs: `${metricTable(namespace, [...logMetrics, ...(logs.tally?.metrics ?? [])])}\n\nEvents (the first rule that matches a line names its event; access lines are matched in the normalised form \`access <method> status=… code=… client=… user=… msg=…\`):\n\n${logRuleTable(logs.rules)}`,
     errors: errorTable(),

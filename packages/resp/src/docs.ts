@@ -1,4 +1,4 @@
-import { allFlags, buildInfo } from '@keepwatch/core/bootstrap';
+import { allFlags } from '@keepwatch/core/bootstrap';
 import {
   code,
   collectorTable,
@@ -11,7 +11,6 @@ import {
   table,
 } from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
-import { connectionMetrics, engineMetrics } from '@keepwatch/core/scrape';
 import { refusedRequests } from '@keepwatch/core/targets';
 import type { RespCaps } from './capabilities.ts';
 import type { RespExporterDefinition } from './definition.ts';
@@ -62,7 +61,7 @@ function generatedBlocks<C extends RespCaps>({ definition, catalogues, aclRules 
       return parts.join('\n\n');
     })
     .join('\n\n');
-  const exporterHealth = exporterHealthSection(namespace, [...Object.values(engineMetrics), ...Object.values(connectionMetrics), buildInfo, refusedRequests]);
+  const exporterHealth = exporterHealthSection(namespace, [refusedRequests]);
   const blocks: Record<string, string> = {
     flags: flagTable(namespace, allFlags(definition)),
     collectors: collectorTable(collectors),

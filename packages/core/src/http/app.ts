@@ -12,6 +12,7 @@ import { TokenBucket } from '../web-config/rate-limit.ts';
 import { configStamp, loadWebConfig, type WebConfig } from '../web-config/schema.ts';
 import { gzipBody } from './gzip.ts';
 import { type LandingPage, landingHtml } from './landing.ts';
+import { HttpRefusals } from './refusals.ts';
 import { clientCertificateAllowed, tlsServerOptions } from './tls.ts';
 
 export interface HttpAppOptions {
@@ -21,6 +22,8 @@ export interface HttpAppOptions {
   readonly webConfigFile: string | undefined;
   readonly log: Logger;
   readonly scrape: (budgetMs: number) => Promise<readonly MetricFamily[]>;
+  /** Where refused requests are counted (the exporter describes them on its telemetry path). */
+  readonly refusals?: HttpRefusals;
   /** Serves /scrape?target= when --scrape.config-file is given; without it the path does not exist. */
   readonly scrapeTarget?: (target: string | undefined, budgetMs: number) => Promise<TargetScrape>;
 }
@@ -71,6 +74,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   let stamp = webConfigFile === undefined ? '' : configStamp(webConfigFile, webConfig);
   let bucket = webConfig?.rateLimit === undefined ? undefined : new TokenBucket(webConfig.rateLimit.intervalMs, webConfig.rateLimit.burst);
   const basicAuth = new BasicAuthChecker();
+  const refusals = options.refusals ?? new HttpRefusals();
 
   const app = Fastify({
     logger: false,
@@ -106,11 +110,22 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       const config = webConfig;
       if (config === undefined) return;
       for (const [name, value] of Object.entries(config.headers)) reply.header(name, value);
-      if (bucket !== undefined && !bucket.take()) return reply.code(429).type('text/plain').send('Too Many Requests\n');
+      if (bucket !== undefined && !bucket.take()) {
+        refusals.count('rate_limited');
+        return reply.code(429).type('text/plain').send('Too Many Requests\n');
+      }
       if (config.tls !== undefined && !clientCertificateAllowed(config.tls, request.raw.socket as TLSSocket)) {
+        refusals.count('client_certificate');
         return reply.code(403).type('text/plain').send('client certificate not allowed\n');
       }
-      if (config.basicAuthUsers.size > 0 && !(await basicAuth.check(config.basicAuthUsers, request.headers.authorization))) {
+      if (config.basicAuthUsers.size === 0) return;
+      const auth = await basicAuth.check(config.basicAuthUsers, request.headers.authorization);
+      if (auth === 'busy') {
+        refusals.count('auth_busy');
+        return reply.code(429).header('Retry-After', '1').type('text/plain').send('Too many logins being checked\n');
+      }
+      if (auth === 'unauthorized') {
+        refusals.count('unauthorized');
         return reply.code(401).header('WWW-Authenticate', 'Basic').type('text/plain').send('Unauthorized\n');
       }
     });
@@ -145,7 +160,16 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain').send('Not Found\n'));
   app.setErrorHandler((error, request, reply) => {
-    log.error('request failed', { path: request.url.split('?')[0], reason: error instanceof Error ? error.message : String(error) });
+    const path = request.url.split('?')[0];
+    const reason = error instanceof Error ? error.message : String(error);
+    const status = (error as { statusCode?: unknown }).statusCode;
+    // A client's mistake (a 50 MB body, a bad content type) is counted and logged at debug: one line per request would be a log flood.
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      refusals.count('bad_request');
+      log.debug('request refused', { path, status, reason });
+      return reply.code(status).type('text/plain').send('Bad Request\n');
+    }
+    log.error('request failed', { path, reason });
     return reply.code(500).type('text/plain').send('internal error; see the exporter log\n');
   });
   return app;
