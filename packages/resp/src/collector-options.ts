@@ -11,6 +11,8 @@ export interface RespCollectorOptions {
   readonly maxCommands: number;
   /** Distinct `db` labels of keyspace. */
   readonly maxDatabases: number;
+  /** The name of CONFIG on engines whose posture reads it (absent: the engine's posture does not). */
+  readonly configCommand?: string;
 }
 
 /** Their flags; `notes` says what differs by engine (how subcommands are spelled, what ACL LOG <n> counts). */
@@ -20,6 +22,16 @@ export function collectorOptionFlags(
   notes: { readonly commandNames: string; readonly aclLogEntries: string },
 ): FlagSpec[] {
   return [
+    ...(defaults.configCommand === undefined
+      ? []
+      : [
+          {
+            name: `${engine}.config-command`,
+            kind: 'string',
+            default: defaults.configCommand,
+            help: 'The name of CONFIG where the server renamed it (rename-command CONFIG NAME), for the posture collector; as redis_exporter --config-command.',
+          } satisfies FlagSpec,
+        ]),
     {
       name: 'collector.info.export-unknown',
       kind: 'boolean',
@@ -70,8 +82,10 @@ export function collectorOptionFlags(
   ];
 }
 
-export function collectorOptionsFromFlags(flags: ParsedFlags): RespCollectorOptions {
+export function collectorOptionsFromFlags(flags: ParsedFlags, engine: string): RespCollectorOptions {
+  const configCommand = flags.declares(`${engine}.config-command`) ? flags.string(`${engine}.config-command`) : undefined;
   return {
+    ...(configCommand === undefined ? {} : { configCommand }),
     exportUnknownInfoFields: flags.boolean('collector.info.export-unknown'),
     dangerousCommands: flags.list('collector.commandstats.dangerous-commands'),
     maxErrorPrefixes: flags.number('collector.errorstats.max-prefixes'),

@@ -51,7 +51,7 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
     aclRules: (dialect) => exporterAclRules(connectionCommands(identity), collectors, dialect),
     configure(flags, env) {
       const settings = connectionSettings(flags, env, spec.engine);
-      const options = collectorOptionsFromFlags(flags);
+      const options = collectorOptionsFromFlags(flags, engine);
       return {
         secrets: settings?.password === undefined ? [] : [settings.password],
         targetDisplay: settings?.address.display,

@@ -23,6 +23,7 @@ export const valkeyExporter = respExporter({
     aclLogEntries: 128,
     maxCommands: 1000,
     maxDatabases: 256,
+    configCommand: 'CONFIG',
   },
   optionNotes: {
     commandNames: 'commandstats names, subcommands as parent|sub',

@@ -60,6 +60,31 @@ describe('attacks on a valkey-exporter in front of a real Valkey', () => {
     expect(exporter.logs.filter((line) => line.includes('scrape failed'))).toEqual([]);
   });
 
+  test.each([
+    ['blocked (rename-command CONFIG "")', '', [], 1, undefined],
+    ['renamed, and named with --valkey.config-command', 'HIDDEN-CFG', ['--valkey.config-command', 'HIDDEN-CFG'], 0, 1],
+  ])(
+    'a hardened server with CONFIG %s: the posture collector keeps working and says what it cannot know',
+    async (_what, renamed, flags, unreadable, protectedMode) => {
+      const hardened = await startServer('valkey', { args: ['--rename-command', 'CONFIG', renamed] });
+      const scraper = await startTestExporter(['--valkey.addr', hardened.url, ...flags]);
+      try {
+        let metrics = await scraper.scrape();
+        for (let i = 0; i < 3; i += 1) metrics = await scraper.scrape();
+        expect(metrics.value('valkey_exporter_collector_success', { collector: 'posture' })).toBe(1);
+        expect(metrics.value('valkey_security_config_unreadable')).toBe(unreadable);
+        expect(metrics.value('valkey_security_protected_mode_enabled')).toBe(protectedMode);
+        expect(metrics.value('valkey_security_default_user_nopass')).toBe(1);
+        // A blocked CONFIG is sent once per connection, not every scrape.
+        const errors = (await hardened.admin().info('errorstats')).match(/errorstat_ERR:count=(\d+)/)?.[1];
+        expect(Number(errors ?? 0)).toBe(unreadable);
+      } finally {
+        await scraper.close();
+        await hardened.dispose();
+      }
+    },
+  );
+
   describe('a hostile or broken server', () => {
     const server = ['# Server', 'redis_version:7.2.4', 'server_name:valkey', 'valkey_version:8.0.1', 'tcp_port:6379', ''].join('\r\n');
     /** The handshake's INFO is a real server's; INFO ALL answers `infoAll`; everything else is refused. */

@@ -10,6 +10,10 @@ function pairs(reply: unknown): Map<string, unknown> {
 }
 
 const metrics = {
+  configUnreadable: gauge(
+    'security_config_unreadable',
+    'Whether CONFIG GET was refused (CONFIG renamed or denied): 1 means protected mode, DEBUG and MODULE posture are unknown; --valkey.config-command names a renamed CONFIG.',
+  ),
   nopass: gauge('security_default_user_nopass', 'Whether the default user accepts any password (ACL flag nopass): 1 yes, 0 no.'),
   enabled: gauge('security_default_user_enabled', 'Whether the default user is enabled (ACL flag on): 1 yes, 0 no.'),
   requirepass: gauge('security_requirepass_set', 'Whether the default user has a password (requirepass set); the value itself is never read.'),
@@ -34,15 +38,16 @@ function hasPassword(passwords: unknown): boolean {
  * Security posture. Reads only non-secret CONFIG keys and the default user's flags; the password count
  * comes from ACL GETUSER (hashes, never looked at), so no secret is ever read into the exporter.
  */
-export function postureCollector(options: { config: readonly (keyof typeof configPosture)[] }): RespCollector {
+export function postureCollector(options: { config: readonly (keyof typeof configPosture)[]; configCommand?: string }): RespCollector {
   const config = options.config.map((key) => [key, configPosture[key]] as const);
+  const configCommand = options.configCommand ?? 'CONFIG';
   return {
     name: 'posture',
     help: `Security posture: default user without password or disabled, requirepass set${config.length > 0 ? ', protected mode, DEBUG/MODULE enabled' : ''}.`,
     defaultEnabled: true,
-    metrics: [...Object.values(metrics), ...config.map(([, metric]) => metric)],
+    metrics: [...Object.values(metrics).filter((metric) => config.length > 0 || metric !== metrics.configUnreadable), ...config.map(([, metric]) => metric)],
     commands: () => [
-      ...(config.length > 0 ? [{ key: 'config-posture', argv: ['CONFIG', 'GET', ...options.config] as const }] : []),
+      ...(config.length > 0 ? [{ key: 'config-posture', argv: [configCommand, 'GET', ...options.config] as const }] : []),
       { key: 'acl-getuser-default', argv: ['ACL', 'GETUSER', 'default'] },
     ],
     collect(snapshot, sink) {
@@ -52,7 +57,16 @@ export function postureCollector(options: { config: readonly (keyof typeof confi
       sink.emit(metrics.enabled, flags.includes('on') ? 1 : 0);
       sink.emit(metrics.requirepass, hasPassword(user.get('passwords')) ? 1 : 0);
       if (config.length === 0) return;
-      const values = pairs(snapshot.reply('config-posture'));
+      // Hardened servers rename or block CONFIG (rename-command CONFIG ""): the rest of the posture still
+      // counts, and what is unknown is said once as a metric rather than failing the collector every scrape.
+      let values: Map<string, unknown>;
+      try {
+        values = pairs(snapshot.reply('config-posture'));
+      } catch {
+        sink.emit(metrics.configUnreadable, 1);
+        return;
+      }
+      sink.emit(metrics.configUnreadable, 0);
       for (const [key, metric] of config) if (values.has(key)) sink.emit(metric, values.get(key) === 'no' ? 0 : 1);
     },
   };

@@ -39,6 +39,6 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     slowlogCollector,
     latencyCollector,
     clusterCollector,
-    postureCollector({ config: ['protected-mode', 'enable-debug-command', 'enable-module-command'] }),
+    postureCollector({ config: ['protected-mode', 'enable-debug-command', 'enable-module-command'], configCommand: options.configCommand }),
   ];
 }
