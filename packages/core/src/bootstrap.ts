@@ -117,10 +117,11 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const scrapeTargets =
     targetEntries === undefined || setup.targets === undefined ? undefined : new ScrapeTargets(targetEntries, setup.targets, chooseCollectors);
   const targetSecrets = (targetEntries ?? []).map(({ credentials }) => credentials.password ?? '');
+  const hashKey = common.engineLog?.hashKey?.toString('utf8').trim();
   const log = createLogger({
     level: common.logLevel,
     format: common.logFormat,
-    secrets: [...setup.secrets, ...targetSecrets],
+    secrets: [...setup.secrets, ...targetSecrets, ...(hashKey === undefined ? [] : [hashKey])],
     ...(options.logWrite ? { write: options.logWrite } : {}),
   });
   const { target, collectors: registry } = setup.build(log);
@@ -139,7 +140,16 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
           parser: logs.parser,
           rules: logs.rules,
           ...(logs.tally === undefined ? {} : { tally: logs.tally.create() }),
-          ...(engineLog.eventsOutput === undefined ? {} : { events: createEventWriter(engineLog.eventsOutput, engineLog.personalData) }),
+          ...(engineLog.eventsOutput === undefined
+            ? {}
+            : {
+                events: createEventWriter({
+                  output: engineLog.eventsOutput,
+                  policy: engineLog.personalData,
+                  maxBytes: engineLog.eventsMaxBytes,
+                  ...(engineLog.hashKey === undefined ? {} : { hashKey: engineLog.hashKey }),
+                }),
+              }),
           onError: (reason) => log.warnOnce('engine log monitoring failed', { reason }),
         });
 

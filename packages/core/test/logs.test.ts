@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -157,9 +158,9 @@ describe('structured log events', () => {
     rule: { event: 'security_attack', severity: 'critical' as const, pattern: /x/ },
     fields: { client: '10.1.2.3:4444', user: 'alice', kind: 'post' },
   };
-  const written = (policy: 'keep' | 'hash' | 'drop') => {
+  const written = (policy: 'keep' | 'hash' | 'drop', hashKey?: Buffer) => {
     const lines: string[] = [];
-    createEventWriter('-', policy, (line) => lines.push(line)).write('valkey', record, event);
+    createEventWriter({ output: '-', policy, write: (line) => lines.push(line), ...(hashKey === undefined ? {} : { hashKey }) }).write('valkey', record, event);
     return JSON.parse(lines[0] ?? '{}') as { message: string; fields: Record<string, string> };
   };
 
@@ -177,12 +178,41 @@ describe('structured log events', () => {
 
   test('personal data hashed or dropped, in the fields and in the message', () => {
     const hashed = written('hash');
-    expect(hashed.fields.client).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(hashed.fields.client).toMatch(/^hmac:[0-9a-f]{16}$/);
     expect(hashed.fields.kind).toBe('post');
     expect(hashed.message).toBe(`Connection from ${hashed.fields.client} aborted by ${hashed.fields.user}`);
     const dropped = written('drop');
     expect(dropped.fields).toEqual({ kind: 'post' });
     expect(dropped.message).toBe('Connection from <dropped> aborted by <dropped>');
+  });
+
+  test('hashing is a keyed HMAC: not the plain SHA-256 anyone can recompute, stable under one key, unrelated under another', () => {
+    const key = Buffer.from('a key from --log.events-hash-key-file');
+    const one = written('hash', key).fields.client;
+    expect(written('hash', key).fields.client).toBe(one);
+    expect(one).toBe(`hmac:${createHmac('sha256', key).update('10.1.2.3:4444').digest('hex').slice(0, 16)}`);
+    expect(one).not.toContain(createHash('sha256').update('10.1.2.3:4444').digest('hex').slice(0, 16));
+    // Without a key file, a random key per start: two writers disagree.
+    expect(written('hash').fields.client).not.toBe(written('hash').fields.client);
+  });
+
+  test('the events file is created 0600 (an existing one is narrowed to it) and renamed to .1 at its size limit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keepwatch-events-'));
+    const fresh = join(dir, 'fresh.jsonl');
+    createEventWriter({ output: fresh, policy: 'keep' }).write('valkey', record, event);
+    expect(statSync(fresh).mode & 0o777).toBe(0o600);
+    const existing = join(dir, 'existing.jsonl');
+    writeFileSync(existing, '', { mode: 0o644 });
+    const writer = createEventWriter({ output: existing, policy: 'keep', maxBytes: 1000 });
+    expect(statSync(existing).mode & 0o777).toBe(0o600);
+    for (let i = 0; i < 10; i += 1) writer.write('valkey', record, event);
+    const current = readFileSync(existing, 'utf8').trim().split('\n');
+    const previous = readFileSync(`${existing}.1`, 'utf8').trim().split('\n');
+    expect(statSync(existing).size).toBeLessThanOrEqual(1000);
+    expect(statSync(`${existing}.1`).size).toBeLessThanOrEqual(1000);
+    expect(current.length + previous.length).toBeLessThanOrEqual(10);
+    expect(current.length).toBeGreaterThan(0);
+    for (const line of [...current, ...previous]) expect(JSON.parse(line)).toMatchObject({ event: 'security_attack' });
   });
 });
 
@@ -201,7 +231,7 @@ describe('the log monitor', () => {
         return { level, message: rest.join(' ') };
       },
       rules: [{ event: 'boom', severity: 'warning', pattern: /^boom/ }],
-      events: createEventWriter(dir, 'keep'), // a directory: every write fails
+      events: createEventWriter({ output: dir, policy: 'keep' }), // a directory: every write fails
       onError: (reason) => errors.push(reason),
     });
     await monitor.follower.poll();

@@ -170,7 +170,7 @@ describe('a Milvus log (access and main lines interleaved, as on stdout) followe
       .map((line) => JSON.parse(line) as { engine: string; event: string; message: string; fields: Record<string, string> });
     const failure = events.find((entry) => entry.event === 'access_auth_failure');
     expect(failure).toMatchObject({ engine: 'milvus', fields: { method: 'Connect', reason: expect.stringContaining('auth check failure') } });
-    expect(failure?.fields.user).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(failure?.fields.user).toMatch(/^hmac:[0-9a-f]{16}$/);
     expect(failure?.message).not.toContain('alice');
     expect(failure?.message).not.toContain('10.42.7.9');
     expect(readFileSync(join(dir, 'events.jsonl'), 'utf8')).not.toContain('sk-canary-secret-key');

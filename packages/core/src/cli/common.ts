@@ -1,8 +1,9 @@
 import { KeepwatchError } from '../errors.ts';
 import { type LogFormat, type LogLevel, logFormats, logLevels } from '../log.ts';
-import { type PersonalDataPolicy, personalDataPolicies } from '../logs/events.ts';
+import { defaultMaxBytes, type PersonalDataPolicy, personalDataPolicies } from '../logs/events.ts';
 import { minimumBudgetSeconds, type ScrapeTimeoutLimits } from '../scrape/deadline.ts';
 import type { FlagSpec, ParsedFlags } from './flags.ts';
+import { readFileOrFail } from './secrets.ts';
 
 /** Flags every keepwatch exporter has, named as the Prometheus exporter-toolkit names them. */
 export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
@@ -45,7 +46,20 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
       kind: 'string',
       default: 'keep',
       choices: personalDataPolicies,
-      help: 'Client addresses and user names in log events: keep, hash (sha256) or drop.',
+      help: 'Client addresses and user names in log events: keep, hash (a keyed HMAC pseudonym) or drop.',
+    },
+    {
+      name: 'log.events-hash-key-file',
+      kind: 'string',
+      secretFile: true,
+      help: 'File holding the HMAC key of --log.events-personal-data hash, so pseudonyms match across restarts and exporters (default: a random key per start).',
+    },
+    {
+      name: 'log.events-max-bytes',
+      kind: 'number',
+      default: defaultMaxBytes,
+      range: { min: 4096, max: 2 ** 40, integer: true, unit: 'bytes' },
+      help: 'Size at which the --log.events-output file is renamed to <file>.1 (replacing the previous one) and started anew.',
     },
   ];
 }
@@ -65,7 +79,14 @@ export interface CommonConfig {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly engineLog:
-    | { readonly path: string; readonly fromStart: boolean; readonly eventsOutput: string | undefined; readonly personalData: PersonalDataPolicy }
+    | {
+        readonly path: string;
+        readonly fromStart: boolean;
+        readonly eventsOutput: string | undefined;
+        readonly personalData: PersonalDataPolicy;
+        readonly hashKey: Buffer | undefined;
+        readonly eventsMaxBytes: number;
+      }
     | undefined;
 }
 
@@ -92,6 +113,7 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
   // An empty --log.file (an unset variable in a manifest) means off, for every check below.
   const logFile = flags.optionalString('log.file') || undefined;
   const eventsOutput = flags.optionalString('log.events-output');
+  const keyFile = flags.optionalString('log.events-hash-key-file');
   if (eventsOutput !== undefined && logFile === undefined) throw new KeepwatchError('KW_ERR_FLAG', '--log.events-output needs --log.file');
   return {
     listen: listenAddress(flags.string('web.listen-address')),
@@ -110,6 +132,8 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
             fromStart: flags.boolean('log.from-start'),
             eventsOutput,
             personalData: flags.choice('log.events-personal-data', personalDataPolicies),
+            hashKey: keyFile === undefined ? undefined : readFileOrFail(keyFile, '--log.events-hash-key-file'),
+            eventsMaxBytes: flags.number('log.events-max-bytes'),
           },
   };
 }
