@@ -137,6 +137,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
           engine: definition.engine,
           path: engineLog.path,
           fromStart: engineLog.fromStart,
+          ...(engineLog.stateFile === undefined ? {} : { stateFile: engineLog.stateFile }),
           parser: logs.parser,
           rules: logs.rules,
           ...(logs.tally === undefined ? {} : { tally: logs.tally.create() }),

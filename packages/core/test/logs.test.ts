@@ -14,8 +14,8 @@ afterEach(async () => {
   for (const follower of followers.splice(0)) await follower.stop();
 });
 
-function setup(options: { fromStart?: boolean; maxLineBytes?: number; existing?: string } = {}) {
-  const path = join(mkdtempSync(join(tmpdir(), 'keepwatch-log-')), 'engine.log');
+function setup(options: { fromStart?: boolean; maxLineBytes?: number; existing?: string; path?: string; stateFile?: string } = {}) {
+  const path = options.path ?? join(mkdtempSync(join(tmpdir(), 'keepwatch-log-')), 'engine.log');
   if (options.existing !== undefined) writeFileSync(path, options.existing);
   const lines: string[] = [];
   const follower = new LogFollower({
@@ -24,6 +24,7 @@ function setup(options: { fromStart?: boolean; maxLineBytes?: number; existing?:
     maxLineBytes: options.maxLineBytes ?? 1024,
     pollIntervalMs: 10,
     onLine: (line) => lines.push(line),
+    ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
   });
   followers.push(follower);
   return { path, lines, follower };
@@ -124,6 +125,44 @@ describe('the log follower', () => {
     await follower.poll();
     expect(lines).toEqual(expected);
     expect(follower.stats.rotations).toBe(5);
+  });
+
+  test('copytruncate where the file grows past the old position within one poll: the new lines are read, not skipped', async () => {
+    const { path, lines, follower } = setup();
+    writeFileSync(path, '');
+    await follower.poll();
+    appendFileSync(path, 'old 1\nold 2\n');
+    await follower.poll();
+    truncateSync(path, 0);
+    const fresh = Array.from({ length: 7 }, (_, i) => `new line ${i} written right after the truncate`);
+    appendFileSync(path, `${fresh.join('\n')}\n`);
+    await follower.poll();
+    expect(lines).toEqual(['old 1', 'old 2', ...fresh]);
+    expect(follower.stats.rotationsByKind).toEqual({ rename: 0, copytruncate: 1 });
+  });
+
+  test('with a state file, a restart resumes where the last run stopped: lines written while down are read once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keepwatch-state-'));
+    const stateFile = join(dir, 'position.json');
+    const first = setup({ existing: 'before start\n', stateFile, path: join(dir, 'engine.log') });
+    appendFileSync(first.path, 'run 1 a\nrun 1 b\n');
+    await first.follower.poll();
+    await first.follower.stop();
+    expect(first.lines).toEqual(['run 1 a', 'run 1 b']);
+    expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+    appendFileSync(first.path, 'while down 1\nwhile down 2\n');
+    const second = setup({ stateFile, path: first.path });
+    await second.follower.poll();
+    appendFileSync(first.path, 'run 2\n');
+    await second.follower.poll();
+    expect(second.lines).toEqual(['while down 1', 'while down 2', 'run 2']);
+    // Rotated while down (a new file at the path): it is read from its start.
+    await second.follower.stop();
+    renameSync(first.path, `${first.path}.1`);
+    writeFileSync(first.path, 'new file 1\n');
+    const third = setup({ stateFile, path: first.path });
+    await third.follower.poll();
+    expect(third.lines).toEqual(['new file 1']);
   });
 
   test('a partial last line waits for its end; a line that never ends is cut at the limit', async () => {

@@ -40,6 +40,11 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
     { name: 'log.format', kind: 'string', default: 'logfmt', choices: logFormats, help: 'Log line format.' },
     { name: 'log.file', kind: 'string', help: `The ${engine} log file to follow (shared through a volume); off when empty.` },
     { name: 'log.from-start', kind: 'boolean', default: false, help: 'Read --log.file from its beginning instead of its end.' },
+    {
+      name: 'log.state-file',
+      kind: 'string',
+      help: 'File keeping the position in --log.file across restarts (on a persistent volume): a restarted exporter reads the lines written while it was down, once.',
+    },
     { name: 'log.events-output', kind: 'string', help: 'Write each classified log event as one JSON line: - for stdout, or a file path.' },
     {
       name: 'log.events-personal-data',
@@ -86,6 +91,7 @@ export interface CommonConfig {
         readonly personalData: PersonalDataPolicy;
         readonly hashKey: Buffer | undefined;
         readonly eventsMaxBytes: number;
+        readonly stateFile: string | undefined;
       }
     | undefined;
 }
@@ -134,6 +140,7 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
             personalData: flags.choice('log.events-personal-data', personalDataPolicies),
             hashKey: keyFile === undefined ? undefined : readFileOrFail(keyFile, '--log.events-hash-key-file'),
             eventsMaxBytes: flags.number('log.events-max-bytes'),
+            stateFile: flags.optionalString('log.state-file') || undefined,
           },
   };
 }

@@ -1,4 +1,4 @@
-import { type Stats, statSync } from 'node:fs';
+import { readFileSync, renameSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 
 export interface FollowerOptions {
@@ -10,6 +10,20 @@ export interface FollowerOptions {
   readonly pollIntervalMs: number;
   readonly onLine: (line: string) => void;
   readonly onError?: (message: string) => void;
+  /**
+   * Where the position is kept across restarts (--log.state-file): the file's identity, the offset read to
+   * and the bytes just before it. A restarted follower resumes there, so lines written while it was down are
+   * read once; without it, a restart starts at the end (or the beginning, with fromStart).
+   */
+  readonly stateFile?: string;
+}
+
+/** The position of a follower: which file, how far, and the bytes just before (to tell the same file apart). */
+interface Position {
+  readonly inode: string;
+  readonly offset: number;
+  /** Base64 of up to `tailBytes` bytes before `offset`. */
+  readonly tail: string;
 }
 
 export interface FollowerStats {
@@ -17,11 +31,27 @@ export interface FollowerStats {
   lines: number;
   rotations: number;
   truncatedLines: number;
+  /** Rotations by kind: rename (rename-and-recreate, or the file deleted) and copytruncate (emptied in place). */
+  rotationsByKind: { rename: number; copytruncate: number };
   /** Whether the last poll followed a regular file without an error (false while it is missing or unreadable). */
   healthy: boolean;
 }
 
 const chunkSize = 64 * 1024;
+/** Bytes kept from just before the position: a file whose bytes there changed was truncated and written again. */
+const tailBytes = 64;
+
+function readState(path: string | undefined): Position | undefined {
+  if (path === undefined) return undefined;
+  try {
+    const state = JSON.parse(readFileSync(path, 'utf8')) as Partial<Position>;
+    if (typeof state.inode === 'string' && Number.isSafeInteger(state.offset) && typeof state.tail === 'string')
+      return { inode: state.inode, offset: state.offset ?? 0, tail: state.tail };
+  } catch {
+    // No state yet, or an unreadable one: start as without a state file.
+  }
+  return undefined;
+}
 
 function statOrUndefined(path: string): Stats | undefined {
   try {
@@ -39,7 +69,14 @@ function statOrUndefined(path: string): Stats | undefined {
  * line in memory.
  */
 export class LogFollower {
-  readonly stats: FollowerStats = { bytesRead: 0, lines: 0, rotations: 0, truncatedLines: 0, healthy: false };
+  readonly stats: FollowerStats = {
+    bytesRead: 0,
+    lines: 0,
+    rotations: 0,
+    truncatedLines: 0,
+    rotationsByKind: { rename: 0, copytruncate: 0 },
+    healthy: false,
+  };
   readonly #options: FollowerOptions;
   #handle: FileHandle | undefined;
   #inode: string | undefined;
@@ -48,13 +85,17 @@ export class LogFollower {
   #dropping = false;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> = Promise.resolve();
-  /** Where "the end" was when the follower was made: only that file, up to that offset, is old news. */
-  #startAt: { inode: string; size: number } | undefined;
+  /** The bytes just before #position. */
+  #tail = Buffer.alloc(0);
+  /** Where to start in the file present when the follower was made (its end, or a saved position); any other file starts at 0. */
+  #startAt: Position | undefined;
+  #savedState = '';
 
   constructor(options: FollowerOptions) {
     this.#options = options;
-    const current = options.fromStart ? undefined : statOrUndefined(options.path);
-    this.#startAt = current === undefined ? undefined : { inode: `${current.dev}:${current.ino}`, size: current.size };
+    const saved = readState(options.stateFile);
+    const current = options.fromStart || saved !== undefined ? undefined : statOrUndefined(options.path);
+    this.#startAt = saved ?? (current === undefined ? undefined : { inode: `${current.dev}:${current.ino}`, offset: current.size, tail: '' });
   }
 
   start(): void {
@@ -96,6 +137,7 @@ export class LogFollower {
         await this.#handle.close().catch(() => undefined);
         this.#handle = undefined;
         this.stats.rotations += 1;
+        this.stats.rotationsByKind.rename += 1;
       }
     }
     if (current === undefined) {
@@ -105,17 +147,48 @@ export class LogFollower {
     if (this.#handle === undefined) {
       this.#handle = await open(this.#options.path, 'r');
       this.#inode = inode;
-      // Only the file present when the follower was made is read from where it ended then; one that appears later is all new.
-      this.#position = this.#startAt !== undefined && this.#startAt.inode === inode ? this.#startAt.size : 0;
+      // Only the file present when the follower was made (or saved) is read from where it ended then; one that appears later is all new.
+      const start = this.#startAt;
       this.#startAt = undefined;
-    } else if (current.size < this.#position) {
-      // copytruncate: the file was emptied in place.
+      this.#position = 0;
+      this.#tail = Buffer.alloc(0);
+      if (start !== undefined && start.inode === inode) {
+        const tail = Buffer.from(start.tail, 'base64');
+        if (current.size >= start.offset && (await this.#bytesBefore(start.offset, tail.length)).equals(tail)) {
+          this.#position = start.offset;
+          this.#tail = tail;
+        }
+      }
+    } else if (current.size < this.#position || !(await this.#bytesBefore(this.#position, this.#tail.length)).equals(this.#tail)) {
+      // copytruncate: the file was emptied in place (and, within one poll, may have grown past the old position again).
       this.#flushPartial();
       this.#position = 0;
+      this.#tail = Buffer.alloc(0);
       this.stats.rotations += 1;
+      this.stats.rotationsByKind.copytruncate += 1;
     }
     await this.#readToEnd();
     this.stats.healthy = true;
+    this.#saveState();
+  }
+
+  async #bytesBefore(offset: number, length: number): Promise<Buffer> {
+    const handle = this.#handle;
+    if (handle === undefined || length === 0) return Buffer.alloc(0);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset - length);
+    return buffer.subarray(0, bytesRead);
+  }
+
+  /** Written only when the position moved, through a rename so a crash never leaves half a state. */
+  #saveState(): void {
+    const path = this.#options.stateFile;
+    if (path === undefined || this.#inode === undefined) return;
+    const state = JSON.stringify({ inode: this.#inode, offset: this.#position, tail: this.#tail.toString('base64') } satisfies Position);
+    if (state === this.#savedState) return;
+    writeFileSync(`${path}.tmp`, state, { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+    this.#savedState = state;
   }
 
   async #readToEnd(): Promise<void> {
@@ -127,7 +200,9 @@ export class LogFollower {
       if (bytesRead === 0) return;
       this.#position += bytesRead;
       this.stats.bytesRead += bytesRead;
-      this.#consume(buffer.subarray(0, bytesRead));
+      const chunk = buffer.subarray(0, bytesRead);
+      this.#tail = Buffer.concat([this.#tail, chunk.subarray(Math.max(0, bytesRead - tailBytes))]).subarray(-tailBytes);
+      this.#consume(chunk);
     }
   }
 

@@ -9,7 +9,7 @@ const metrics = {
   events: counter('log_events_total', 'Log lines classified as a known event, by event.', ['event']),
   parseFailures: counter('log_parse_failures_total', 'Log lines in no format the exporter knows (counted, not fatal).'),
   bytes: counter('log_follower_bytes_read_total', 'Bytes read from the engine log.'),
-  rotations: counter('log_follower_rotations_total', 'Log rotations seen (rename-and-recreate or copytruncate).'),
+  rotations: counter('log_follower_rotations_total', 'Log rotations seen, by kind: rename (rename-and-recreate, or deleted) or copytruncate.', ['kind']),
   truncated: counter('log_follower_truncated_lines_total', 'Lines longer than the line limit, cut.'),
   lastLine: gauge('log_last_line_timestamp_seconds', 'Unix time written in the latest log line that carried one.'),
   healthy: gauge(
@@ -29,6 +29,7 @@ export interface LogMonitorOptions {
   readonly tally?: LogTally;
   readonly pollIntervalMs?: number;
   readonly maxLineBytes?: number;
+  readonly stateFile?: string;
   readonly onError?: (message: string) => void;
 }
 
@@ -50,6 +51,7 @@ export class LogMonitor {
       fromStart: options.fromStart,
       maxLineBytes: options.maxLineBytes ?? 16 * 1024,
       pollIntervalMs: options.pollIntervalMs ?? 1000,
+      ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
       onError: (reason) => options.onError?.(`cannot read ${options.path}: ${reason}`),
       onLine: (line) => {
         if (line === '') return;
@@ -87,7 +89,7 @@ export class LogMonitor {
     for (const [event, count] of this.#events) sink.emit(metrics.events, count, { event });
     sink.emit(metrics.parseFailures, this.#parseFailures);
     sink.emit(metrics.bytes, this.follower.stats.bytesRead);
-    sink.emit(metrics.rotations, this.follower.stats.rotations);
+    for (const [kind, count] of Object.entries(this.follower.stats.rotationsByKind)) sink.emit(metrics.rotations, count, { kind });
     sink.emit(metrics.truncated, this.follower.stats.truncatedLines);
     if (this.#lastTimestamp !== undefined) sink.emit(metrics.lastLine, this.#lastTimestamp);
     sink.emit(metrics.healthy, this.follower.stats.healthy ? 1 : 0);
