@@ -4,6 +4,6 @@ export { allSucceeded, type Metrics, parseMetrics, type Sample, startDefinitionE
 export { readFixture } from './fixtures.ts';
 export { expositionShape } from './golden.ts';
 export { type HostileRespServer, resp, startHostileRespServer } from './hostile-resp.ts';
-export { checkMutatedInfo, checkMutatedInfoWithPromtool, type InfoRobustnessCase, mutatedInfo } from './info-robustness.ts';
+export { checkArbitraryReplies, checkMutatedInfo, checkMutatedInfoWithPromtool, type InfoRobustnessCase, mutatedInfo } from './info-robustness.ts';
 export { type PrometheusHandle, promtoolCheckMetrics, startPrometheus } from './prometheus.ts';
 export { freePort, waitFor } from './wait.ts';

@@ -94,3 +94,57 @@ export async function checkMutatedInfoWithPromtool<Caps>(subject: InfoRobustness
     expect(result.status, result.stdout + result.stderr).toBe(0);
   }
 }
+
+/** What a RESP2 client can hand a collector for one command: strings, integers, nulls, errors, nested arrays. */
+const respValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.string(),
+    fc.constantFrom('', 'nopass', 'on', 'off', 'flags', 'passwords', 'no', 'yes', '-1', '1e400', 'NaN', 'count', 'reason', 'username'),
+    fc.integer(),
+    fc.double().map(String),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 8 }),
+  ),
+})).value;
+
+/**
+ * Collectors that send their own commands (ACL LOG, SLOWLOG GET, CONFIG GET, ...) given arbitrary replies,
+ * three scrapes in a row (they keep state between scrapes): the scrape never throws, up stays 1, every
+ * value is finite and no series repeats. A collector may fail (success 0); it may not take the scrape down.
+ */
+export async function checkArbitraryReplies<Caps>(subject: InfoRobustnessCase<Caps>, numRuns = 200): Promise<void> {
+  const withCommands = subject.collectors.filter(
+    (collector): collector is typeof collector & { commands(caps: Caps): readonly { key: string }[] } => typeof collector.commands === 'function',
+  );
+  const keys = [...new Set(withCommands.flatMap((collector) => collector.commands(subject.caps).map((command) => command.key)))];
+  expect(keys.length).toBeGreaterThan(0);
+  const info = parseInfo(subject.seed);
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.dictionary(fc.constantFrom(...keys), respValue), { minLength: 3, maxLength: 3 }), async (scrapes) => {
+      for (const replies of scrapes) {
+        const snapshot: InfoSnapshot<Caps> = {
+          caps: subject.caps,
+          info,
+          reply: (key) => {
+            if (!(key in replies)) throw new Error(`no reply for ${key}`);
+            return replies[key];
+          },
+        };
+        const sink = await scrape({
+          namespace: subject.namespace,
+          target: { open: async () => subject.caps, fetch: async () => snapshot },
+          collectors: withCommands,
+          budgetMs: 1000,
+          log,
+        });
+        const metrics = parseMetrics(renderExposition(sink.families(), false));
+        expect(metrics.value(`${subject.namespace}_up`)).toBe(1);
+        for (const sample of metrics.samples) expect(Number.isFinite(sample.value), sample.name).toBe(true);
+        const series = metrics.samples.map((sample) => `${sample.name}${JSON.stringify(sample.labels)}`);
+        expect(series.length - new Set(series).size).toBe(0);
+      }
+    }),
+    { numRuns },
+  );
+}

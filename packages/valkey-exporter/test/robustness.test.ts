@@ -1,4 +1,4 @@
-import { checkMutatedInfo, checkMutatedInfoWithPromtool, readFixture } from '@keepwatch/testing';
+import { checkArbitraryReplies, checkMutatedInfo, checkMutatedInfoWithPromtool, readFixture } from '@keepwatch/testing';
 import { describe, test } from 'vitest';
 import type { ValkeyCaps } from '../src/capabilities.ts';
 import { createCollectors, defaultDangerousCommands } from '../src/collectors/index.ts';
@@ -22,4 +22,5 @@ const subject = {
 describe('robustness of INFO parsing and exposition', () => {
   test('mutated INFO never throws and always yields a parsable exposition with up 1', () => checkMutatedInfo(subject));
   test('promtool accepts the exposition of mutated INFO', () => checkMutatedInfoWithPromtool(subject));
+  test('collectors that send their own commands survive arbitrary replies, three scrapes in a row', () => checkArbitraryReplies(subject));
 });
