@@ -142,6 +142,26 @@ describe('HTTP endpoints', () => {
 
 describe('basic auth and abuse under attack', () => {
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  /** An app whose log lines (info and above) and refusal counts the test reads. */
+  const observedApp = (webConfigFile: string | undefined) => {
+    const lines: string[] = [];
+    const refusals = new HttpRefusals();
+    const app = createHttpApp({
+      landing: { name: 'kw-exporter', description: 'test', version: '1.0', target: 'db' },
+      telemetryPath: '/metrics',
+      scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
+      webConfigFile,
+      log: createLogger({ level: 'info', format: 'logfmt', write: (line) => lines.push(line) }),
+      refusals,
+      scrape: async () => [],
+    });
+    const refused = () => {
+      const sink = new MetricSink('kw');
+      refusals.describe(sink);
+      return Object.fromEntries((sink.families()[0]?.samples ?? []).map((sample) => [sample.labels.reason, sample.value]));
+    };
+    return { app, lines, refused };
+  };
 
   test('a verified login survives 1,100 distinct bad ones: it is never checked (or queued) again', async () => {
     const users = new Map([['prometheus', bcrypt.hashSync('right', 4)]]);
@@ -161,17 +181,7 @@ describe('basic auth and abuse under attack', () => {
   });
 
   test('a bounded flood of new bad logins: at most 8 wait for bcrypt, the rest are refused at once, and the verified scraper is answered first', async () => {
-    const lines: string[] = [];
-    const refusals = new HttpRefusals();
-    const app = createHttpApp({
-      landing: { name: 'kw-exporter', description: 'test', version: '1.0', target: 'db' },
-      telemetryPath: '/metrics',
-      scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
-      webConfigFile: file('flood.yml', `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('right', 10)}\n`),
-      log: createLogger({ level: 'info', format: 'logfmt', write: (line) => lines.push(line) }),
-      refusals,
-      scrape: async () => [],
-    });
+    const { app, lines, refused } = observedApp(file('flood.yml', `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('right', 10)}\n`));
     expect((await app.inject({ url: '/metrics', headers: { authorization: basic('prometheus', 'right') } })).statusCode).toBe(200);
     const finished: string[] = [];
     const flood = Array.from({ length: 40 }, (_, i) =>
@@ -190,32 +200,17 @@ describe('basic auth and abuse under attack', () => {
     expect(finished.indexOf('scraper')).toBeLessThan(finished.lastIndexOf('attacker'));
     expect(statuses.filter((status) => status === 401)).toHaveLength(8);
     expect(statuses.filter((status) => status === 429)).toHaveLength(32);
-    const sink = new MetricSink('kw');
-    refusals.describe(sink);
-    const counted = Object.fromEntries((sink.families()[0]?.samples ?? []).map((sample) => [sample.labels.reason, sample.value]));
-    expect(counted).toMatchObject({ unauthorized: 8, auth_busy: 32 });
+    expect(refused()).toMatchObject({ unauthorized: 8, auth_busy: 32 });
     expect(lines).toEqual([]);
   });
 
   test('oversized bodies are refused with their own status, counted, and logged at debug only (one error line each before)', async () => {
-    const lines: string[] = [];
-    const refusals = new HttpRefusals();
-    const app = createHttpApp({
-      landing: { name: 'kw-exporter', description: 'test', version: '1.0', target: 'db' },
-      telemetryPath: '/metrics',
-      scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
-      webConfigFile: undefined,
-      log: createLogger({ level: 'info', format: 'logfmt', write: (line) => lines.push(line) }),
-      refusals,
-      scrape: async () => [],
-    });
+    const { app, lines, refused } = observedApp(undefined);
     for (let i = 0; i < 5; i += 1) {
       const response = await app.inject({ method: 'POST', url: '/metrics', payload: 'x'.repeat(2 * 2 ** 20), headers: { 'content-type': 'application/json' } });
       expect(response.statusCode).toBe(413);
     }
-    const sink = new MetricSink('kw');
-    refusals.describe(sink);
-    expect(sink.families()[0]?.samples.find((sample) => sample.labels.reason === 'bad_request')?.value).toBe(5);
+    expect(refused()).toMatchObject({ bad_request: 5 });
     expect(lines).toEqual([]);
   });
 });
