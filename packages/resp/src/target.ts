@@ -39,9 +39,9 @@ function serverInfo(value: unknown): InfoDocument {
   const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : undefined;
   const document = parseInfo(text ?? '');
   if (text === undefined || !document.sections.includes('server')) {
-    const shown =
-      text === undefined ? (value === null ? 'a null reply' : `a ${Array.isArray(value) ? 'array' : typeof value} reply`) : 'text without a Server section';
-    throw new Error(`INFO ALL returned ${shown}, not a server's INFO`);
+    const kind = value === null ? 'a null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    const shown = text === undefined ? `${kind} reply` : 'text without a Server section';
+    throw new Error(`INFO returned ${shown}, not a server's INFO`);
   }
   return document;
 }
