@@ -42,8 +42,11 @@ export class Caller {
     this.#log = options.log;
   }
 
-  /** `rpc` names the call in errors; `key` (default `rpc`) is what a refusal is remembered by. */
-  async call<T extends { status?: Status }>(rpc: string, run: (timeout: number) => Promise<T>, key: string = rpc): Promise<T> {
+  /**
+   * `rpc` names the call in errors; `key` (default `rpc`) is what a refusal is remembered by; `answers` says
+   * which replies with a failure status are still an answer (CheckHealth's "unhealthy").
+   */
+  async call<T extends { status?: Status }>(rpc: string, run: (timeout: number) => Promise<T>, key: string = rpc, answers?: (reply: T) => boolean): Promise<T> {
     const refusal = this.#refused.get(key);
     if (refusal !== undefined) throw new RefusedError(`${rpc} refused earlier on this connection: ${refusal}`);
     await this.#slot();
@@ -56,14 +59,14 @@ export class Caller {
       } catch (error) {
         const code = grpcStatusOf(error);
         if (code === grpcCode.permissionDenied) this.#refuse(key, rpc, `permission denied: ${grpcDetails(error)}`);
-        // The SDK's wrappers crash on the empty reply it makes of UNIMPLEMENTED (reference/milvus.md §1.4.5).
-        if (code === grpcCode.unimplemented || error instanceof TypeError || error instanceof SyntaxError)
-          this.#refuse(key, rpc, 'not supported by this server');
+        // The SDK's wrappers crash (TypeError) on the empty reply it makes of UNIMPLEMENTED (reference/milvus.md
+        // §1.4.5). A SyntaxError is not one: it is a failed reply's empty JSON, worth asking again next scrape.
+        if (code === grpcCode.unimplemented || error instanceof TypeError) this.#refuse(key, rpc, 'not supported by this server');
         throw error;
       }
       if (reply.status === undefined) this.#refuse(key, rpc, 'not supported by this server');
       const failure = statusFailure(reply.status);
-      if (failure !== undefined) throw new Error(`${rpc}: ${failure}`);
+      if (failure !== undefined && answers?.(reply) !== true) throw new Error(`${rpc}: ${failure}`);
       return reply;
     } finally {
       this.#release();

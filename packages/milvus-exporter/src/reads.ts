@@ -1,4 +1,4 @@
-import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { type MilvusClient, promisify } from '@zilliz/milvus2-sdk-node';
 import type { Caller } from './caller.ts';
 import type { ListedCollection } from './collection-filter.ts';
 import type { CollectionRead, ComponentRead, DatabaseRead, HealthRead, IndexRead, LoadState, RbacRead, ResourceGroupRead } from './snapshot.ts';
@@ -46,11 +46,22 @@ const definedOnly = (values: Record<string, unknown>) => Object.fromEntries(Obje
 type Reply = { status?: { code?: number; error_code?: string; reason?: string } } & Record<string, unknown>;
 const reply = (promise: Promise<unknown>) => promise as Promise<Reply>;
 
+/**
+ * A proxy that is itself not healthy answers CheckHealth with a failure status and isHealthy false
+ * (internal/proxy/impl.go): that is an answer, "unhealthy", not a failed read.
+ */
 export async function readHealth(client: MilvusClient, caller: Caller): Promise<HealthRead> {
-  const health = await caller.call('CheckHealth', () => reply(client.checkHealth()));
+  const health = await caller.call(
+    'CheckHealth',
+    () => reply(client.checkHealth()),
+    'CheckHealth',
+    (answer) => answer.isHealthy === false,
+  );
+  const reasons = ((health.reasons as unknown[] | undefined) ?? []).map(text);
+  const statusReason = health.status?.code !== 0 ? text(health.status?.reason) : '';
   return {
     healthy: health.isHealthy === true,
-    reasons: ((health.reasons as unknown[] | undefined) ?? []).map(text),
+    reasons: statusReason === '' || reasons.includes(statusReason) ? reasons : [statusReason, ...reasons],
     quotaStates: ((health.quota_states as unknown[] | undefined) ?? []).map(text),
   };
 }
@@ -59,10 +70,22 @@ export async function readVersion(client: MilvusClient, caller: Caller): Promise
   return text((await caller.call('GetVersion', () => reply(client.getVersion()))).version);
 }
 
-/** GetMetrics(system_info): one entry per node, by `infos.type` (never by position; ids repeat in standalone). */
+/**
+ * GetMetrics(system_info): one entry per node, by `infos.type` (never by position; ids repeat in standalone).
+ * Sent through the SDK's own `promisify` rather than `getMetric`, which parses the response before anyone
+ * looks at the status: a failed GetMetrics (a failure status, an empty response) threw a SyntaxError there.
+ */
 export async function readSystem(client: MilvusClient, caller: Caller): Promise<ComponentRead[]> {
-  const metrics = await caller.call('GetMetrics', (timeout) => reply(client.getMetric({ request: { metric_type: 'system_info' }, timeout })));
-  const nodes = ((metrics.response as { nodes_info?: unknown[] } | undefined)?.nodes_info ?? []) as { identifier?: unknown; infos?: Record<string, unknown> }[];
+  const metrics = await caller.call('GetMetrics', (timeout) =>
+    reply(promisify(client.channelPool, 'GetMetrics', { request: JSON.stringify({ metric_type: 'system_info' }) }, timeout)),
+  );
+  let parsed: { nodes_info?: unknown[] } | undefined;
+  try {
+    parsed = JSON.parse(text(metrics.response)) as { nodes_info?: unknown[] } | undefined;
+  } catch {
+    throw new Error('GetMetrics: system_info is not JSON');
+  }
+  const nodes = (parsed?.nodes_info ?? []) as { identifier?: unknown; infos?: Record<string, unknown> }[];
   return nodes.flatMap((node): ComponentRead[] => {
     const infos = node.infos;
     if (infos === undefined || infos === null) return [];
@@ -96,17 +119,19 @@ export async function listDatabaseNames(client: MilvusClient, caller: Caller): P
   return ((await caller.call('ListDatabases', (timeout) => reply(client.listDatabases({ timeout })))).db_names as unknown[]).map(text);
 }
 
+/**
+ * Every database, described one by one: a DescribeDatabase that fails (absent before Milvus 2.4.3, denied,
+ * one database dropped meanwhile) leaves that database without properties, not the others without theirs
+ * nor the count.
+ */
 export async function readDatabases(client: MilvusClient, caller: Caller, names: readonly string[]): Promise<DatabaseRead[]> {
-  return Promise.all(
-    names.map(async (name) => {
-      const described = await caller.call(
-        'DescribeDatabase',
-        (timeout) => reply(client.describeDatabase({ db_name: name, timeout })),
-        `DescribeDatabase ${name}`,
-      );
-      return { name, id: text(described.dbID), properties: pairs(described.properties) };
-    }),
+  const described = await Promise.allSettled(
+    names.map((name) => caller.call('DescribeDatabase', (timeout) => reply(client.describeDatabase({ db_name: name, timeout })), `DescribeDatabase ${name}`)),
   );
+  return names.map((name, index) => {
+    const result = described[index];
+    return result?.status === 'fulfilled' ? { name, id: text(result.value.dbID), properties: pairs(result.value.properties) } : { name };
+  });
 }
 
 export async function listCollections(client: MilvusClient, caller: Caller, db: string): Promise<ListedCollection[]> {

@@ -32,8 +32,9 @@ export interface ComponentRead {
 
 export interface DatabaseRead {
   readonly name: string;
-  readonly id: string;
-  readonly properties: Readonly<Record<string, string>>;
+  /** Absent when DescribeDatabase failed for this database. */
+  readonly id?: string;
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 export type LoadState = 'LoadStateNotExist' | 'LoadStateNotLoad' | 'LoadStateLoading' | 'LoadStateLoaded';

@@ -138,6 +138,41 @@ describe('failures: credentials, privileges, unavailable and slow servers', () =
     expect(metrics.value('milvus_exporter_connects_total')).toBe(2);
   });
 
+  test('the proxy itself not healthy (a failure status with isHealthy false, as upstream answers): healthy 0 with the reason, not a missing series', async () => {
+    const { milvus, exporter } = await start([]);
+    expect((await exporter.scrape()).value('milvus_healthy')).toBe(1);
+    milvus.state.proxyState = 'Abnormal';
+    const metrics = await exporter.scrape();
+    expect(metrics.value('milvus_up')).toBe(1);
+    expect(metrics.value('milvus_exporter_collector_success', { collector: 'health' })).toBe(1);
+    expect(metrics.value('milvus_healthy')).toBe(0);
+    expect(metrics.all('milvus_health_reason_info').map((sample) => sample.labels.reason)).toEqual(['service not ready[proxy=18][state=Abnormal]']);
+  });
+
+  test('a GetMetrics that fails with a status (and an empty response) fails its collector for that scrape only, not for the connection', async () => {
+    const { milvus, exporter } = await start([]);
+    milvus.state.metricsFailure = 'failed to get metrics from querycoord';
+    let metrics = await exporter.scrape();
+    expect(metrics.value('milvus_exporter_collector_success', { collector: 'components' })).toBe(0);
+    expect(exporter.logs.some((line) => line.includes('GetMetrics: failed to get metrics from querycoord (code 2)'))).toBe(true);
+    expect(exporter.logs.some((line) => line.includes('not sent again'))).toBe(false);
+    milvus.state.metricsFailure = undefined;
+    metrics = await exporter.scrape();
+    expect(metrics.value('milvus_exporter_collector_success', { collector: 'components' })).toBe(1);
+    expect(metrics.all('milvus_component_healthy').length).toBeGreaterThan(0);
+    expect(milvus.calls.filter((call) => call.method === 'GetMetrics')).toHaveLength(2);
+  });
+
+  test('DescribeDatabase unsupported (Milvus before 2.4.3): the database count stays, only the per-database properties go', async () => {
+    const { milvus, exporter } = await start([]);
+    milvus.state.faults.set('DescribeDatabase', { kind: 'unimplemented' });
+    const metrics = await exporter.scrape();
+    expect(metrics.value('milvus_exporter_collector_success', { collector: 'databases' })).toBe(1);
+    expect(metrics.value('milvus_databases')).toBe(milvus.state.databases.size);
+    expect(milvus.state.databases.size).toBeGreaterThan(1);
+    expect(metrics.all('milvus_database_force_deny_writing')).toEqual([]);
+  });
+
   test('an RPC slower than the scrape deadline fails its collector in time; the rest of the scrape is kept', async () => {
     const { milvus, exporter } = await start([]);
     milvus.state.faults.set('DescribeIndex', { kind: 'delay', ms: 5000 });

@@ -23,12 +23,13 @@ export const databasesCollector: MilvusCollector = {
   collect(snapshot, sink) {
     const databases = snapshot.read('databases');
     sink.emit(metrics.count, databases.length);
-    for (const database of databases) {
-      const labels = { db: database.name };
-      sink.emit(metrics.denyWriting, isTrue(database.properties['database.force.deny.writing']) ? 1 : 0, labels);
-      sink.emit(metrics.denyReading, isTrue(database.properties['database.force.deny.reading']) ? 1 : 0, labels);
-      const limit = Number(database.properties['database.max.collections']);
-      if (database.properties['database.max.collections'] !== undefined && Number.isFinite(limit)) sink.emit(metrics.maxCollections, limit, labels);
+    for (const { name, properties } of databases) {
+      if (properties === undefined) continue;
+      const labels = { db: name };
+      sink.emit(metrics.denyWriting, isTrue(properties['database.force.deny.writing']) ? 1 : 0, labels);
+      sink.emit(metrics.denyReading, isTrue(properties['database.force.deny.reading']) ? 1 : 0, labels);
+      const limit = Number(properties['database.max.collections']);
+      if (properties['database.max.collections'] !== undefined && Number.isFinite(limit)) sink.emit(metrics.maxCollections, limit, labels);
     }
   },
 };

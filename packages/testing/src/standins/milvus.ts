@@ -66,6 +66,10 @@ export interface StandinState {
   deployMode: string;
   healthy: boolean;
   reasons: string[];
+  /** The proxy's own state code; anything but Healthy makes CheckHealth and GetMetrics answer as below. */
+  proxyState: 'Healthy' | 'Abnormal' | 'Initializing';
+  /** GetMetrics fails with a status (a coordinator unreachable, say), as the proxy answers then. */
+  metricsFailure?: string;
   quotaStates: string[];
   systemInfo: SystemInfo;
   databases: Map<string, DatabaseState>;
@@ -137,6 +141,7 @@ function defaultState(): StandinState {
     buildTags: 'v2.5.4',
     deployMode: 'DISTRIBUTED',
     healthy: true,
+    proxyState: 'Healthy',
     reasons: [],
     quotaStates: [],
     systemInfo: systemInfoFixture(),
@@ -206,11 +211,22 @@ function handlers(state: StandinState): Record<string, Handler> {
       },
       identifier: '456012345678901250',
     }),
-    CheckHealth: () => ({ status: success, isHealthy: state.healthy, reasons: state.reasons, quota_states: state.quotaStates }),
+    // internal/proxy/impl.go CheckHealth (milvus 001169c0e5): a proxy that is not Healthy answers
+    // merr.Status(merr.CheckHealthy(code)) (ErrServiceNotReady, code 1, pkg/util/merr/errors.go) with
+    // IsHealthy false and that error as its one reason; otherwise Success with the coordinators' verdict.
+    CheckHealth: () => {
+      if (state.proxyState !== 'Healthy') {
+        const reason = `service not ready[proxy=18][state=${state.proxyState}]`;
+        return { status: failure(1, 'NotReadyServe', reason), isHealthy: false, reasons: [reason], quota_states: [] };
+      }
+      return { status: success, isHealthy: state.healthy, reasons: state.reasons, quota_states: state.quotaStates };
+    },
     GetVersion: () => ({ status: success, version: state.buildTags }),
     GetMetrics: (request) => {
       const kind = JSON.parse(String(request.request)).metric_type;
       if (kind !== 'system_info') return { status: failure(1200, 'UnexpectedError', `metric not found[metric=${kind}]`), response: '' };
+      // internal/proxy/impl.go GetMetrics: a failure is merr.Status(err) with an empty Response.
+      if (state.metricsFailure !== undefined) return { status: failure(2, 'UnexpectedError', state.metricsFailure), response: '' };
       return { status: success, response: JSON.stringify(state.systemInfo), component_name: 'proxy18' };
     },
     ListDatabases: () => ({
