@@ -19,10 +19,12 @@ function privilegeBlock(): string {
       }
     }
   }
-  const rows = [...byPrivilege].map(([privilege, entry]) => `| ${code(privilege)} | ${entry.object} | ${entry.collectors.map(code).join(', ')} |`);
-  const grants = [...byPrivilege.keys()].map(
-    (privilege) => `client.grant_privilege_v2("keepwatch_exporter", "${privilege}", collection_name="*", db_name="*")`,
-  );
+  const enabled = new Set(milvusCollectors.filter((collector) => collector.defaultEnabled).map((collector) => collector.name));
+  const shown = (name: string) => (enabled.has(name) ? code(name) : `${code(name)} (off by default)`);
+  const rows = [...byPrivilege].map(([privilege, entry]) => `| ${code(privilege)} | ${entry.object} | ${entry.collectors.map(shown).join(', ')} |`);
+  const grant = (privilege: string) => `client.grant_privilege_v2("keepwatch_exporter", "${privilege}", collection_name="*", db_name="*")`;
+  const byDefault = [...byPrivilege].filter(([, entry]) => entry.collectors.some((name) => enabled.has(name)));
+  const onRequest = [...byPrivilege].filter(([, entry]) => !entry.collectors.some((name) => enabled.has(name)));
   return [
     '| Privilege | Object type | Needed by |',
     '| --- | --- | --- |',
@@ -32,10 +34,16 @@ function privilegeBlock(): string {
     '',
     '```python',
     'client.create_role("keepwatch_exporter")',
-    ...grants,
+    ...byDefault.map(([privilege]) => grant(privilege)),
     'client.create_user("keepwatch", "CHANGE-ME")',
     'client.grant_role("keepwatch", "keepwatch_exporter")',
     '```',
+    ...(onRequest.length === 0
+      ? []
+      : [
+          '',
+          `Only for the collectors that are off by default, when turned on: ${onRequest.map(([privilege, entry]) => `${code(privilege)} (${entry.collectors.map(code).join(', ')})`).join(', ')}.`,
+        ]),
   ].join('\n');
 }
 

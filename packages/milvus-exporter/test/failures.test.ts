@@ -71,7 +71,7 @@ describe('failures: credentials, privileges, unavailable and slow servers', () =
 
   test('under a role with exactly the documented privileges: every collector succeeds and no call is denied', async () => {
     const { milvus, exporter } = await start(
-      ['--milvus.username', 'exporter'],
+      ['--milvus.username', 'exporter', '--collector.rbac'],
       (state) => {
         withUsers(state);
         state.grants.set('exporter', new Set(documentedPrivileges));
@@ -99,7 +99,7 @@ describe('failures: credentials, privileges, unavailable and slow servers', () =
 
   test('a denied privilege fails only its collector, and the denied calls are not sent again on the connection', async () => {
     const { milvus, exporter } = await start(
-      ['--milvus.username', 'exporter'],
+      ['--milvus.username', 'exporter', '--collector.rbac'],
       (state) => {
         withUsers(state);
         state.grants.set('exporter', new Set([...documentedPrivileges].filter((privilege) => privilege !== 'SelectOwnership')));

@@ -11,7 +11,7 @@ describe('metrics from the Milvus stand-in (system_info from shared/fixtures/mil
 
   beforeAll(async () => {
     milvus = await startMilvusStandin();
-    exporter = await startTestExporter(milvus.address);
+    exporter = await startTestExporter(milvus.address, ['--collector.rbac']);
     metrics = await exporter.scrape();
   });
   afterAll(async () => {
