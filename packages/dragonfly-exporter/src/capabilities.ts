@@ -10,8 +10,12 @@ export type DragonflyCollector = RespCollector<DragonflyCaps>;
 
 /** Version gates, from the release in which Dragonfly changed (reference/dragonfly.md section 2.18). */
 export const since = {
-  /** Errorstats counts failed AUTH and NOAUTH under the kind `no_auth` instead of the full messages. */
-  noAuthErrorKind: versionNumber('1.38.0'),
+  /**
+   * Errorstats counts failed AUTH and HELLO AUTH, and commands refused with NOAUTH, under the kind `no_auth`
+   * instead of the full messages: v1.37.0 (upstream commit 76eb03c58, #6449; checked with `git merge-base
+   * --is-ancestor 76eb03c58 v1.37.0`), not 1.38 as the notes said.
+   */
+  noAuthErrorKind: versionNumber('1.37.0'),
 } as const;
 
 /**

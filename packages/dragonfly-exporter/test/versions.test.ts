@@ -27,4 +27,23 @@ describe('older Dragonfly versions', () => {
       await dragonfly.close();
     }
   });
+
+  test('1.37: the no_auth kind is already there (upstream 76eb03c58 is in v1.37.0): failed logins count, not 0', async () => {
+    const dragonfly = await startDragonflyStandIn({ version: '1.37.0', requirepass: 'pw' });
+    const exporter = await startTestExporter(['--dragonfly.addr', dragonfly.url], { DRAGONFLY_PASSWORD: 'pw' });
+    try {
+      const before = await exporter.scrape();
+      expect(before.value('dragonfly_auth_failures_source_info', { source: 'errorstat_no_auth' })).toBe(1);
+      const attacker = new Redis({ port: dragonfly.port, host: '127.0.0.1', lazyConnect: true, protocol: 2, disableClientInfo: true, enableReadyCheck: false });
+      await attacker.connect();
+      for (let i = 0; i < 3; i += 1) await expect(attacker.call('AUTH', 'nope')).rejects.toThrow(/WRONGPASS/);
+      attacker.disconnect();
+      const after = await exporter.scrape();
+      expect((after.value('dragonfly_auth_failures_total') ?? 0) - (before.value('dragonfly_auth_failures_total') ?? 0)).toBe(3);
+      expect(after.value('dragonfly_acl_log_events_total', { reason: 'auth', user: 'default' })).toBe(3);
+    } finally {
+      await exporter.close();
+      await dragonfly.close();
+    }
+  });
 });

@@ -57,7 +57,7 @@ export function createCollectors(options: RespCollectorOptions): DragonflyCollec
     transactionsCollector,
     snapshotKeysCollector,
     replicationCollector({ states: ['preparation', 'full_sync', 'online', 'stable_sync', 'cancelled'], lag: replicaLag.records }),
-    // Failed AUTH/HELLO: the `no_auth` errorstats kind since 1.38 (which also counts NOAUTH), the WRONGPASS message before.
+    // Failed AUTH/HELLO: the `no_auth` errorstats kind since 1.37 (which also counts NOAUTH), the WRONGPASS message before.
     authCollector<DragonflyCaps>((caps) => (caps.versionNumber >= since.noAuthErrorKind ? ['errorstat_no_auth'] : ['errorstat_WRONGPASS'])),
     aclLogCollector({ maxUsers: options.aclLogMaxUsers, entries: options.aclLogEntries }),
     slowlogCollector,

@@ -97,10 +97,11 @@ export async function startDragonflyStandIn(options: StandInOptions = {}): Promi
     else commandstats.set(key.slice('cmdstat_'.length), { calls: Number(/calls=(\d+)/.exec(value)?.[1]), usec: Number(/usec=(\d+)/.exec(value)?.[1]) });
   }
   const errors = new Map<string, number>((sections.get('Errorstats') ?? []).map(([key, value]) => [key, Number(value)]));
-  if (!atLeast(1, 38)) {
-    // Before 1.38 there was no no_auth kind: failed AUTH and NOAUTH were keyed by their messages.
-    errors.delete('no_auth');
-  }
+  // The no_auth kind arrived in v1.37.0 (upstream commit 76eb03c58, #6449: facade/error.h kNoAuthErrType,
+  // used by ServerFamily::Auth, Hello and Service::VerifyCommandState for NOAUTH); before, failed AUTH and
+  // NOAUTH were keyed by their messages.
+  const noAuthKind = atLeast(1, 37);
+  if (!noAuthKind) errors.delete('no_auth');
   const aclLog: AclLogRecord[] = [];
   const slowlog: [number, number, number, string[], string, string][] = [[4711, 1787312000, 12500, ['KEYS', '*'], '10.0.3.44:52210', '']];
   const received: string[] = [];
@@ -213,12 +214,12 @@ export async function startDragonflyStandIn(options: StandInOptions = {}): Promi
         session.user = user;
         return new Simple('OK');
       }
-      count(atLeast(1, 38) ? 'no_auth' : `-${wrongPass}`);
+      count(noAuthKind ? 'no_auth' : `-${wrongPass}`);
       logAcl('AUTH', 'AUTH', user);
       return new Error(wrongPass);
     }
     if (session.user === undefined) {
-      count(atLeast(1, 38) ? 'no_auth' : `-${noAuth}`);
+      count(noAuthKind ? 'no_auth' : `-${noAuth}`);
       return new Error(noAuth);
     }
     if (!allowed(session.user, command)) {
