@@ -19,17 +19,29 @@ export const since = {
 } as const;
 
 /**
- * Dragonfly is told by `dragonfly_version` (`df-v1.40.1`): its `redis_version` is a fixed compatibility
- * string. Any other server is refused with a pointer to the right exporter, so no metric is ever
- * mislabelled.
+ * Where Dragonfly writes its own version (`df-` and `git describe`, src/server/version.cc.in), by release,
+ * as upstream's ServerFamily::Info appends it: `dragonfly_version` from v1.7.0, `dfly_version` in v1.0 to
+ * v1.6 (both with `redis_version` a fixed compatibility string), and `redis_version` itself before v1.0.
+ */
+function dragonflyVersion(info: InfoDocument): string | undefined {
+  const redis = info.get('redis_version');
+  return info.get('dragonfly_version') ?? info.get('dfly_version') ?? (redis?.startsWith('df-') ? redis : undefined);
+}
+
+/** A dev build (`df-dev`, no release number) is built from main: newer than every release, so every gate is open. */
+const devBuildVersion = '99.0.0';
+
+/**
+ * Dragonfly is told by its own version field (see dragonflyVersion). Any other server is refused with a
+ * pointer to the right exporter, so no metric is ever mislabelled.
  */
 export function detectDragonflyCaps(info: InfoDocument): DragonflyCaps {
-  const raw = info.get('dragonfly_version');
+  const raw = dragonflyVersion(info);
   if (raw === undefined) {
     const other =
       info.get('valkey_version') === undefined ? `Redis ${info.get('redis_version') ?? '(unknown version)'}` : `Valkey ${info.get('valkey_version')}`;
-    throw new KeepwatchError('KW_ERR_TARGET_ENGINE', `the target is ${other}, not Dragonfly (no dragonfly_version in INFO); use valkey-exporter for it`);
+    throw new KeepwatchError('KW_ERR_TARGET_ENGINE', `the target is ${other}, not Dragonfly (no Dragonfly version in INFO); use valkey-exporter for it`);
   }
   const version = raw.replace(/^df-v?/, '');
-  return { server: 'dragonfly', version, versionNumber: versionNumber(version) };
+  return { server: 'dragonfly', version, versionNumber: versionNumber(/^\d+\.\d+/.test(version) ? version : devBuildVersion) };
 }

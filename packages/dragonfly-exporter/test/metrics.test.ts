@@ -42,7 +42,8 @@ describe('metrics from the Dragonfly 1.40 stand-in (values from shared/fixtures/
     expect(metrics.value('dragonfly_max_clients')).toBe(64000);
     // sec.usec without zero padding: 41234.56789 is 41234 s + 56789 µs.
     expect(metrics.value('dragonfly_cpu_sys_seconds_total')).toBeCloseTo(41234.056789, 6);
-    expect(metrics.value('dragonfly_cpu_user_main_thread_seconds_total')).toBeCloseTo(12345.654321, 6);
+    expect(metrics.value('dragonfly_cpu_user_serving_thread_seconds')).toBeCloseTo(12345.654321, 6);
+    expect(metrics.types.get('dragonfly_cpu_user_serving_thread_seconds')).toBe('gauge');
     expect(metrics.value('dragonfly_pipelined_commands_duration_seconds_total')).toBeCloseTo(987.654321, 6);
     expect(metrics.value('dragonfly_lua_gc_duration_seconds_total')).toBe(0.004211);
     expect(metrics.types.get('dragonfly_keyspace_hits_total')).toBe('counter');

@@ -1,7 +1,8 @@
 import { counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from './info/index.ts';
 
 const status = { parse: 'status' } as const;
-const cpuSeconds = { parse: 'secondsMicros' } as const;
+/** `<seconds>.<microseconds>` as the CPU fields print it. */
+export const cpuSeconds = { parse: 'secondsMicros' } as const;
 
 /**
  * INFO fields that Valkey, Redis and Dragonfly all print with the same meaning, by section. Each engine's
@@ -57,18 +58,6 @@ export const commonFields = {
     counter('used_cpu_user', 'cpu_user_seconds_total', 'User CPU time of the server', cpuSeconds),
     counter('used_cpu_sys_children', 'cpu_sys_children_seconds_total', 'System CPU time of background processes', cpuSeconds),
     counter('used_cpu_user_children', 'cpu_user_children_seconds_total', 'User CPU time of background processes', cpuSeconds),
-    counter(
-      'used_cpu_sys_main_thread',
-      'cpu_sys_main_thread_seconds_total',
-      'System CPU time of the main thread (Dragonfly: the thread that served INFO)',
-      cpuSeconds,
-    ),
-    counter(
-      'used_cpu_user_main_thread',
-      'cpu_user_main_thread_seconds_total',
-      'User CPU time of the main thread (Dragonfly: the thread that served INFO)',
-      cpuSeconds,
-    ),
   ],
   cluster: [gauge('cluster_enabled', 'cluster_enabled', 'Whether cluster mode is enabled: 1 yes, 0 no')],
 } satisfies Record<string, FieldSpec[]>;

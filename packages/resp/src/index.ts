@@ -1,7 +1,7 @@
 export type { AclRuleDialect } from './acl-rules.ts';
 export { parseRespAddress, type RespEngine } from './address.ts';
 export { type RespCaps, versionNumber } from './capabilities.ts';
-export { commonFields, commonIgnored, commonStructured, commonStructuredSections } from './catalogue.ts';
+export { commonFields, commonIgnored, commonStructured, commonStructuredSections, cpuSeconds } from './catalogue.ts';
 export type { RespCollectorOptions } from './collector-options.ts';
 export { type RespExporterDefinition, respExporter } from './definition.ts';
 export { renderRespReadme } from './docs.ts';

@@ -1,4 +1,4 @@
-import { commonFields, commonIgnored, commonStructured, commonStructuredSections } from '@keepwatch/resp';
+import { commonFields, commonIgnored, commonStructured, commonStructuredSections, cpuSeconds } from '@keepwatch/resp';
 import { type Catalogue, counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/resp/info';
 
 const usec = { scale: 1e-6 } as const;
@@ -187,6 +187,25 @@ const ignored: IgnoredField[] = [
   { field: 'rejected_connections', reason: 'always -1 (not implemented); Dragonfly /metrics has listener_accept_error_total' },
 ];
 
+/**
+ * getrusage(RUSAGE_THREAD) of whichever thread serves the INFO (ServerFamily::Info, src/server/server_family.cc
+ * at v1.40.0): another thread after a reconnect, so the value can go down. Gauges, not counters.
+ */
+const cpu: FieldSpec[] = [
+  gauge(
+    'used_cpu_sys_main_thread',
+    'cpu_sys_serving_thread_seconds',
+    'System CPU time of the thread serving the exporter (changes with the connection)',
+    cpuSeconds,
+  ),
+  gauge(
+    'used_cpu_user_main_thread',
+    'cpu_user_serving_thread_seconds',
+    'User CPU time of the thread serving the exporter (changes with the connection)',
+    cpuSeconds,
+  ),
+];
+
 export const dragonflyCatalogue: Catalogue = {
   fields: [
     ...server,
@@ -199,6 +218,7 @@ export const dragonflyCatalogue: Catalogue = {
     ...replication,
     ...search,
     ...commonFields.cpu,
+    ...cpu,
     ...cluster,
     ...acl,
   ],

@@ -1,4 +1,4 @@
-import { commonFields, commonIgnored, commonStructured, commonStructuredSections } from '@keepwatch/resp';
+import { commonFields, commonIgnored, commonStructured, commonStructuredSections, cpuSeconds } from '@keepwatch/resp';
 import { type Catalogue, counterField as counter, type FieldSpec, gaugeField as gauge, type IgnoredField } from '@keepwatch/resp/info';
 
 const usec = { scale: 1e-6 } as const;
@@ -250,6 +250,8 @@ const replication: FieldSpec[] = [
 
 const cpu: FieldSpec[] = [
   ...commonFields.cpu,
+  counter('used_cpu_sys_main_thread', 'cpu_sys_main_thread_seconds_total', 'System CPU time of the main thread', cpuSeconds),
+  counter('used_cpu_user_main_thread', 'cpu_user_main_thread_seconds_total', 'User CPU time of the main thread', cpuSeconds),
   counter('used_active_time_main_thread', 'active_time_main_thread_seconds_total', 'Busy time of the main thread, in seconds', usec),
 ];
 
