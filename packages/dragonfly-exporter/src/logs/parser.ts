@@ -15,7 +15,9 @@ export const parseDragonflyLogLine: LogParser = (line): LogRecord | undefined =>
   const match = glog.exec(line);
   if (match !== null) {
     const [, level = 'I', year, month = '', day = '', time = '', thread = '', file = '', lineNumber = '', message = ''] = match;
-    const when = Date.parse(`${year ?? new Date().getUTCFullYear()}-${month}-${day}T${time}Z`);
+    // glog writes local time (its log_utc_time flag is off by default), so the line is read in the exporter's
+    // time zone: the same as Dragonfly's when the sidecar runs with the same TZ (both UTC in most images).
+    const when = Date.parse(`${year ?? new Date().getFullYear()}-${month}-${day}T${time}`);
     return {
       level: levels[level] ?? 'info',
       message,

@@ -28,6 +28,15 @@ export const dragonflyLogRules: readonly ClassificationRule[] = [
     pattern: new RegExp(`^(?:Started full sync with ${peer}|Starting full sync with Redis master)`),
     fields: ['primary'],
   },
+  // Replica::InitiateDflySync at v1.40.0 (replica.cc:681): "Started " << sync_type << " sync with ...".
+  {
+    event: 'replication_partial_sync_started',
+    severity: 'info',
+    pattern: new RegExp(`^Started partial sync with ${peer}`),
+    fields: ['primary'],
+  },
+  // Replica::ConsumeDflyStream at v1.40.0 (replica.cc:939): reached only once the sync was cancelled by an error.
+  { event: 'replication_stable_sync_exited', severity: 'warning', pattern: /^Exit stable sync$/ },
   {
     event: 'replication_stable_sync',
     severity: 'info',

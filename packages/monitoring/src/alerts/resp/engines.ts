@@ -7,6 +7,8 @@ export interface RespEngine {
   readonly title: string;
   /** The command-line client a runbook tells the reader to try. */
   readonly cli: string;
+  /** What the server needs before it reports latency percentiles at all (said in the latency runbook). */
+  readonly latencyPrerequisite?: string;
   readonly rejectedConnections: boolean;
   /** Per-replica lag as bytes (offsets, Valkey) or as journal records (Dragonfly reports no per-replica offset). */
   readonly lagBytes: boolean;
@@ -65,6 +67,9 @@ export const dragonflyEngine: RespEngine = {
   id: 'dragonfly',
   title: 'Dragonfly',
   cli: 'redis-cli',
+  // ABSL_FLAG(bool, latency_tracking, false, ...) in src/server/command_registry.cc at v1.40.0.
+  latencyPrerequisite:
+    'Dragonfly reports latency percentiles only when started with `--latency_tracking` (off by default): without it this alert can never fire, and `dragonfly_latency_percentiles_seconds` is absent.',
   rejectedConnections: false,
   lagBytes: false,
   lagRecords: true,

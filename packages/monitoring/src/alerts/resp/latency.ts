@@ -2,7 +2,7 @@ import type { AlertSpec } from '../../alert.ts';
 import { node, type RespAlertContext } from './context.ts';
 
 /** Command latency percentiles. */
-export function latencyAlerts({ config, title, m, s, t }: RespAlertContext): AlertSpec[] {
+export function latencyAlerts({ engine, config, title, m, s, t }: RespAlertContext): AlertSpec[] {
   return [
     {
       name: `${title}LatencyP99High`,
@@ -13,7 +13,7 @@ export function latencyAlerts({ config, title, m, s, t }: RespAlertContext): Ale
       summary: `${title} commands are slow at the 99th percentile.`,
       description: `{{ $labels.instance }}: {{ $labels.cmd }} p99 is {{ $value | humanizeDuration }}.`,
       runbook: {
-        meaning: `The server's own p99 latency of a command (INFO latencystats) is above ${t.latencyP99Seconds} s. The server computes it since startup or CONFIG RESETSTAT, so it moves slowly and stays high after the cause is gone until a reset.`,
+        meaning: `The server's own p99 latency of a command (INFO latencystats) is above ${t.latencyP99Seconds} s. The server computes it since startup or CONFIG RESETSTAT, so it moves slowly and stays high after the cause is gone until a reset.${engine.latencyPrerequisite === undefined ? '' : ` ${engine.latencyPrerequisite}`}`,
         confirm: '`SLOWLOG GET`, `LATENCY LATEST`, `INFO commandstats` for the command; CPU and fork activity.',
         action:
           'Find the slow calls (big keys, O(N) commands like KEYS or SMEMBERS on large sets, Lua scripts) and fix them; `CONFIG RESETSTAT` restarts the percentiles.',
