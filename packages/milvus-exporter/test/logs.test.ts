@@ -6,7 +6,7 @@ import { readFixture, waitFor } from '@keepwatch/testing';
 import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { defaultAccessFormat } from '../src/logs/access-log.ts';
+import { accessRefusal, defaultAccessFormat } from '../src/logs/access-log.ts';
 import { milvusLogParser } from '../src/logs/parser.ts';
 import { milvusLogRules } from '../src/logs/rules.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
@@ -44,6 +44,27 @@ describe('Milvus access and main log lines', () => {
     });
     const query = parse(accessSample.find((line) => line.includes('doc_id in [1021')) ?? '');
     expect(query?.attributes).toMatchObject({ method: 'Query', status: 'Successful', user: 'rag-api' });
+  });
+
+  // REST lines as restful_info.go writes them: the path as method, HttpError<N> for a non-200 reply, else
+  // Failed with the Milvus code (1800 ErrNeedAuthenticate, 1401 ErrPrivilegeNotPermitted).
+  const rest = (user: string, path: string, status: string, code: string, msg: string) =>
+    `[2025/02/06 09:20:00.000 +00:00] [ACCESS] <${user}: 10.42.7.9> ${path} [status: ${status}] [code: ${code}] [sdk: Restful] [msg: ${msg}] [traceID: 5f1c] [timeCost: 1.2ms]`;
+  test.each([
+    [rest('Unknown', '/v2/vectordb/collections/list', 'HttpError401', '1800', "user hasn't authenticated"), 'access_auth_failure', 'unauthenticated'],
+    [rest('mallory', '/v2/vectordb/collections/list', 'Failed', '1800', "user hasn't authenticated"), 'access_auth_failure', 'unauthenticated'],
+    [
+      rest('reader', '/v2/vectordb/collections/drop', 'HttpError403', '1401', 'PrivilegeDropCollection: permission deny to reader in the `default` database'),
+      'access_permission_denied',
+      'denied',
+    ],
+    [rest('reader', '/v2/vectordb/collections/drop', 'Failed', '1401', 'privilege not permitted'), 'access_permission_denied', 'denied'],
+    [rest('rag-api', '/v2/vectordb/entities/search', 'Failed', '65535', 'collection not loaded'), undefined, undefined],
+  ])('REST access line %# -> %s', (line, expected, refusal) => {
+    const record = parse(line);
+    expect(record?.attributes?.log).toBe('access');
+    expect(eventOf(line)?.rule.event).toBe(expected);
+    expect(accessRefusal(record?.attributes?.status ?? '', record?.attributes?.code ?? '')).toBe(refusal);
   });
 
   test.each([

@@ -65,3 +65,31 @@ export function accessRecord(fields: Record<string, string>): LogRecord {
     attributes,
   };
 }
+
+/**
+ * What an access line's status and code say about authentication and privileges, for gRPC and REST alike.
+ * gRPC lines carry the gRPC status (GrpcUnauthenticated, GrpcPermissionDenied). REST lines carry
+ * `HttpError<N>` when the HTTP status is not 200, else `Failed` with the Milvus code
+ * (internal/proxy/accesslog/info/restful_info.go MethodStatus): 401 or code 1800 (merr.ErrNeedAuthenticate)
+ * or 1400 (ErrPrivilegeNotAuthenticated) is a failed login, 403 or code 1401 (ErrPrivilegeNotPermitted) a
+ * denial (pkg/util/merr/errors.go).
+ */
+export const accessRefusals = {
+  unauthenticated: { statuses: ['GrpcUnauthenticated', 'HttpError401'], failedCodes: ['1800', '1400'] },
+  denied: { statuses: ['GrpcPermissionDenied', 'HttpError403'], failedCodes: ['1401'] },
+} as const;
+
+export type AccessRefusal = keyof typeof accessRefusals;
+
+export function accessRefusal(status: string, code: string): AccessRefusal | undefined {
+  for (const [kind, { statuses, failedCodes }] of Object.entries(accessRefusals) as [AccessRefusal, (typeof accessRefusals)[AccessRefusal]][]) {
+    if ((statuses as readonly string[]).includes(status) || (status === 'Failed' && (failedCodes as readonly string[]).includes(code))) return kind;
+  }
+  return undefined;
+}
+
+/** The `status=... code=...` part of a normalised access line for one kind of refusal, as a regular expression. */
+export function accessRefusalPattern(kind: AccessRefusal): string {
+  const { statuses, failedCodes } = accessRefusals[kind];
+  return `(?:${statuses.join('|')}|Failed(?= code=(?:${failedCodes.join('|')}) ))`;
+}

@@ -1,4 +1,5 @@
 import type { ClassificationRule } from '@keepwatch/core/logs';
+import { accessRefusalPattern } from './access-log.ts';
 
 const access = (status: string) => `^access (?<method>\\S+) status=${status} code=(?<code>\\S*) client=(?<client>\\S*) user=(?<user>.*?) msg=`;
 
@@ -11,13 +12,13 @@ export const milvusLogRules: readonly ClassificationRule[] = [
   {
     event: 'access_auth_failure',
     severity: 'warning',
-    pattern: new RegExp(`${access('GrpcUnauthenticated')}(?:rpc error: code = Unauthenticated desc = )?(?<reason>.*)$`),
+    pattern: new RegExp(`${access(accessRefusalPattern('unauthenticated'))}(?:rpc error: code = Unauthenticated desc = )?(?<reason>.*)$`),
     fields: ['method', 'client', 'user', 'reason'],
   },
   {
     event: 'access_permission_denied',
     severity: 'warning',
-    pattern: new RegExp(`${access('GrpcPermissionDenied')}.*?(?<privilege>Privilege\\w+)?: permission deny`),
+    pattern: new RegExp(`${access(accessRefusalPattern('denied'))}(?:.*?(?<privilege>Privilege\\w+): permission deny)?`),
     fields: ['method', 'client', 'user', 'privilege'],
   },
   {

@@ -1,10 +1,19 @@
 import type { LogRecord, LogTally, LogTallySpec } from '@keepwatch/core/logs';
 import { counter, LabelCap, type MetricSink } from '@keepwatch/core/metrics';
+import { accessRefusal } from './access-log.ts';
 
 const metrics = {
   requests: counter('access_requests_total', 'Requests in the proxy access log, by gRPC method (or REST path) and status.', ['method', 'status']),
-  authFailures: counter('access_auth_failures_total', 'Requests rejected as unauthenticated (status GrpcUnauthenticated), by user name.', ['user']),
-  denied: counter('access_permission_denied_total', 'Requests rejected for a missing privilege (status GrpcPermissionDenied), by user name.', ['user']),
+  authFailures: counter(
+    'access_auth_failures_total',
+    'Requests rejected as unauthenticated (gRPC GrpcUnauthenticated; REST HttpError401, or Failed with code 1800 or 1400), by user name.',
+    ['user'],
+  ),
+  denied: counter(
+    'access_permission_denied_total',
+    'Requests rejected for a missing privilege (gRPC GrpcPermissionDenied; REST HttpError403, or Failed with code 1401), by user name.',
+    ['user'],
+  ),
   rateLimited: counter('access_rate_limited_total', 'Requests rejected by the rate limiter (code 8), by method.', ['method']),
   quotaRejected: counter('access_quota_rejected_total', 'Requests rejected by a quota or force-deny (code 9), by method.', ['method']),
   errors: counter('access_errors_total', 'Requests that did not succeed, by Milvus error code (65535: auth, permission and other unexpected errors).', [
@@ -51,8 +60,9 @@ export function accessTally(maxUsers: number): LogTallySpec {
           counts.requests.add({ method, status: caps.status.admit(status) });
           if (status === 'Successful') return;
           counts.errors.add({ code: caps.code.admit(line.code ?? '') });
-          if (status === 'GrpcUnauthenticated') counts.authFailures.add({ user: caps.user.admit(line.user ?? '') });
-          else if (status === 'GrpcPermissionDenied') counts.denied.add({ user: caps.user.admit(line.user ?? '') });
+          const refusal = accessRefusal(status, line.code ?? '');
+          if (refusal === 'unauthenticated') counts.authFailures.add({ user: caps.user.admit(line.user ?? '') });
+          else if (refusal === 'denied') counts.denied.add({ user: caps.user.admit(line.user ?? '') });
           else if (line.code === '8') counts.rateLimited.add({ method });
           else if (line.code === '9') counts.quotaRejected.add({ method });
         },
