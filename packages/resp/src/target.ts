@@ -29,7 +29,7 @@ export interface RespTargetOptions<C extends RespCaps> {
 const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
 
 /** What one scrape may receive in all: a real INFO ALL is 10-100 KiB (a few hundred commands), so 2 MiB is twenty times the largest seen. */
-export const maxReplyBytes = 2 * 2 ** 20;
+const maxReplyBytes = 2 * 2 ** 20;
 
 /**
  * INFO must be a non-empty bulk string with its Server section: anything else (a null bulk, an integer, an

@@ -1,11 +1,9 @@
 export { type CommonConfig, commonConfig, commonFlags, listenAddress, targetsFile } from './common.ts';
 export {
-  describeRange,
   envVarFor,
   type FlagSpec,
   type FlagValue,
   labelCapRange,
-  type NumberRange,
   ParsedFlags,
   type ParseResult,
   parseFlags,

@@ -1,3 +1,3 @@
 export { loadTargetsFile, type TargetCredentials, type TargetEntry } from './file.ts';
-export { backoffDelayMs, type Connection, PersistentTarget, type PersistentTargetOptions, reconnectBackoff } from './persistent.ts';
+export { PersistentTarget } from './persistent.ts';
 export { type BuiltTarget, type MultiTargetSupport, refusedRequests, ScrapeTargets, type TargetScrape } from './registry.ts';
