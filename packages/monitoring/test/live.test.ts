@@ -142,7 +142,16 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     alice.disconnect();
     // One command on the Dragonfly stand-in as a given user (default: the default user), then disconnect.
     const onDragonfly = async (command: (client: Redis) => Promise<unknown>, credentials: { username?: string; password?: string } = {}) => {
-      const client = new Redis({ port: dragonfly.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, ...credentials });
+      // RESP2 without HELLO or CLIENT SETINFO, like the exporter: the stand-in models RESP2 replies only.
+      const client = new Redis({
+        port: dragonfly.port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        protocol: 2,
+        disableClientInfo: true,
+        maxRetriesPerRequest: 0,
+        ...credentials,
+      });
       await client.connect();
       await command(client);
       client.disconnect();

@@ -2,6 +2,19 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { readFixture } from '../fixtures.ts';
 
 /**
+ * Which commands exist is upstream's word, not the stand-in's: Dragonfly v1.40.0's command registry (see the
+ * fixture's header). A name outside it gets Dragonfly's unknown-command reply and counts in `unknown_<NAME>`.
+ */
+const upstreamCommands = new Set(
+  readFixture('dragonfly/commands-v1.40.0.txt')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#')),
+);
+
+/** The commands whose replies the stand-in models; any other real command says so rather than pretend. */
+const modelled = new Set(['AUTH', 'CLIENT', 'SELECT', 'INFO', 'SLOWLOG', 'ACL', 'LATENCY', 'COMMAND', 'GET', 'SET', 'PING', 'CONFIG', 'FLUSHALL']);
+
+/**
  * A protocol-level stand-in for Dragonfly: a real TCP server speaking real RESP2, answering the commands a
  * client can send with Dragonfly's replies and error texts (reference/dragonfly.md sections 1-5 and 9),
  * built from shared/fixtures/dragonfly. Its counters move the way Dragonfly's do: every command it runs is
@@ -194,8 +207,7 @@ export async function startDragonflyStandIn(options: StandInOptions = {}): Promi
     const sub = args[0]?.toUpperCase();
     const command = name === 'ACL' && sub !== undefined ? `ACL ${sub}` : name;
     received.push(command);
-    const known = ['AUTH', 'CLIENT', 'SELECT', 'INFO', 'SLOWLOG', 'ACL', 'LATENCY', 'COMMAND', 'GET', 'SET', 'PING', 'CONFIG', 'FLUSHALL'];
-    if (!known.includes(name)) {
+    if (!upstreamCommands.has(name)) {
       count('unknown_cmd');
       unknown.set(name, (unknown.get(name) ?? 0) + 1);
       return new Error(`ERR unknown command \`${name}\``);
@@ -278,6 +290,7 @@ export async function startDragonflyStandIn(options: StandInOptions = {}): Promi
       case 'FLUSHALL':
         return new Simple('OK');
       default:
+        if (!modelled.has(name)) return new Error(`ERR the keepwatch stand-in does not model ${name}, a Dragonfly command`);
         count('syntax_error');
         return new Error('ERR syntax error');
     }
