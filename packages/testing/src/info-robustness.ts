@@ -15,17 +15,30 @@ interface InfoSnapshot<Caps> {
   reply(key: string): unknown;
 }
 
-/** Runs the collectors that read only INFO over the text, as one scrape would, and renders the exposition. */
-async function exposition<Caps>(namespace: string, caps: Caps, collectors: readonly Collector<Caps, InfoSnapshot<Caps>>[], infoText: string): Promise<string> {
-  const snapshot: InfoSnapshot<Caps> = {
-    caps,
-    info: parseInfo(infoText),
-    reply: () => {
-      throw new Error('not part of this test');
-    },
-  };
+const noReplies = () => {
+  throw new Error('not part of this test');
+};
+
+/** Runs the collectors over one INFO text (and command replies, for those that send commands) as one scrape would, and renders the exposition. */
+async function exposition<Caps>(
+  namespace: string,
+  caps: Caps,
+  collectors: readonly Collector<Caps, InfoSnapshot<Caps>>[],
+  infoText: string,
+  reply: (key: string) => unknown = noReplies,
+): Promise<string> {
+  const snapshot: InfoSnapshot<Caps> = { caps, info: parseInfo(infoText), reply };
   const sink = await scrape({ namespace, target: { open: async () => caps, fetch: async () => snapshot }, collectors, budgetMs: 1000, log });
   return renderExposition(sink.families(), false);
+}
+
+/** What any input must still give: up 1, only finite values, no repeated series (Prometheus rejects a whole scrape with one). */
+function expectSoundExposition(namespace: string, text: string): void {
+  const metrics = parseMetrics(text);
+  expect(metrics.value(`${namespace}_up`)).toBe(1);
+  for (const sample of metrics.samples) expect(Number.isFinite(sample.value), sample.name).toBe(true);
+  const series = metrics.samples.map((sample) => `${sample.name}${JSON.stringify(sample.labels)}`);
+  expect(series.length - new Set(series).size).toBe(0);
 }
 
 /** Mutations that real servers and broken proxies produce: odd values, cut lines, junk, duplicated keys. */
@@ -72,12 +85,7 @@ export async function checkMutatedInfo<Caps>(subject: InfoRobustnessCase<Caps>, 
   const collectors = subject.collectors.filter((collector) => collector.commands === undefined);
   await fc.assert(
     fc.asyncProperty(mutatedInfo(subject.seed), async (text) => {
-      const metrics = parseMetrics(await exposition(subject.namespace, subject.caps, collectors, text));
-      expect(metrics.value(`${subject.namespace}_up`)).toBe(1);
-      for (const sample of metrics.samples) expect(Number.isFinite(sample.value)).toBe(true);
-      // Prometheus rejects a whole scrape with a repeated series.
-      const series = metrics.samples.map((sample) => `${sample.name}${JSON.stringify(sample.labels)}`);
-      expect(series.length - new Set(series).size).toBe(0);
+      expectSoundExposition(subject.namespace, await exposition(subject.namespace, subject.caps, collectors, text));
     }),
     { numRuns },
   );
@@ -119,30 +127,14 @@ export async function checkArbitraryReplies<Caps>(subject: InfoRobustnessCase<Ca
   );
   const keys = [...new Set(withCommands.flatMap((collector) => collector.commands(subject.caps).map((command) => command.key)))];
   expect(keys.length).toBeGreaterThan(0);
-  const info = parseInfo(subject.seed);
   await fc.assert(
     fc.asyncProperty(fc.array(fc.dictionary(fc.constantFrom(...keys), respValue), { minLength: 3, maxLength: 3 }), async (scrapes) => {
       for (const replies of scrapes) {
-        const snapshot: InfoSnapshot<Caps> = {
-          caps: subject.caps,
-          info,
-          reply: (key) => {
-            if (!(key in replies)) throw new Error(`no reply for ${key}`);
-            return replies[key];
-          },
+        const reply = (key: string) => {
+          if (!(key in replies)) throw new Error(`no reply for ${key}`);
+          return replies[key];
         };
-        const sink = await scrape({
-          namespace: subject.namespace,
-          target: { open: async () => subject.caps, fetch: async () => snapshot },
-          collectors: withCommands,
-          budgetMs: 1000,
-          log,
-        });
-        const metrics = parseMetrics(renderExposition(sink.families(), false));
-        expect(metrics.value(`${subject.namespace}_up`)).toBe(1);
-        for (const sample of metrics.samples) expect(Number.isFinite(sample.value), sample.name).toBe(true);
-        const series = metrics.samples.map((sample) => `${sample.name}${JSON.stringify(sample.labels)}`);
-        expect(series.length - new Set(series).size).toBe(0);
+        expectSoundExposition(subject.namespace, await exposition(subject.namespace, subject.caps, withCommands, subject.seed, reply));
       }
     }),
     { numRuns },

@@ -1,6 +1,9 @@
+import { MetricSink } from '@keepwatch/core/metrics';
 import { parseRespAddress } from '@keepwatch/resp';
 import { type AclLogEntry, AclLogTracker } from '@keepwatch/resp/collectors';
+import { parseInfo } from '@keepwatch/resp/info';
 import { describe, expect, test } from 'vitest';
+import { latencyCollector } from '../src/collectors/latency.ts';
 import { valkeyEngine } from '../src/definition.ts';
 
 const entry = (count: number, username: string, entryId?: number, reason = 'auth'): AclLogEntry => ({
@@ -78,5 +81,36 @@ describe('--valkey.addr', () => {
     ['redis://db:6379/x', /database "x" is not a number/],
   ])('%s is refused', (input, error) => {
     expect(() => parseRespAddress(input, valkeyEngine)).toThrow(error);
+  });
+});
+
+describe('LATENCY LATEST', () => {
+  test('entries that repeat an event name, or are not [name, time, latest, max] with numbers, are skipped: one series per event', () => {
+    const sink = new MetricSink('valkey');
+    const reply = [
+      ['command', 1787312000, 120, 250],
+      ['command', 1787312001, 5, 5],
+      ['fork', 'soon', 1, 1],
+      'not an entry',
+      ['aof-fsync-always', '1787312002', '30', '40'],
+    ];
+    latencyCollector.collect(
+      { caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false }, info: parseInfo(''), reply: () => reply },
+      sink,
+    );
+    const series = (name: string) =>
+      sink
+        .families()
+        .find((candidate) => candidate.name === name)
+        ?.samples.map((sample) => [sample.labels.event_name, sample.value]);
+    expect(series('valkey_latency_spike_last_timestamp_seconds')).toEqual([
+      ['command', 1787312000],
+      ['aof-fsync-always', 1787312002],
+    ]);
+    // An entry with one bad number is skipped whole, not exported in part.
+    expect(series('valkey_latency_spike_duration_seconds')).toEqual([
+      ['command', 0.12],
+      ['aof-fsync-always', 0.03],
+    ]);
   });
 });
