@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { createHttpApp } from '../src/http/app.ts';
+import { createHttpApp, type HttpAppOptions } from '../src/http/app.ts';
 import { HttpRefusals } from '../src/http/refusals.ts';
 import { createLogger } from '../src/log.ts';
 import { gauge } from '../src/metrics/descriptor.ts';
@@ -22,7 +22,8 @@ const file = (name: string, content: string) => {
   return path;
 };
 
-function makeApp(webConfigFile?: string) {
+/** `observe` swaps in a logger and refusal counter the test reads; by default the log is silent. */
+function makeApp(webConfigFile?: string, observe: Partial<Pick<HttpAppOptions, 'log' | 'refusals'>> = {}) {
   const sink = new MetricSink('kw');
   sink.emit(gauge('up', 'Up.'), 1);
   return createHttpApp({
@@ -30,8 +31,9 @@ function makeApp(webConfigFile?: string) {
     telemetryPath: '/metrics',
     scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
     webConfigFile,
-    log: createLogger({ level: 'error', format: 'logfmt', write: () => {} }),
+    log: observe.log ?? createLogger({ level: 'error', format: 'logfmt', write: () => {} }),
     scrape: async () => sink.families(),
+    ...(observe.refusals === undefined ? {} : { refusals: observe.refusals }),
   });
 }
 
@@ -146,15 +148,7 @@ describe('basic auth and abuse under attack', () => {
   const observedApp = (webConfigFile: string | undefined) => {
     const lines: string[] = [];
     const refusals = new HttpRefusals();
-    const app = createHttpApp({
-      landing: { name: 'kw-exporter', description: 'test', version: '1.0', target: 'db' },
-      telemetryPath: '/metrics',
-      scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
-      webConfigFile,
-      log: createLogger({ level: 'info', format: 'logfmt', write: (line) => lines.push(line) }),
-      refusals,
-      scrape: async () => [],
-    });
+    const app = makeApp(webConfigFile, { log: createLogger({ level: 'info', format: 'logfmt', write: (line) => lines.push(line) }), refusals });
     const refused = () => {
       const sink = new MetricSink('kw');
       refusals.describe(sink);

@@ -1,4 +1,4 @@
-import type { AlertSpec } from '../alert.ts';
+import { type AlertSpec, seriesSelector } from '../alert.ts';
 import type { MonitoringConfig } from '../config.ts';
 
 const target = { job: 'valkey', instance: 'a:9866' };
@@ -105,23 +105,23 @@ export function exporterAlerts(config: MonitoringConfig): AlertSpec[] {
       runbook: {
         meaning:
           'The exporter was started with --log.file, but its last polls found no regular file there (not created yet, deleted, replaced by a directory) or could not read it (permissions, a volume gone). Brute-force, crash and out-of-memory log alerts cannot fire meanwhile.',
-        confirm: "The exporter's log has a `engine log monitoring failed` line with the reason; `ls -l` the path inside the exporter container.",
+        confirm: "The exporter's log has an `engine log monitoring failed` line with the reason; `ls -l` the path inside the exporter container.",
         action:
           'Make the engine write its log where the exporter looks (a shared volume), readable by the exporter user. The exporter picks the file up by itself once it is there.',
       },
       cases: [
         {
           name: 'the path became a directory',
-          series: { 'valkey_log_follower_healthy{job="valkey", instance="a:9866"}': '1x5 0x15' },
+          series: { [seriesSelector('valkey_log_follower_healthy', target)]: '1x5 0x15' },
           at: '20m',
           fires: [
             {
-              labels: { job: 'valkey', instance: 'a:9866' },
+              labels: target,
               description: 'a:9866: --log.file is missing, not a regular file, or unreadable; log events and their alerts are blind.',
             },
           ],
         },
-        { name: 'a rotation gap of one poll', series: { 'valkey_log_follower_healthy{job="valkey", instance="a:9866"}': '1x5 0 1x14' }, at: '20m', fires: [] },
+        { name: 'a rotation gap of one poll', series: { [seriesSelector('valkey_log_follower_healthy', target)]: '1x5 0 1x14' }, at: '20m', fires: [] },
       ],
     },
   ];
