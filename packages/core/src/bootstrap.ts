@@ -117,7 +117,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const scrapeTargets =
     targetEntries === undefined || setup.targets === undefined ? undefined : new ScrapeTargets(targetEntries, setup.targets, chooseCollectors);
   const targetSecrets = (targetEntries ?? []).map(({ credentials }) => credentials.password ?? '');
-  const hashKey = common.engineLog?.hashKey?.toString('utf8').trim();
+  const hashKey = common.engineLog?.hashKey;
   const log = createLogger({
     level: common.logLevel,
     format: common.logFormat,
@@ -154,6 +154,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
           onError: (reason) => log.warnOnce('engine log monitoring failed', { reason }),
         });
 
+  const refusals = new HttpRefusals();
   const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
     // The exporter's own metrics are read while the target's replies are on their way.
     const own = new MetricSink('');
@@ -171,7 +172,6 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
     return [...sink.families(), ...own.families()];
   };
-  const refusals = new HttpRefusals();
   const app = createHttpApp({
     refusals,
     landing: { name: definition.name, description: definition.description, version: definition.version, target: setup.targetDisplay ?? noTarget },

@@ -197,7 +197,7 @@ describe('structured log events', () => {
     rule: { event: 'security_attack', severity: 'critical' as const, pattern: /x/ },
     fields: { client: '10.1.2.3:4444', user: 'alice', kind: 'post' },
   };
-  const written = (policy: 'keep' | 'hash' | 'drop', hashKey?: Buffer) => {
+  const written = (policy: 'keep' | 'hash' | 'drop', hashKey?: string) => {
     const lines: string[] = [];
     createEventWriter({ output: '-', policy, write: (line) => lines.push(line), ...(hashKey === undefined ? {} : { hashKey }) }).write('valkey', record, event);
     return JSON.parse(lines[0] ?? '{}') as { message: string; fields: Record<string, string> };
@@ -226,7 +226,7 @@ describe('structured log events', () => {
   });
 
   test('hashing is a keyed HMAC: not the plain SHA-256 anyone can recompute, stable under one key, unrelated under another', () => {
-    const key = Buffer.from('a key from --log.events-hash-key-file');
+    const key = 'a key from --log.events-hash-key-file';
     const one = written('hash', key).fields.client;
     expect(written('hash', key).fields.client).toBe(one);
     expect(one).toBe(`hmac:${createHmac('sha256', key).update('10.1.2.3:4444').digest('hex').slice(0, 16)}`);

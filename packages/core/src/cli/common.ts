@@ -3,7 +3,7 @@ import { type LogFormat, type LogLevel, logFormats, logLevels } from '../log.ts'
 import { defaultMaxBytes, type PersonalDataPolicy, personalDataPolicies } from '../logs/events.ts';
 import { minimumBudgetSeconds, type ScrapeTimeoutLimits } from '../scrape/deadline.ts';
 import type { FlagSpec, ParsedFlags } from './flags.ts';
-import { readFileOrFail } from './secrets.ts';
+import { readSecretFile } from './secrets.ts';
 
 /** Flags every keepwatch exporter has, named as the Prometheus exporter-toolkit names them. */
 export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
@@ -89,7 +89,7 @@ export interface CommonConfig {
         readonly fromStart: boolean;
         readonly eventsOutput: string | undefined;
         readonly personalData: PersonalDataPolicy;
-        readonly hashKey: Buffer | undefined;
+        readonly hashKey: string | undefined;
         readonly eventsMaxBytes: number;
         readonly stateFile: string | undefined;
       }
@@ -138,7 +138,7 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
             fromStart: flags.boolean('log.from-start'),
             eventsOutput,
             personalData: flags.choice('log.events-personal-data', personalDataPolicies),
-            hashKey: keyFile === undefined ? undefined : readFileOrFail(keyFile, '--log.events-hash-key-file'),
+            hashKey: keyFile === undefined ? undefined : readSecretFile(keyFile, '--log.events-hash-key-file'),
             eventsMaxBytes: flags.number('log.events-max-bytes'),
             stateFile: flags.optionalString('log.state-file') || undefined,
           },

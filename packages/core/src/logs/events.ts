@@ -20,7 +20,7 @@ export interface EventWriterOptions {
    * The HMAC key of `hash` (--log.events-hash-key-file): the same key gives the same pseudonym across
    * restarts and exporters. Without it a random key per process: pseudonyms correlate within one run only.
    */
-  readonly hashKey?: Buffer;
+  readonly hashKey?: string;
   /** The file is renamed to `<file>.1` (replacing the previous one) before it would grow past this. */
   readonly maxBytes?: number;
   /** Tests: where lines go instead of the output. */
