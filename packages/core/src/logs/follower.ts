@@ -29,10 +29,9 @@ interface Position {
 export interface FollowerStats {
   bytesRead: number;
   lines: number;
-  rotations: number;
   truncatedLines: number;
   /** Rotations by kind: rename (rename-and-recreate, or the file deleted) and copytruncate (emptied in place). */
-  rotationsByKind: { rename: number; copytruncate: number };
+  rotations: { rename: number; copytruncate: number };
   /** Whether the last poll followed a regular file without an error (false while it is missing or unreadable). */
   healthy: boolean;
 }
@@ -72,9 +71,8 @@ export class LogFollower {
   readonly stats: FollowerStats = {
     bytesRead: 0,
     lines: 0,
-    rotations: 0,
     truncatedLines: 0,
-    rotationsByKind: { rename: 0, copytruncate: 0 },
+    rotations: { rename: 0, copytruncate: 0 },
     healthy: false,
   };
   readonly #options: FollowerOptions;
@@ -136,8 +134,7 @@ export class LogFollower {
       } finally {
         await this.#handle.close().catch(() => undefined);
         this.#handle = undefined;
-        this.stats.rotations += 1;
-        this.stats.rotationsByKind.rename += 1;
+        this.stats.rotations.rename += 1;
       }
     }
     if (current === undefined) {
@@ -164,8 +161,7 @@ export class LogFollower {
       this.#flushPartial();
       this.#position = 0;
       this.#tail = Buffer.alloc(0);
-      this.stats.rotations += 1;
-      this.stats.rotationsByKind.copytruncate += 1;
+      this.stats.rotations.copytruncate += 1;
     }
     await this.#readToEnd();
     this.stats.healthy = true;

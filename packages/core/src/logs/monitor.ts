@@ -89,7 +89,7 @@ export class LogMonitor {
     for (const [event, count] of this.#events) sink.emit(metrics.events, count, { event });
     sink.emit(metrics.parseFailures, this.#parseFailures);
     sink.emit(metrics.bytes, this.follower.stats.bytesRead);
-    for (const [kind, count] of Object.entries(this.follower.stats.rotationsByKind)) sink.emit(metrics.rotations, count, { kind });
+    for (const [kind, count] of Object.entries(this.follower.stats.rotations)) sink.emit(metrics.rotations, count, { kind });
     sink.emit(metrics.truncated, this.follower.stats.truncatedLines);
     if (this.#lastTimestamp !== undefined) sink.emit(metrics.lastLine, this.#lastTimestamp);
     sink.emit(metrics.healthy, this.follower.stats.healthy ? 1 : 0);
