@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { freePort, waitFor } from '../packages/testing/src/index.ts';
-import { startLocalServer } from '../packages/testing/src/servers.ts';
+import { startServer } from '../packages/testing/src/servers.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
 
 // What the bench scripts share: the loaded Valkey, a Prometheus-like scraper, contenders measured in turns.
 
 /** Valkey on a free loopback port with 4 databases of 50,000 keys each (a quarter with a TTL). */
 export async function loadedValkey() {
-  const server = await startLocalServer('valkey');
+  const server = await startServer('valkey');
   const admin = server.admin();
   for (let db = 0; db < 4; db += 1) {
     await admin.select(db);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the tests need, idempotently: Debian packages (real servers, Prometheus, amtool),
+# newer real servers unpacked from trixie and sid (install-engines.sh),
 # Node 24 LTS and pnpm under .tools/, then the workspace's npm dependencies.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +41,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   install redis-server redis-tools prometheus prometheus-alertmanager openssl ca-certificates
   [ -z "$policy_rc_created" ] || $sudo_cmd rm -f /usr/sbin/policy-rc.d
 fi
+
+"$root/scripts/install-engines.sh"
 
 if [ ! -x "$tools/node_modules/.bin/node" ] || ! "$tools/node_modules/.bin/node" --version | grep -q '^v24\.'; then
   echo "install-deps: installing Node 24 and pnpm into .tools/"

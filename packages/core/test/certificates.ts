@@ -5,14 +5,14 @@ import { join } from 'node:path';
 
 /**
  * Test certificates made with openssl in a fresh directory: self-signed CAs (`<ca>.crt/.key`) and leaf
- * certificates (`<name>.crt/.key`) signed by the first CA, each with the given subjectAltName.
- * Returns the path of a file in that directory.
+ * certificates (`<name>.crt/.key`) signed by the first CA, each with the given subjectAltName, all valid for
+ * `days`. Returns the path of a file in that directory.
  */
-export function makeCertificates(cas: readonly string[], leaves: Readonly<Record<string, string>>): (name: string) => string {
+export function makeCertificates(cas: readonly string[], leaves: Readonly<Record<string, string>>, days = 2): (name: string) => string {
   const dir = mkdtempSync(join(tmpdir(), 'keepwatch-certs-'));
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   for (const ca of cas)
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`);
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', String(days), '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`);
   const [signer] = cas;
   for (const [name, san] of Object.entries(leaves)) {
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
@@ -28,7 +28,7 @@ export function makeCertificates(cas: readonly string[], leaves: Readonly<Record
       `${signer}.key`,
       '-CAcreateserial',
       '-days',
-      '2',
+      String(days),
       '-extfile',
       `${name}.ext`,
       '-out',

@@ -30,6 +30,8 @@ export interface MonitoringConfig {
     readonly latencyP99Seconds: number;
     readonly milvusRateLimited: number;
     readonly logParseFailures: number;
+    readonly certificateWarningDays: number;
+    readonly certificateCriticalDays: number;
   };
   /** Windows of increase()/rate() and of the baselines. */
   readonly windows: {
@@ -62,6 +64,7 @@ export interface MonitoringConfig {
     readonly notLoaded: string;
     readonly collectorFailing: string;
     readonly logMonitoringDown: string;
+    readonly certificate: string;
   };
 }
 
@@ -87,6 +90,8 @@ export const defaultConfig: MonitoringConfig = {
     latencyP99Seconds: 0.05,
     milvusRateLimited: 10,
     logParseFailures: 100,
+    certificateWarningDays: 14,
+    certificateCriticalDays: 2,
   },
   windows: { burst: '5m', baseline: '1h', baselineOffset: '10m', growth: '1h', replicaHistory: '1h', loadedHistory: '6h', indexBacklog: '30m' },
   for: {
@@ -110,5 +115,6 @@ export const defaultConfig: MonitoringConfig = {
     notLoaded: '5m',
     collectorFailing: '15m',
     logMonitoringDown: '10m',
+    certificate: '10m',
   },
 };

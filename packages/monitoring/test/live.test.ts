@@ -3,14 +3,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dragonflyExporter as dragonflyDefinition } from '@keepwatch/dragonfly-exporter';
 import { milvusExporter as milvusDefinition } from '@keepwatch/milvus-exporter';
-import { type PrometheusHandle, readFixture, startDefinitionExporter, startPrometheus, type TestExporter, waitFor } from '@keepwatch/testing';
+import { freePort, type PrometheusHandle, readFixture, startDefinitionExporter, startPrometheus, type TestExporter, waitFor } from '@keepwatch/testing';
+import { build } from '@keepwatch/testing/builds';
 import { type DragonflyStandIn, startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
 import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { canaryPassword, maxmemoryBytes, startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { valkeyExporter as valkeyDefinition } from '@keepwatch/valkey-exporter';
 import { valkeyAclRules } from '@keepwatch/valkey-exporter/acl';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeCertificates } from '../../core/test/certificates.ts';
 import { alertGroups, dashboards, defaultConfig, type MonitoringConfig, renderAlertFiles, variableQueries } from '../src/index.ts';
 
 /** The generated rules with short windows and `for` durations, so scenarios fire and resolve within seconds. */
@@ -34,6 +37,11 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
   let dragonfly: DragonflyStandIn;
   let dragonflyReplica: DragonflyStandIn;
   let milvus: MilvusStandin;
+  /** Valkey 9.1 with TLS, its own job (a second primary in job valkey would be a split brain). */
+  let tlsValkey: ServerHandle;
+  /** Certificates valid for a year (a healthy system) and for one day (nobody renewed them). */
+  let yearLong: (name: string) => string;
+  let dayLong: (name: string) => string;
   const exporters: TestExporter[] = [];
   let prometheus: PrometheusHandle;
 
@@ -50,6 +58,11 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     dragonfly = await startDragonflyStandIn({ users: { app: { password: 'app-secret', rules: ['+get', '+set'] } } });
     dragonflyReplica = await startDragonflyStandIn({ role: 'replica' });
     milvus = await startMilvusStandin();
+    yearLong = makeCertificates(['ca'], { server: 'DNS:valkey.test', client: 'DNS:replica' }, 365);
+    dayLong = makeCertificates(['ca'], { server: 'DNS:valkey.test', client: 'DNS:replica' }, 1);
+    tlsValkey = await startServer(build('valkey-9.1'), {
+      args: ['--tls-port', String(await freePort()), ...certificateArgs(yearLong)],
+    });
     // Each exporter follows a log file, as the sidecar would through a shared volume.
     const logFile = (name: string) => {
       writeFileSync(join(dir, name), '');
@@ -64,11 +77,14 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
       ...logFile('dragonfly-replica.log'),
     ]);
     const milvusExporter = await startDefinitionExporter(milvusDefinition, ['--milvus.address', milvus.address, ...logFile('milvus.log')]);
-    exporters.push(primary, replica, dragonflyExporter, dragonflyReplicaExporter, milvusExporter);
+    // Over the plaintext port: INFO reports the TLS port's certificates either way.
+    const tlsExporter = await startDefinitionExporter(valkeyDefinition, ['--valkey.addr', tlsValkey.url]);
+    exporters.push(primary, replica, dragonflyExporter, dragonflyReplicaExporter, milvusExporter, tlsExporter);
     const host = (exporter: TestExporter) => new URL(exporter.url).host;
     prometheus = await startPrometheus(
       {
         valkey: [host(primary), host(replica)],
+        'valkey-tls': [host(tlsExporter)],
         dragonfly: [host(dragonflyExporter), host(dragonflyReplicaExporter)],
         milvus: [host(milvusExporter)],
       },
@@ -82,6 +98,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     await dragonfly?.close();
     await dragonflyReplica?.close();
     await topology?.dispose();
+    await tlsValkey?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -91,9 +108,14 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     waitFor(`${name} ${state}`, async () => ((await alertState(name)) === state ? true : undefined), 600, 100);
 
   test('every rule of every file evaluates without error against live data, and nothing fires on a healthy system', async () => {
-    await waitFor('all five exporters scraped', async () => ((await prometheus.value('count(up == 1)')) === 5 ? true : undefined), 300, 100);
+    await waitFor('all six exporters scraped', async () => ((await prometheus.value('count(up == 1)')) === 6 ? true : undefined), 300, 100);
     // Until Prometheus has scraped the primary's exporter once, the replica alone looks like a group without a primary.
-    await waitFor('the primary seen', async () => ((await prometheus.value('sum(valkey_instance_role{role="master"})')) === 1 ? true : undefined), 300, 100);
+    await waitFor(
+      'the primary seen',
+      async () => ((await prometheus.value('sum(valkey_instance_role{job="valkey", role="master"})')) === 1 ? true : undefined),
+      300,
+      100,
+    );
     const evaluated = await waitFor(
       'every rule evaluated',
       async () => {
@@ -128,7 +150,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     // after each exporter's first scrape (what was there before is history, not new events).
     await waitFor(
       'every exporter scraped',
-      async () => ((await prometheus.value('count({__name__=~"(valkey|dragonfly|milvus)_exporter_scrape_duration_seconds"})')) === 5 ? true : undefined),
+      async () => ((await prometheus.value('count({__name__=~"(valkey|dragonfly|milvus)_exporter_scrape_duration_seconds"})')) === 6 ? true : undefined),
       300,
       100,
     );
@@ -209,7 +231,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     const situational = new Set(['valkey_cluster_state']);
     const names = new Set(
       alertGroups(liveConfig).flatMap((group) =>
-        group.alerts.flatMap((alert) => [...alert.expr.matchAll(/\b(?:valkey|dragonfly|milvus)_[a-z0-9_]+\b(?=\{| |\)|$)/g)].map((match) => match[0])),
+        group.alerts.flatMap((alert) => [...alert.expr.matchAll(/\b(?:valkey|dragonfly|milvus)_[a-z0-9_]+\b(?=\{| |\)|,|$)/g)].map((match) => match[0])),
       ),
     );
     const absent: string[] = [];
@@ -264,4 +286,21 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     await topology.primary.admin().call('ACL', 'SETUSER', 'exporter', ...valkeyAclRules(), `>${canaryPassword}`);
     await eventually('ValkeyReplicationLinkDown', 'inactive');
   });
+
+  test('a server that loads a certificate valid for one more day fires both expiry alerts; loading a renewed one resolves them', async () => {
+    const admin = tlsValkey.admin();
+    await admin.call('CONFIG', 'SET', ...certificateArgs(dayLong).map((arg) => arg.replace(/^--/, '')));
+    await eventually('ValkeyTlsCertificateExpiresSoon', 'firing');
+    await eventually('ValkeyTlsCertificateExpiresVerySoon', 'firing');
+    await admin.call('CONFIG', 'SET', ...certificateArgs(yearLong).map((arg) => arg.replace(/^--/, '')));
+    await eventually('ValkeyTlsCertificateExpiresSoon', 'inactive');
+    await eventually('ValkeyTlsCertificateExpiresVerySoon', 'inactive');
+  });
 });
+
+function certificateArgs(file: (name: string) => string): string[] {
+  return [
+    ...['--tls-cert-file', file('server.crt'), '--tls-key-file', file('server.key'), '--tls-ca-cert-file', file('ca.crt')],
+    ...['--tls-client-cert-file', file('client.crt'), '--tls-client-key-file', file('client.key')],
+  ];
+}

@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { defaultBuilds, type Flavour, type ServerBuild, serverCommand } from './builds.ts';
 import { freePort, waitFor } from './wait.ts';
 
-export type Flavour = 'valkey' | 'redis';
+export type { Flavour, ServerBuild } from './builds.ts';
 
 export interface ServerHandle {
+  readonly build: ServerBuild;
   readonly flavour: Flavour;
   readonly host: string;
   readonly port: number;
@@ -28,8 +30,6 @@ export interface ServerOptions {
   readonly args?: readonly string[];
   readonly port?: number;
 }
-
-const binaries: Record<Flavour, string> = { valkey: 'valkey-server', redis: 'redis-server' };
 
 /** Servers still running; killed when the test process exits, even after a failed setup. */
 const live = new Set<ChildProcess>();
@@ -72,10 +72,11 @@ export interface ServerLifecycle {
   dispose(): Promise<void>;
 }
 
-export function serverHandle(flavour: Flavour, port: number, lifecycle: ServerLifecycle): ServerHandle {
+export function serverHandle(build: ServerBuild, port: number, lifecycle: ServerLifecycle): ServerHandle {
   const clients: Redis[] = [];
   const handle: ServerHandle = {
-    flavour,
+    build,
+    flavour: build.flavour,
     host: '127.0.0.1',
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -100,9 +101,9 @@ export function serverHandle(flavour: Flavour, port: number, lifecycle: ServerLi
 }
 
 /** A real server from the local binaries, on a free loopback port, in its own temporary directory. */
-export async function startLocalServer(flavour: Flavour, options: ServerOptions = {}): Promise<ServerHandle> {
+async function startLocalServer(build: ServerBuild, options: ServerOptions = {}): Promise<ServerHandle> {
   const port = options.port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), `keepwatch-${flavour}-`));
+  const dir = mkdtempSync(join(tmpdir(), `keepwatch-${build.id}-`));
   let child: ChildProcess | undefined;
 
   const launch = async () => {
@@ -121,7 +122,8 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
       'no',
       ...(options.args ?? []),
     ];
-    const proc = spawn(binaries[flavour], args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const command = serverCommand(build, args);
+    const proc = spawn(command.file, command.args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     live.add(proc);
     proc.once('exit', () => live.delete(proc));
@@ -130,8 +132,8 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
       stderr += chunk.toString();
     });
     try {
-      await waitForServer(`${flavour} on port ${port}`, port, () => {
-        if (proc.exitCode !== null) throw new Error(`${flavour} exited with ${proc.exitCode}: ${stderr.slice(0, 500)}`);
+      await waitForServer(`${build.id} on port ${port}`, port, () => {
+        if (proc.exitCode !== null) throw new Error(`${build.id} exited with ${proc.exitCode}: ${stderr.slice(0, 500)}`);
       });
     } catch (error) {
       proc.kill('SIGKILL');
@@ -139,7 +141,7 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
     }
   };
 
-  const handle = serverHandle(flavour, port, {
+  const handle = serverHandle(build, port, {
     async stop() {
       const proc = child;
       child = undefined;
@@ -161,12 +163,13 @@ export async function startLocalServer(flavour: Flavour, options: ServerOptions 
  * The servers for a test: local binaries by default (CI's path), or Docker images through testcontainers
  * when KEEPWATCH_TEST_SERVERS=testcontainers (a developer laptop with a Docker engine).
  */
-export async function startServer(flavour: Flavour, options: ServerOptions = {}): Promise<ServerHandle> {
+export async function startServer(server: Flavour | ServerBuild, options: ServerOptions = {}): Promise<ServerHandle> {
+  const build = typeof server === 'string' ? defaultBuilds[server] : server;
   const provider = process.env.KEEPWATCH_TEST_SERVERS ?? 'local';
-  if (provider === 'local') return startLocalServer(flavour, options);
+  if (provider === 'local') return startLocalServer(build, options);
   if (provider === 'testcontainers') {
     const { startContainerServer } = await import('./containers.ts');
-    return startContainerServer(flavour, options);
+    return startContainerServer(build, options);
   }
   throw new Error(`KEEPWATCH_TEST_SERVERS=${provider}: expected local or testcontainers`);
 }

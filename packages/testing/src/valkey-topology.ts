@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Flavour, type ServerHandle, startServer } from './servers.ts';
+import { type Flavour, type ServerBuild, type ServerHandle, startServer } from './servers.ts';
 import { waitFor } from './wait.ts';
 
 /** A password that must never show up in logs, metrics or HTTP responses. */
@@ -25,9 +25,9 @@ export function writeSecret(content: string): string {
 }
 
 /** Primary (maxmemory set) + replica, an `exporter` ACL user with the given (least-privilege) rules and an `alice` app user. */
-export async function startTopology(flavour: Flavour, exporterAclRules: readonly string[]): Promise<Topology> {
-  const primary = await startServer(flavour, { args: ['--maxmemory', String(maxmemoryBytes), '--latency-monitor-threshold', '1'] });
-  const replica = await startServer(flavour, { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
+export async function startTopology(server: Flavour | ServerBuild, exporterAclRules: readonly string[]): Promise<Topology> {
+  const primary = await startServer(server, { args: ['--maxmemory', String(maxmemoryBytes), '--latency-monitor-threshold', '1'] });
+  const replica = await startServer(server, { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
   // ACL users are not replicated: each server gets its own.
   for (const server of [primary, replica]) {
     const admin = server.admin();

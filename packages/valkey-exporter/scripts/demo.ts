@@ -1,6 +1,6 @@
 import { startExporter } from '@keepwatch/core/bootstrap';
 import { freePort, waitFor } from '@keepwatch/testing';
-import { startLocalServer } from '@keepwatch/testing/servers';
+import { startServer } from '@keepwatch/testing/servers';
 import { writeSecret } from '@keepwatch/testing/valkey-topology';
 import { valkeyAclRules } from '../src/acl.ts';
 import { defaultPort, valkeyExporter } from '../src/definition.ts';
@@ -9,8 +9,8 @@ import { defaultPort, valkeyExporter } from '../src/definition.ts';
  * The demo: a local Valkey primary and replica on free loopback ports, the least-privilege exporter user,
  * and the exporter on :9866 (or a free port), until Ctrl+C.
  */
-const primary = await startLocalServer('valkey', { args: ['--maxmemory', '128mb', '--latency-monitor-threshold', '1'] });
-const replica = await startLocalServer('valkey', { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
+const primary = await startServer('valkey', { args: ['--maxmemory', '128mb', '--latency-monitor-threshold', '1'] });
+const replica = await startServer('valkey', { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
 const password = `demo-${Math.random().toString(36).slice(2)}`;
 for (const server of [primary, replica]) {
   await server.admin().call('ACL', 'SETUSER', 'keepwatch', ...valkeyAclRules(), `>${password}`);

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { freePort } from '@keepwatch/testing';
+import { serverBuilds } from '@keepwatch/testing/builds';
 import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { canaryPassword, writeSecret } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,13 +14,11 @@ async function everythingVisible(exporter: TestExporter): Promise<string> {
 }
 
 describe('a target that cannot be scraped gives up 0 before the scraper gives up, one clear log line, no secret', () => {
-  let server: ServerHandle;
   let blackhole: Server;
   let blackholePort: number;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    server = await startServer('valkey', { args: ['--requirepass', 'the-real-password'] });
     blackholePort = await freePort();
     // Accepts TCP connections and never answers a byte.
     blackhole = createServer((socket) => sockets.push(socket));
@@ -29,33 +28,6 @@ describe('a target that cannot be scraped gives up 0 before the scraper gives up
   afterAll(async () => {
     for (const socket of sockets) socket.destroy();
     blackhole?.close();
-    await server?.dispose();
-  });
-
-  test('wrong password', async () => {
-    const exporter = await startTestExporter(['--valkey.addr', server.url, '--valkey.password-file', writeSecret(canaryPassword)]);
-    try {
-      const metrics = await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '3' });
-      expect(metrics.value('valkey_up')).toBe(0);
-      const failures = exporter.logs.filter((line) => line.includes('KW_ERR_TARGET_AUTH'));
-      expect(failures).toHaveLength(1);
-      expect(failures[0]).toContain(`redis://127.0.0.1:${server.port} rejected the credentials of user \\"default\\": WRONGPASS`);
-      expect(await everythingVisible(exporter)).not.toContain(canaryPassword);
-    } finally {
-      await exporter.close();
-    }
-  });
-
-  test('password from the environment is a secret too', async () => {
-    const exporter = await startTestExporter(['--valkey.addr', server.url], { VALKEY_PASSWORD: canaryPassword });
-    try {
-      expect((await exporter.scrape()).value('valkey_up')).toBe(0);
-      // The password was sent (and refused), not missing.
-      expect(exporter.logs.filter((line) => line.includes('KW_ERR_TARGET_AUTH') && line.includes('WRONGPASS'))).toHaveLength(1);
-      expect(await everythingVisible(exporter)).not.toContain(canaryPassword);
-    } finally {
-      await exporter.close();
-    }
   });
 
   test('unreachable target', async () => {
@@ -91,11 +63,49 @@ describe('a target that cannot be scraped gives up 0 before the scraper gives up
   });
 
   test('a malformed scrape-timeout header is a 400 with one line, not a stack trace', async () => {
-    const exporter = await startTestExporter(['--valkey.addr', server.url]);
+    const exporter = await startTestExporter(['--valkey.addr', `redis://127.0.0.1:${blackholePort}`]);
     try {
       const response = await fetch(`${exporter.url}/metrics`, { headers: { 'X-Prometheus-Scrape-Timeout-Seconds': 'soon' } });
       expect(response.status).toBe(400);
       expect(await response.text()).toBe('KW_ERR_SCRAPE_TIMEOUT_HEADER: X-Prometheus-Scrape-Timeout-Seconds is not a number: "soon"\n');
+    } finally {
+      await exporter.close();
+    }
+  });
+});
+
+describe.each(serverBuilds)('credentials and restarts on a real $id server', (build) => {
+  let server: ServerHandle;
+
+  beforeAll(async () => {
+    server = await startServer(build, { args: ['--requirepass', 'the-real-password'] });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  test('wrong password', async () => {
+    const exporter = await startTestExporter(['--valkey.addr', server.url, '--valkey.password-file', writeSecret(canaryPassword)]);
+    try {
+      const metrics = await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '3' });
+      expect(metrics.value('valkey_up')).toBe(0);
+      const failures = exporter.logs.filter((line) => line.includes('KW_ERR_TARGET_AUTH'));
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toContain(`redis://127.0.0.1:${server.port} rejected the credentials of user \\"default\\": WRONGPASS`);
+      expect(await everythingVisible(exporter)).not.toContain(canaryPassword);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  test('password from the environment is a secret too', async () => {
+    const exporter = await startTestExporter(['--valkey.addr', server.url], { VALKEY_PASSWORD: canaryPassword });
+    try {
+      expect((await exporter.scrape()).value('valkey_up')).toBe(0);
+      // The password was sent (and refused), not missing.
+      expect(exporter.logs.filter((line) => line.includes('KW_ERR_TARGET_AUTH') && line.includes('WRONGPASS'))).toHaveLength(1);
+      expect(await everythingVisible(exporter)).not.toContain(canaryPassword);
     } finally {
       await exporter.close();
     }

@@ -1,3 +1,4 @@
+import { serverBuilds } from '@keepwatch/testing/builds';
 import { startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { valkeyAclRules } from '../src/acl.ts';
@@ -17,12 +18,12 @@ const errorCounters = async (topology: Topology) => {
   return { total, errorstats, denied };
 };
 
-describe.each(['valkey', 'redis'] as const)('least-privilege user on a real %s server', (flavour) => {
+describe.each(serverBuilds)('least-privilege user on a real $id server', (build) => {
   let topology: Topology;
   let exporter: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(flavour, valkeyAclRules());
+    topology = await startTopology(build, valkeyAclRules());
     // With a database number in the address, as redis_exporter users write it: still no refused command.
     const [flag = '', address = '', ...rest] = topology.exporterArgs();
     exporter = await startTestExporter([flag, `${address}/3`, ...rest]);

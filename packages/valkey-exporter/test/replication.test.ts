@@ -1,4 +1,5 @@
 import { waitFor } from '@keepwatch/testing';
+import { serverBuilds } from '@keepwatch/testing/builds';
 import { canaryPassword, startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { valkeyAclRules } from '../src/acl.ts';
@@ -12,13 +13,13 @@ async function scrapeUntil(exporter: TestExporter, what: string, check: (metrics
   });
 }
 
-describe.each(['valkey', 'redis'] as const)('replication on real %s servers', (flavour) => {
+describe.each(serverBuilds)('replication on real $id servers', (build) => {
   let topology: Topology;
   let onPrimary: TestExporter;
   let onReplica: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(flavour, valkeyAclRules());
+    topology = await startTopology(build, valkeyAclRules());
     onPrimary = await startTestExporter(topology.exporterArgs());
     onReplica = await startTestExporter(topology.exporterArgs(topology.replica));
   });

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { freePort } from '@keepwatch/testing';
+import { atLeast, serverBuilds } from '@keepwatch/testing/builds';
 import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeCertificates } from '../../core/test/certificates.ts';
@@ -70,6 +72,86 @@ describe('TLS to the server (rediss://, mutual TLS)', () => {
       expect((await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '3' })).value('valkey_up')).toBe(0);
     } finally {
       await exporter.close();
+    }
+  });
+});
+
+/** What openssl says of a certificate file: seconds until notAfter, and the serial as INFO prints it. */
+function certificateFacts(path: string): { secondsLeft: number; serial: string } {
+  const out = execFileSync('openssl', ['x509', '-noout', '-enddate', '-serial', '-in', path], { encoding: 'utf8' });
+  const notAfter = /notAfter=(.+)/.exec(out)?.[1] ?? '';
+  const serial = /serial=([0-9A-F]+)/.exec(out)?.[1] ?? '';
+  return { secondsLeft: (Date.parse(notAfter) - Date.now()) / 1000, serial };
+}
+
+describe.each(serverBuilds.filter((build) => build.flavour === 'valkey'))('certificate expiry from a real $id server with TLS', (build) => {
+  let server: ServerHandle;
+  let file: (name: string) => string;
+  const reportsExpiry = atLeast(build, '9.1');
+
+  beforeAll(async () => {
+    // Valid for one day: the critical alert's range, as a certificate nobody renewed would be.
+    file = makeCertificates(['ca'], { server: 'DNS:valkey.test', client: 'DNS:valkey-replica' }, 1);
+    server = await startServer(build, {
+      args: [
+        '--tls-port',
+        String(await freePort()),
+        '--tls-cert-file',
+        file('server.crt'),
+        '--tls-key-file',
+        file('server.key'),
+        '--tls-ca-cert-file',
+        file('ca.crt'),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  test(
+    reportsExpiry ? 'seconds left and serial of the server and CA certificates, as openssl reads the files' : 'nothing before 9.1, and no unknown field',
+    async () => {
+      const exporter = await startTestExporter(['--valkey.addr', server.url]);
+      try {
+        const metrics = await exporter.scrape();
+        expect(metrics.value('valkey_exporter_collector_success', { collector: 'tls' })).toBe(1);
+        expect(metrics.value('valkey_exporter_unknown_info_fields')).toBe(0);
+        if (!reportsExpiry) {
+          expect(metrics.text).not.toMatch(/^valkey_tls_/m);
+          return;
+        }
+        for (const [certificate, path] of [
+          ['server', file('server.crt')],
+          ['ca', file('ca.crt')],
+        ] as const) {
+          const facts = certificateFacts(path);
+          const reported = metrics.value(`valkey_tls_${certificate}_cert_expires_in_seconds`) ?? Number.NaN;
+          // Whole seconds, read a moment apart.
+          expect(Math.abs(reported - facts.secondsLeft), certificate).toBeLessThan(5);
+          expect(reported).toBeLessThanOrEqual(86400);
+          expect(metrics.value('valkey_tls_certificate_info', { certificate, serial: facts.serial })).toBe(1);
+        }
+      } finally {
+        await exporter.close();
+      }
+    },
+  );
+});
+
+describe.each(serverBuilds.filter((build) => build.flavour === 'valkey' && atLeast(build, '9.1')))('a real $id server without TLS', (build) => {
+  test('prints serial none and 0 seconds, which is no certificate: nothing is exported', async () => {
+    const server = await startServer(build);
+    const exporter = await startTestExporter(['--valkey.addr', server.url]);
+    try {
+      expect(await server.admin().info('tls')).toContain('tls_server_cert_expires_in_seconds:0');
+      const metrics = await exporter.scrape();
+      expect(metrics.value('valkey_exporter_collector_success', { collector: 'tls' })).toBe(1);
+      expect(metrics.text).not.toMatch(/^valkey_tls_/m);
+    } finally {
+      await exporter.close();
+      await server.dispose();
     }
   });
 });

@@ -104,6 +104,21 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
             unit: 'ops',
             targets: [{ expr: rate('connections_received_total'), legend: '{{instance}}' }],
           },
+          ...(engine.certificateExpiry
+            ? [
+                {
+                  title: 'TLS certificate time left',
+                  description: 'Time until the server, client and earliest CA certificate expire (Valkey 9.1+ with TLS); renew before it reaches zero.',
+                  type: 'timeseries' as const,
+                  unit: 's' as const,
+                  width: 24,
+                  targets: (['server', 'client', 'ca'] as const).map((certificate) => ({
+                    expr: m(`tls_${certificate}_cert_expires_in_seconds`),
+                    legend: `{{instance}} ${certificate}`,
+                  })),
+                },
+              ]
+            : []),
           {
             title: 'Log events',
             description: 'Events classified from the server log (--log.file), per interval.',

@@ -83,6 +83,12 @@ const memory: FieldSpec[] = [
   gauge('mem_cluster_slot_import', 'mem_cluster_slot_import_bytes', 'Memory used by slot imports, in bytes'),
   gauge('mem_cluster_slot_export', 'mem_cluster_slot_export_bytes', 'Memory used by slot exports, in bytes'),
   gauge('mem_replicas_repl_buffer', 'mem_replicas_repl_buffer_bytes', 'Memory used by the replica-side replication buffer, in bytes'),
+  // Redis 8.0: the replica's buffer of the primary's stream while it loads the RDB over the separate rdb channel.
+  gauge(
+    'mem_replica_full_sync_buffer',
+    'mem_replica_full_sync_buffer_bytes',
+    'Memory a replica buffers of the replication stream during a full sync, in bytes',
+  ),
   gauge('active_defrag_running', 'active_defrag_running', 'Whether active defragmentation is running: 1 yes, 0 no'),
   gauge('lazyfree_pending_objects', 'lazyfree_pending_objects', 'Objects waiting to be freed lazily'),
   counter('lazyfreed_objects', 'lazyfreed_objects_total', 'Objects freed lazily'),
@@ -255,6 +261,13 @@ const cpu: FieldSpec[] = [
   counter('used_active_time_main_thread', 'active_time_main_thread_seconds_total', 'Busy time of the main thread, in seconds', usec),
 ];
 
+// Valkey 9.1's "# Scripting Engines" section; the per-engine `engine_<n>` records are left out (one per engine module).
+const scriptingEngines: FieldSpec[] = [
+  gauge('engines_count', 'scripting_engines_count', 'Scripting engines loaded (Lua and engine modules)'),
+  gauge('engines_total_used_memory', 'scripting_engines_memory_used_bytes', 'Memory used by all scripting engines, in bytes'),
+  gauge('engines_total_memory_overhead', 'scripting_engines_memory_overhead_bytes', 'Memory overhead of all scripting engines, in bytes'),
+];
+
 const ignored: IgnoredField[] = [
   ...commonIgnored,
   { field: 'redis_git_sha1', reason: 'build metadata, not a quantity' },
@@ -265,8 +278,15 @@ const ignored: IgnoredField[] = [
 ];
 
 export const infoCatalogue: Catalogue = {
-  fields: [...server, ...clients, ...memory, ...persistence, ...stats, ...replication, ...cpu, ...commonFields.cluster],
+  fields: [...server, ...clients, ...memory, ...persistence, ...stats, ...replication, ...cpu, ...scriptingEngines, ...commonFields.cluster],
   ignored,
-  structured: [...commonStructured, /^listener\d+$/, /^used_active_time_io_thread_\d+$/],
+  // TLS certificate fields are read by the tls collector, which knows when their 0 means "no certificate".
+  structured: [
+    ...commonStructured,
+    /^listener\d+$/,
+    /^used_active_time_io_thread_\d+$/,
+    /^engine_\d+$/,
+    /^tls_(server|client|ca)_cert_(serial|expires_in_seconds)$/,
+  ],
   structuredSections: commonStructuredSections,
 };

@@ -16,11 +16,12 @@ import type { ValkeyCaps, ValkeyCollector } from '../capabilities.ts';
 import { infoCatalogue } from '../catalogue/info-fields.ts';
 import { clusterCollector } from './cluster.ts';
 import { latencyCollector } from './latency.ts';
+import { tlsCollector } from './tls.ts';
 
 export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/resp/collectors';
 
 /**
- * Every collector, in exposition order. latency and cluster are Valkey's own (files in this folder); the
+ * Every collector, in exposition order. latency, cluster and tls are Valkey's own (files in this folder); the
  * rest mean the same on Dragonfly and live in @keepwatch/resp. A collector's name is its
  * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and its docs row.
  * Stateful collectors (acl-log, errorstats) are built fresh per exporter.
@@ -33,12 +34,14 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     errorstatsCollector({ maxPrefixes: options.maxErrorPrefixes }),
     latencystatsCollector({ maxCommands: options.maxCommands }),
     replicationCollector({ states: ['wait_bgsave', 'send_bulk', 'online', 'bg_transfer', 'rdb_transmitted'], lag: replicaLag.seconds }),
-    // acl_access_denied_auth on Redis 7.2+ and Valkey; Redis 7.0 counts failed AUTH/HELLO only as WRONGPASS errors.
+    // acl_access_denied_auth on Redis 7.2+ and Valkey; Redis 7.0 counts failed AUTH/HELLO only as WRONGPASS errors
+    // (captures: packages/testing/fixtures/valkey/*-info-all.txt; the security suite checks each real build).
     authCollector<ValkeyCaps>(() => ['acl_access_denied_auth', 'errorstat_WRONGPASS']),
     aclLogCollector({ maxUsers: options.aclLogMaxUsers, entries: options.aclLogEntries }),
     slowlogCollector,
     latencyCollector,
     clusterCollector,
+    tlsCollector,
     postureCollector({ config: ['protected-mode', 'enable-debug-command', 'enable-module-command'], configCommand: options.configCommand }),
   ];
 }

@@ -16,6 +16,8 @@ export interface RespEngine {
   readonly lagSeconds: boolean;
   readonly aof: boolean;
   readonly cluster: boolean;
+  /** Whether INFO reports the TLS certificates' expiry (Valkey 9.1+). */
+  readonly certificateExpiry: boolean;
   /** Log events (from --log.file) worth an alert, by alert suffix. */
   readonly logEvents: readonly { suffix: string; events: readonly string[]; severity: AlertSpec['severity']; what: string; action: string }[];
 }
@@ -30,6 +32,7 @@ export const valkeyEngine: RespEngine = {
   lagSeconds: true,
   aof: true,
   cluster: true,
+  certificateExpiry: true,
   logEvents: [
     {
       suffix: 'SecurityAttackLogged',
@@ -76,6 +79,7 @@ export const dragonflyEngine: RespEngine = {
   lagSeconds: false,
   aof: false,
   cluster: false,
+  certificateExpiry: false,
   logEvents: [
     {
       suffix: 'CrashLogged',

@@ -1,6 +1,7 @@
 import type { AlertSpec } from '../../alert.ts';
 import type { MonitoringConfig } from '../../config.ts';
 import { availabilityAlerts } from './availability.ts';
+import { certificateAlerts } from './certificates.ts';
 import { clusterAlerts } from './cluster.ts';
 import { connectionsAlerts } from './connections.ts';
 import { respAlertContext } from './context.ts';
@@ -18,6 +19,7 @@ export { dragonflyEngine, type RespEngine, valkeyEngine } from './engines.ts';
 const concerns = [
   availabilityAlerts,
   securityAlerts,
+  certificateAlerts,
   memoryAlerts,
   connectionsAlerts,
   replicationAlerts,
