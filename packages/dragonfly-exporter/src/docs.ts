@@ -7,6 +7,6 @@ export function renderReadme(current: string): string {
   return renderRespReadme(current, {
     definition: dragonflyExporter,
     catalogues: { info: ['INFO', dragonflyCatalogue] },
-    aclRules: dragonflyAclRules(),
+    aclRules: [{ servers: 'Dragonfly', rules: dragonflyAclRules() }],
   });
 }

@@ -54,7 +54,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
       writeFileSync(join(dir, path), content);
       ruleFiles.push(join(dir, path));
     }
-    topology = await startTopology('valkey', valkeyAclRules());
+    topology = await startTopology('valkey', valkeyAclRules);
     dragonfly = await startDragonflyStandIn({ users: { app: { password: 'app-secret', rules: ['+get', '+set'] } } });
     dragonflyReplica = await startDragonflyStandIn({ role: 'replica' });
     milvus = await startMilvusStandin();
@@ -283,7 +283,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     await topology.primary.stop();
     await eventually('ValkeyReplicationLinkDown', 'firing');
     await topology.primary.restart();
-    await topology.primary.admin().call('ACL', 'SETUSER', 'exporter', ...valkeyAclRules(), `>${canaryPassword}`);
+    await topology.primary.admin().call('ACL', 'SETUSER', 'exporter', ...topology.exporterAclRules, `>${canaryPassword}`);
     await eventually('ValkeyReplicationLinkDown', 'inactive');
   });
 

@@ -12,14 +12,17 @@ export interface AclRuleDialect<C extends RespCaps> {
  * The least-privilege ACL rules for the exporter: every command the given collectors can send and nothing
  * else (INFO, SLOWLOG, ACL LOG and CONFIG are @admin/@dangerous, so no category grant is narrow enough).
  * Generated from the connection's own commands and the collectors', so docs, tests and code never drift apart.
+ * `caps` narrows them to one server version: a server refuses the whole ACL SETUSER if one rule names a
+ * command it does not have.
  */
 export function exporterAclRules<C extends RespCaps>(
   connection: readonly CommandSpec['argv'][],
   collectors: readonly RespCollector<C>[],
   dialect: AclRuleDialect<C>,
+  caps: C = dialect.everything,
 ): string[] {
   const commands = [...connection];
-  for (const collector of collectors) for (const command of collector.commands?.(dialect.everything) ?? []) commands.push(command.argv);
+  for (const collector of collectors) for (const command of collector.commands?.(caps) ?? []) commands.push(command.argv);
   const rules = new Set(commands.map((argv) => dialect.rule(argv)));
   return ['on', 'resetkeys', 'resetchannels', '-@all', ...[...rules].sort()];
 }

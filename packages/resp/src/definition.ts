@@ -28,8 +28,8 @@ export type RespExporterDefinition<C extends RespCaps> = Omit<ExporterDefinition
   readonly collectors: readonly RespCollector<C>[];
   /** The connection to one server, as the exporter and the tests open it. */
   target(settings: ConnectionSettings, log: Logger): RespTarget<C>;
-  /** The least-privilege ACL rules for every command this exporter can send, in the engine's dialect. */
-  aclRules(dialect: AclRuleDialect<C>): string[];
+  /** The least-privilege ACL rules for every command this exporter can send (to a server with `caps`), in the engine's dialect. */
+  aclRules(dialect: AclRuleDialect<C>, caps?: C): string[];
 };
 
 export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): RespExporterDefinition<C> {
@@ -48,7 +48,7 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
     multiTarget: true,
     ...(spec.logs === undefined ? {} : { logs: spec.logs }),
     target,
-    aclRules: (dialect) => exporterAclRules(connectionCommands(identity), collectors, dialect),
+    aclRules: (dialect, caps) => exporterAclRules(connectionCommands(identity), collectors, dialect, caps),
     configure(flags, env) {
       const settings = connectionSettings(flags, env, spec.engine);
       const options = collectorOptionsFromFlags(flags, engine);

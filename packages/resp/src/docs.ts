@@ -20,7 +20,8 @@ export interface RespReadmeParts<C extends RespCaps> {
   readonly definition: RespExporterDefinition<C>;
   /** Field catalogues shown under a collector, by collector name: [where the fields come from, catalogue]. */
   readonly catalogues: Readonly<Record<string, readonly [string, Catalogue]>>;
-  readonly aclRules: readonly string[];
+  /** The least-privilege rules by the servers they are for, newest first (one entry when every version takes the same). */
+  readonly aclRules: readonly { readonly servers: string; readonly rules: readonly string[] }[];
 }
 
 function catalogueTable(namespace: string, source: string, catalogue: Catalogue): string {
@@ -66,7 +67,12 @@ function generatedBlocks<C extends RespCaps>({ definition, catalogues, aclRules 
     flags: flagTable(namespace, allFlags(definition)),
     collectors: collectorTable(collectors),
     metrics: `${exporterHealth}\n\n${perCollector}`,
-    acl: `\`\`\`\nACL SETUSER keepwatch ${aclRules.map(cliArgument).join(' ')} >CHANGE-ME\n\`\`\``,
+    acl: aclRules
+      .map(
+        ({ servers, rules }) =>
+          `${aclRules.length > 1 ? `${servers}:\n\n` : ''}\`\`\`\nACL SETUSER keepwatch ${rules.map(cliArgument).join(' ')} >CHANGE-ME\n\`\`\``,
+      )
+      .join('\n\n'),
     errors: errorTable(),
   };
   if (definition.logs !== undefined) {

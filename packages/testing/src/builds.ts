@@ -9,7 +9,10 @@ export interface ServerBuild {
   /** `<flavour>-<major>.<minor>`: the directory scripts/install-engines.sh unpacks it into. */
   readonly id: string;
   readonly flavour: Flavour;
-  /** The exact version the Debian package carries (checked against INFO by the metrics suite). */
+  /**
+   * major.minor, checked against INFO by the metrics suite. A point release in trixie or sid keeps the build;
+   * a new minor in sid fails that check, which is the signal to add a build rather than drift silently.
+   */
   readonly version: string;
   /** The Debian package and suite it comes from. */
   readonly source: string;
@@ -20,15 +23,16 @@ export interface ServerBuild {
 }
 
 /**
- * Every real build, oldest first per flavour. The versions are those of Debian's packages on 2026-12-02:
- * bookworm-backports valkey 8.0.1, trixie valkey 8.1.1 and redis 8.0.2, sid valkey 9.1.2, bookworm redis 7.0.15.
+ * Every real build, oldest first per flavour. The exact versions of Debian's packages on 2026-12-02 (their
+ * INFO ALL is in fixtures/valkey/): bookworm-backports valkey 8.0.1, trixie valkey 8.1.1 and redis 8.0.2,
+ * sid valkey 9.1.2, bookworm redis 7.0.15.
  */
 export const serverBuilds: readonly ServerBuild[] = [
-  { id: 'valkey-8.0', flavour: 'valkey', version: '8.0.1', source: 'Debian bookworm-backports valkey-server', image: 'valkey/valkey:8.0.1', unpacked: false },
-  { id: 'valkey-8.1', flavour: 'valkey', version: '8.1.1', source: 'Debian trixie valkey-server', image: 'valkey/valkey:8.1.1', unpacked: true },
-  { id: 'valkey-9.1', flavour: 'valkey', version: '9.1.2', source: 'Debian sid valkey-server', image: 'valkey/valkey:9.1.2', unpacked: true },
-  { id: 'redis-7.0', flavour: 'redis', version: '7.0.15', source: 'Debian bookworm redis-server', image: 'redis:7.0.15', unpacked: false },
-  { id: 'redis-8.0', flavour: 'redis', version: '8.0.2', source: 'Debian trixie redis-server', image: 'redis:8.0.2', unpacked: true },
+  { id: 'valkey-8.0', flavour: 'valkey', version: '8.0', source: 'Debian bookworm-backports valkey-server', image: 'valkey/valkey:8.0.1', unpacked: false },
+  { id: 'valkey-8.1', flavour: 'valkey', version: '8.1', source: 'Debian trixie valkey-server', image: 'valkey/valkey:8.1.1', unpacked: true },
+  { id: 'valkey-9.1', flavour: 'valkey', version: '9.1', source: 'Debian sid valkey-server', image: 'valkey/valkey:9.1.2', unpacked: true },
+  { id: 'redis-7.0', flavour: 'redis', version: '7.0', source: 'Debian bookworm redis-server', image: 'redis:7.0.15', unpacked: false },
+  { id: 'redis-8.0', flavour: 'redis', version: '8.0', source: 'Debian trixie redis-server', image: 'redis:8.0.2', unpacked: true },
 ];
 
 /** The build a test gets when it names only a flavour: the one CI's apt installs. */

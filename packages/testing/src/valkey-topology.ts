@@ -11,6 +11,8 @@ export const maxmemoryBytes = 64 * 1024 * 1024;
 export interface Topology {
   readonly primary: ServerHandle;
   readonly replica: ServerHandle;
+  /** The `exporter` user's ACL rules on these servers (to set again after a restart). */
+  readonly exporterAclRules: readonly string[];
   /** File holding the exporter user's password. */
   readonly passwordFile: string;
   /** Exporter flags for the primary under the least-privilege user. */
@@ -24,10 +26,11 @@ export function writeSecret(content: string): string {
   return path;
 }
 
-/** Primary (maxmemory set) + replica, an `exporter` ACL user with the given (least-privilege) rules and an `alice` app user. */
-export async function startTopology(server: Flavour | ServerBuild, exporterAclRules: readonly string[]): Promise<Topology> {
+/** Primary (maxmemory set) + replica, an `exporter` ACL user with the (least-privilege) rules for their build and an `alice` app user. */
+export async function startTopology(server: Flavour | ServerBuild, aclRulesFor: (build: ServerBuild) => readonly string[]): Promise<Topology> {
   const primary = await startServer(server, { args: ['--maxmemory', String(maxmemoryBytes), '--latency-monitor-threshold', '1'] });
   const replica = await startServer(server, { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
+  const exporterAclRules = aclRulesFor(primary.build);
   // ACL users are not replicated: each server gets its own.
   for (const server of [primary, replica]) {
     const admin = server.admin();
@@ -39,6 +42,7 @@ export async function startTopology(server: Flavour | ServerBuild, exporterAclRu
   return {
     primary,
     replica,
+    exporterAclRules,
     passwordFile,
     exporterArgs: (server = primary) => ['--valkey.addr', server.url, '--valkey.user', 'exporter', '--valkey.password-file', passwordFile],
     async dispose() {

@@ -13,7 +13,7 @@ const primary = await startServer('valkey', { args: ['--maxmemory', '128mb', '--
 const replica = await startServer('valkey', { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
 const password = `demo-${Math.random().toString(36).slice(2)}`;
 for (const server of [primary, replica]) {
-  await server.admin().call('ACL', 'SETUSER', 'keepwatch', ...valkeyAclRules(), `>${password}`);
+  await server.admin().call('ACL', 'SETUSER', 'keepwatch', ...valkeyAclRules(server.build), `>${password}`);
 }
 await waitFor('replica in sync', async () => ((await replica.admin().info('replication')).includes('master_link_status:up') ? true : undefined));
 await primary.admin().mset('demo:a', '1', 'demo:b', '2', 'demo:c', '3');

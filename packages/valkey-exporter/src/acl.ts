@@ -1,4 +1,4 @@
-import type { AclRuleDialect } from '@keepwatch/resp';
+import { type AclRuleDialect, versionNumber } from '@keepwatch/resp';
 import type { ValkeyCaps } from './capabilities.ts';
 import { valkeyExporter } from './definition.ts';
 
@@ -13,7 +13,19 @@ export const valkeyAclDialect: AclRuleDialect<ValkeyCaps> = {
   },
 };
 
-/** The exporter's least-privilege ACL rules, for every collector it has. */
-export function valkeyAclRules(): string[] {
-  return valkeyExporter.aclRules(valkeyAclDialect);
+/** A server by engine and version, e.g. `{ flavour: 'valkey', version: '8.0' }`. */
+export interface ValkeyServerVersion {
+  readonly flavour: ValkeyCaps['server'];
+  readonly version: string;
+}
+
+/**
+ * The exporter's least-privilege ACL rules for one server version, or by default for the newest (every
+ * command any collector sends). Older servers refuse the newest rules outright (`+commandlog|get` before
+ * Valkey 8.1: "Unknown command or category name in ACL").
+ */
+export function valkeyAclRules(server?: ValkeyServerVersion): string[] {
+  if (server === undefined) return valkeyExporter.aclRules(valkeyAclDialect);
+  const caps = { ...valkeyAclDialect.everything, server: server.flavour, version: server.version, versionNumber: versionNumber(server.version) };
+  return valkeyExporter.aclRules(valkeyAclDialect, caps);
 }

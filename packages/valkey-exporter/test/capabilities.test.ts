@@ -13,7 +13,7 @@ describe.each(['valkey', 'redis'] as const)('capabilities on a real %s server', 
   beforeAll(async () => {
     server = await startServer(flavour, { args: ['--latency-monitor-threshold', '1', '--enable-debug-command', 'local'] });
     // A user without ACL LOG: the acl-log collector's command is refused.
-    const rules = valkeyAclRules().filter((rule) => rule !== '+acl|log');
+    const rules = valkeyAclRules(server.build).filter((rule) => rule !== '+acl|log');
     await server.admin().call('ACL', 'SETUSER', 'narrow', ...rules, '>narrow-password');
   });
 

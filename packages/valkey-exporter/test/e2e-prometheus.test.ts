@@ -11,7 +11,7 @@ describe('end to end: a real Prometheus scrapes the exporter', () => {
   let prometheus: PrometheusHandle;
 
   beforeAll(async () => {
-    topology = await startTopology('valkey', valkeyAclRules());
+    topology = await startTopology('valkey', valkeyAclRules);
     await topology.primary.admin().mset('app:a', '1', 'app:b', '2', 'app:c', '3');
     exporter = await startTestExporter(topology.exporterArgs());
     prometheus = await startPrometheus({ valkey: [new URL(exporter.url).host] });

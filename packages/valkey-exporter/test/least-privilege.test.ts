@@ -23,7 +23,7 @@ describe.each(serverBuilds)('least-privilege user on a real $id server', (build)
   let exporter: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(build, valkeyAclRules());
+    topology = await startTopology(build, valkeyAclRules);
     // With a database number in the address, as redis_exporter users write it: still no refused command.
     const [flag = '', address = '', ...rest] = topology.exporterArgs();
     exporter = await startTestExporter([flag, `${address}/3`, ...rest]);
@@ -54,5 +54,15 @@ describe.each(serverBuilds)('least-privilege user on a real $id server', (build)
     expect(metrics.value('valkey_exporter_connects_total')).toBe(1);
     const clients = await topology.primary.admin().call('CLIENT', 'LIST');
     expect(String(clients).match(/name=keepwatch-valkey-exporter/g)).toHaveLength(1);
+  });
+});
+
+describe('the rules by server version, as the README prints them', () => {
+  test('Valkey 8.1 adds only +commandlog|get; every Redis takes the Valkey 8.0 rules', () => {
+    const newest = valkeyAclRules();
+    const valkey80 = valkeyAclRules({ flavour: 'valkey', version: '8.0' });
+    expect(newest.filter((rule) => !valkey80.includes(rule))).toEqual(['+commandlog|get']);
+    expect(valkeyAclRules({ flavour: 'valkey', version: '8.1' })).toEqual(newest);
+    for (const version of ['7.0', '7.4', '8.0', '8.4']) expect(valkeyAclRules({ flavour: 'redis', version })).toEqual(valkey80);
   });
 });

@@ -36,7 +36,7 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
   };
 
   beforeAll(async () => {
-    topology = await startTopology('valkey', valkeyAclRules());
+    topology = await startTopology('valkey', valkeyAclRules);
     trap = await startTrap();
     downPort = await freePort();
     const file = targetsFile(
@@ -159,7 +159,7 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
 
 describe('/scrape only: an empty --valkey.addr with --scrape.config-file', () => {
   test('/metrics serves the exporter itself and touches no server; /scrape reads the listed one', async () => {
-    const topology = await startTopology('valkey', valkeyAclRules());
+    const topology = await startTopology('valkey', valkeyAclRules);
     const file = targetsFile(
       [
         'auth_profiles:',

@@ -19,7 +19,7 @@ describe.each(serverBuilds)('replication on real $id servers', (build) => {
   let onReplica: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(build, valkeyAclRules());
+    topology = await startTopology(build, valkeyAclRules);
     onPrimary = await startTestExporter(topology.exporterArgs());
     onReplica = await startTestExporter(topology.exporterArgs(topology.replica));
   });
@@ -87,7 +87,7 @@ describe.each(serverBuilds)('replication on real $id servers', (build) => {
 
     await topology.primary.restart();
     // The restarted primary has no ACL file: recreate the exporter's user, as an operator's config would.
-    await topology.primary.admin().call('ACL', 'SETUSER', 'exporter', ...valkeyAclRules(), `>${canaryPassword}`);
+    await topology.primary.admin().call('ACL', 'SETUSER', 'exporter', ...topology.exporterAclRules, `>${canaryPassword}`);
     metrics = await scrapeUntil(onReplica, 'replica link up again', (m) => m.value('valkey_master_link_up') === 1);
     expect(metrics.value('valkey_master_link_down_since_seconds')).toBeUndefined();
     const primaryUp = await scrapeUntil(onPrimary, 'primary exporter reconnected', (m) => m.value('valkey_up') === 1);

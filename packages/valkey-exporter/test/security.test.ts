@@ -37,7 +37,7 @@ describe.each(serverBuilds)('security signals on a real $id server', (build) => 
   let exporter: TestExporter;
 
   beforeAll(async () => {
-    topology = await startTopology(build, valkeyAclRules());
+    topology = await startTopology(build, valkeyAclRules);
     exporter = await startTestExporter(topology.exporterArgs());
   });
 

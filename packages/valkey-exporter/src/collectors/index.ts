@@ -15,16 +15,17 @@ import {
 import type { ValkeyCaps, ValkeyCollector } from '../capabilities.ts';
 import { infoCatalogue } from '../catalogue/info-fields.ts';
 import { clusterCollector } from './cluster.ts';
+import { commandlogCollector } from './commandlog.ts';
 import { latencyCollector } from './latency.ts';
 import { tlsCollector } from './tls.ts';
 
 export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/resp/collectors';
 
 /**
- * Every collector, in exposition order. latency, cluster and tls are Valkey's own (files in this folder); the
+ * Every collector, in exposition order. commandlog, latency, cluster and tls are Valkey's own (files in this folder); the
  * rest mean the same on Dragonfly and live in @keepwatch/resp. A collector's name is its
  * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and its docs row.
- * Stateful collectors (acl-log, errorstats) are built fresh per exporter.
+ * Stateful collectors (acl-log, errorstats, commandlog) are built fresh per exporter.
  */
 export function createCollectors(options: RespCollectorOptions): ValkeyCollector[] {
   return [
@@ -39,6 +40,7 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     authCollector<ValkeyCaps>(() => ['acl_access_denied_auth', 'errorstat_WRONGPASS']),
     aclLogCollector({ maxUsers: options.aclLogMaxUsers, entries: options.aclLogEntries }),
     slowlogCollector,
+    commandlogCollector(),
     latencyCollector,
     clusterCollector,
     tlsCollector,
