@@ -76,6 +76,19 @@ describe.each(serverBuilds)('security signals on a real $id server', (build) => 
     }
   });
 
+  // Valkey 9.0 added database ACLs (`db=`): a denied SELECT is ACL LOG reason "database" and acl_access_denied_db.
+  if (flavour === 'valkey' && atLeast(build, '9.0')) {
+    test('a database the user may not select is an ACL denial (Valkey 9 db= rules)', async () => {
+      await topology.primary.admin().call('ACL', 'SETUSER', 'dbuser', 'on', '>dbuser-password', '~*', '+@all', 'db=0');
+      const dbuser = topology.primary.connect({ username: 'dbuser', password: 'dbuser-password' });
+      const before = await exporter.scrape();
+      await expect(dbuser.call('SELECT', '1')).rejects.toThrow(/NOPERM/);
+      const after = await exporter.scrape();
+      expect(delta(before, after, 'valkey_acl_log_events_total', { reason: 'database', context: 'toplevel', user: 'dbuser' })).toBe(1);
+      expect(delta(before, after, 'valkey_acl_access_denied_db_total')).toBe(1);
+    });
+  }
+
   test('dangerous commands have their own counters, executed and refused', async () => {
     const admin = topology.primary.admin();
     const alice = topology.primary.connect({ username: 'alice', password: 'alice-password' });
