@@ -82,6 +82,20 @@ describe('a Dragonfly that changes between scrapes', () => {
     expect(exporter.logs.join('\n')).not.toContain(password);
   });
 
+  // Upstream v1.40.0: Service::VerifyCommandState answers NOAUTH with the no_auth kind and writes no ACL LOG
+  // entry; ServerFamily::Auth writes one (reason AUTH) for each failed AUTH. The brute-force alert reads the latter.
+  test('commands sent without credentials count as no_auth errors, not as ACL LOG auth events', async () => {
+    const before = await exporter.scrape();
+    const anonymous = await client(dragonfly);
+    clients.push(anonymous);
+    for (let i = 0; i < 4; i += 1) await expect(anonymous.call('DBSIZE')).rejects.toThrow(/NOAUTH Authentication required/);
+    const after = await exporter.scrape();
+    const delta = (name: string, labels?: Record<string, string>) => (after.value(name, labels) ?? 0) - (before.value(name, labels) ?? 0);
+    expect(delta('dragonfly_errors_total', { err: 'no_auth' })).toBe(4);
+    expect(delta('dragonfly_auth_failures_total')).toBe(4);
+    expect(delta('dragonfly_acl_log_events_total', { reason: 'auth', context: 'toplevel', user: 'default' })).toBe(0);
+  });
+
   test('commands denied by ACL: one NOPERM error and one command event for that user each', async () => {
     const before = await exporter.scrape();
     const app = await client(dragonfly);

@@ -249,6 +249,18 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     await eventually('ValkeyAuthFailureBurst', 'inactive');
   });
 
+  test('wrong passwords against Dragonfly fire its auth-failure alert (from ACL LOG); it resolves when they stop', async () => {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const client = new Redis({ port: dragonfly.port, host: '127.0.0.1', lazyConnect: true, protocol: 2, disableClientInfo: true, maxRetriesPerRequest: 0 });
+      client.on('error', () => {});
+      await client.connect();
+      await client.call('AUTH', 'app', `wrong-${attempt}`).catch(() => undefined);
+      client.disconnect();
+    }
+    await eventually('DragonflyAuthFailureBurst', 'firing');
+    await eventually('DragonflyAuthFailureBurst', 'inactive');
+  });
+
   test('filling memory toward maxmemory fires the memory alert; freeing it resolves it', async () => {
     const admin = topology.primary.admin();
     // In 1 MiB values: one big SET would need its size again in query buffer and be refused (OOM).

@@ -16,6 +16,12 @@ export interface RespEngine {
   readonly lagSeconds: boolean;
   readonly aof: boolean;
   readonly cluster: boolean;
+  /**
+   * Where the brute-force alert counts failed logins: `auth_failures_total`, or ACL LOG's `auth` entries when
+   * the server's auth counter also counts commands sent before AUTH (a client without credentials is not a
+   * password guess).
+   */
+  readonly failedLogins: 'auth_failures' | 'acl_log';
   /** Whether INFO reports the TLS certificates' expiry (Valkey 9.1+). */
   readonly certificateExpiry: boolean;
   /** Log events (from --log.file) worth an alert, by alert suffix. */
@@ -32,6 +38,8 @@ export const valkeyEngine: RespEngine = {
   lagSeconds: true,
   aof: true,
   cluster: true,
+  // acl_access_denied_auth (and Redis 7.0's WRONGPASS errorstat) counts failed AUTH and HELLO AUTH only.
+  failedLogins: 'auth_failures',
   certificateExpiry: true,
   logEvents: [
     {
@@ -79,6 +87,10 @@ export const dragonflyEngine: RespEngine = {
   lagSeconds: false,
   aof: false,
   cluster: false,
+  // From 1.37.0 the no_auth error kind counts failed AUTH/HELLO and NOAUTH replies alike (main_service.cc
+  // VerifyCommandState, server_family.cc Auth and Hello at v1.40.0); ServerFamily::Auth has written a failed
+  // AUTH to ACL LOG (reason AUTH) since at least v1.20.0. A failed HELLO AUTH is in ACL LOG in no version.
+  failedLogins: 'acl_log',
   certificateExpiry: false,
   logEvents: [
     {
