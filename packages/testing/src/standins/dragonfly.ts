@@ -1,15 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { readFixture } from '../fixtures.ts';
+import { aclPermissions, registry } from './dragonfly-acl.ts';
 
 /**
- * Which commands exist is upstream's word, not the stand-in's: Dragonfly v1.40.0's command registry (see the
- * fixture's header). A name outside it gets Dragonfly's unknown-command reply and counts in `unknown_<NAME>`.
+ * Which commands exist is upstream's word, not the stand-in's: Dragonfly v1.40.0's command registry (see
+ * dragonfly-acl.ts). A name outside it gets Dragonfly's unknown-command reply and counts in `unknown_<NAME>`.
  */
-const upstreamCommands = new Set(
-  readFixture('dragonfly/commands-v1.40.0.txt')
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#')),
-);
+const upstreamCommands = new Set([...registry.keys()].map((name) => name.split(' ')[0] as string));
 
 /** The commands whose replies the stand-in models; any other real command says so rather than pretend. */
 const modelled = new Set(['AUTH', 'CLIENT', 'SELECT', 'INFO', 'SLOWLOG', 'ACL', 'LATENCY', 'COMMAND', 'GET', 'SET', 'PING', 'CONFIG', 'FLUSHALL']);
@@ -153,10 +150,10 @@ export async function startDragonflyStandIn(options: StandInOptions = {}): Promi
     return names.map(renderSection).join('\r\n');
   }
 
+  // The default user has +@all; the others what their rules grant, checked like ACL SETUSER at start.
+  const permissions = new Map([...users].map(([name, user]) => [name, aclPermissions(user.rules)]));
   function allowed(user: string, command: string): boolean {
-    if (user === 'default') return true;
-    const rules = users.get(user)?.rules ?? [];
-    return rules.includes('+@all') || rules.includes(`+${command.toLowerCase()}`);
+    return user === 'default' || (permissions.get(user)?.(command) ?? false);
   }
 
   function logAcl(reason: AclLogRecord['reason'], object: string, username: string): void {
