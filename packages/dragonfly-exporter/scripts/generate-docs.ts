@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { withTestedVersions } from '@keepwatch/testing/compatibility';
 import { renderReadme } from '../src/docs.ts';
 
 const path = new URL('../README.md', import.meta.url);
-writeFileSync(path, renderReadme(readFileSync(path, 'utf8')));
+writeFileSync(path, withTestedVersions('dragonfly', renderReadme(readFileSync(path, 'utf8'))));

@@ -1,4 +1,5 @@
+import { withTestedVersions } from '@keepwatch/testing/compatibility';
 import { describeGeneratedReadme } from '@keepwatch/testing/readme';
 import { renderReadme } from '../src/docs.ts';
 
-describeGeneratedReadme(new URL('../README.md', import.meta.url), renderReadme);
+describeGeneratedReadme(new URL('../README.md', import.meta.url), (readme) => withTestedVersions('valkey', renderReadme(readme)));
