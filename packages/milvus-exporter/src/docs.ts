@@ -1,8 +1,9 @@
 import { allFlags } from '@keepwatch/core/bootstrap';
-import { collectorTable, errorTable, exporterHealthSection, flagTable, logRuleTable, metricTable, replaceGeneratedBlock } from '@keepwatch/core/docs';
+import { collectorTable, errorTable, exporterHealthSection, flagTable, logRuleTable, metricTable, replaceGeneratedBlock, table } from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
 import { milvusCollectors } from './collectors/index.ts';
 import { milvusExporter } from './definition.ts';
+import { differencesAt, grantsForProto, olderProtoDifferences } from './older-servers.ts';
 import { readPrivileges } from './reads.ts';
 
 const code = (text: string) => `\`${text}\``;
@@ -47,6 +48,21 @@ function privilegeBlock(): string {
   ].join('\n');
 }
 
+/** The default collectors' grants on servers of older milvus-proto tags, one row per range. */
+function olderPrivilegesBlock(): string {
+  const reads = milvusCollectors.filter((collector) => collector.defaultEnabled).flatMap((collector) => collector.reads);
+  const starts = ['v2.4.0', ...olderProtoDifferences.map((difference) => difference.until)];
+  const lastBefore = (tag: string) => tag.replace(/\d+$/, (patch) => String(Number(patch) - 1));
+  const rows = starts.map((start, index) => {
+    const next = starts[index + 1];
+    const range = next === undefined ? `${start} and later` : lastBefore(next) === start ? start : `${start} to ${lastBefore(next)}`;
+    const grants = grantsForProto(start, reads).map(([privilege, object]) => `${code(privilege)} (${object})`);
+    const differences = differencesAt(start).map((difference) => difference.what);
+    return [range, grants.join(', '), differences.length === 0 ? 'the table above' : differences.join('; ')];
+  });
+  return table(['milvus-proto of the server', 'Grant for the default collectors', 'Why it differs'], rows);
+}
+
 function generatedBlocks(): Record<string, string> {
   const namespace = milvusExporter.engine;
   const perCollector = milvusCollectors
@@ -59,6 +75,7 @@ function generatedBlocks(): Record<string, string> {
     collectors: collectorTable(milvusCollectors),
     metrics: `${exporterHealthSection(namespace)}\n\n${perCollector}`,
     privileges: privilegeBlock(),
+    'older-privileges': olderPrivilegesBlock(),
     logs: `${metricTable(namespace, [...logMetrics, ...(logs.tally?.metrics ?? [])])}\n\nEvents (the first rule that matches a line names its event; access lines are matched in the normalised form \`access <method> status=… code=… client=… user=… msg=…\`):\n\n${logRuleTable(logs.rules)}`,
     errors: errorTable(),
   };

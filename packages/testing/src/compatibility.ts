@@ -1,5 +1,6 @@
 import { replaceGeneratedBlock, table } from '@keepwatch/core/docs';
 import { atLeast, defaultBuilds, type ServerBuild, serverBuilds } from './builds.ts';
+import { protoTags } from './standins/milvus.ts';
 
 /** One line of a README's "Tested versions": what the suites run against, real or stand-in, and where it comes from. */
 interface TestedVersion {
@@ -51,22 +52,16 @@ export const testedVersions: Record<'valkey' | 'dragonfly' | 'milvus', readonly 
   ],
   milvus: [
     {
-      server: 'Milvus 2.6 (milvus-proto 2.6, SDK 3.0.6)',
+      server: 'Milvus 3.0 protocol (SDK 3.0.6)',
       against: 'stand-in',
       source: 'gRPC from the protocol description the SDK ships; GetMetrics from a captured system_info (packages/testing/src/standins/milvus.ts)',
       suites: 'metrics, health, privileges, failures, access log, live alerts',
     },
     {
-      server: 'Milvus before 2.4.3',
+      server: `Milvus built with milvus-proto ${protoTags.join(', ')}`,
       against: 'stand-in',
-      source: 'DescribeDatabase answered UNIMPLEMENTED, as servers without it do',
-      suites: 'databases',
-    },
-    {
-      server: 'Milvus 2.4 and 2.5 privileges',
-      against: 'not tested',
-      source: 'the grants table above is read from milvus-proto tags; the stand-in checks 2.6 privileges only',
-      suites: '',
+      source: 'the RPCs and the privilege each needs from proto/milvus.proto at the tag (packages/testing/fixtures/milvus/rpc-privileges.txt)',
+      suites: 'least-privilege grants per version (DescribeDatabase absent before v2.4.3)',
     },
   ],
 };

@@ -77,6 +77,11 @@ export interface StandinState {
   roles: Map<string, string[]>;
   /** When set, authentication is on: user -> password. */
   users?: Map<string, string>;
+  /**
+   * The milvus-proto tag the proxy was built with (one of fixtures/milvus/rpc-privileges.txt): its RPCs and the
+   * privilege each needs. Default: the protocol description of the installed SDK.
+   */
+  proto?: string;
   /** Privileges per user (root bypasses); a user without an entry may do everything. */
   grants: Map<string, Set<string>>;
   /** Injected failures by RPC name. */
@@ -99,6 +104,32 @@ export const rpcPrivileges: ReadonlyMap<string, { readonly privilege: string; re
   }
   return new Map(entries);
 })();
+
+/**
+ * RPCs and their privileges at older milvus-proto tags, from proto/milvus.proto at each tag (the fixture's
+ * header says how it was made). null: the RPC exists and is not privilege-checked.
+ */
+const privilegesByProto: ReadonlyMap<string, ReadonlyMap<string, { privilege: string; objectType: string } | null>> = (() => {
+  const byTag = new Map<string, Map<string, { privilege: string; objectType: string } | null>>();
+  for (const line of readFixture('milvus/rpc-privileges.txt').split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const [tag = '', rpc = '', privilege = '-', objectType = '-'] = line.split('\t');
+    const rpcs = byTag.get(tag) ?? new Map();
+    rpcs.set(rpc, privilege === '-' ? null : { privilege, objectType });
+    byTag.set(tag, rpcs);
+  }
+  return byTag;
+})();
+
+export const protoTags: readonly string[] = [...privilegesByProto.keys()];
+
+/** What the proxy of `proto` checks for `method`: a privilege, null for none, undefined when the RPC does not exist there. */
+export function privilegeChecked(proto: string | undefined, method: string): { privilege: string } | null | undefined {
+  if (proto === undefined) return rpcPrivileges.get(method) ?? null;
+  const rpcs = privilegesByProto.get(proto);
+  if (rpcs === undefined) throw new Error(`no privilege table for milvus-proto ${proto}; known: ${protoTags.join(', ')}`);
+  return rpcs.get(method);
+}
 
 export interface Call {
   readonly method: string;
@@ -401,14 +432,16 @@ export async function startMilvusStandin(
         return;
       }
       const db = String(call.request.db_name || call.metadata.get('dbname')[0] || 'default');
-      const privilege = rpcPrivileges.get(method)?.privilege;
+      const checked = privilegeChecked(state.proto, method);
+      const privilege = checked?.privilege;
       const granted = state.grants.get(auth.user);
       if (privilege !== undefined && auth.user !== 'root' && granted !== undefined && !granted.has(privilege)) {
         record(auth.user, 'permission-denied');
         reply({ code: grpc.status.PERMISSION_DENIED, details: `Privilege${privilege}: permission deny to ${auth.user} in the \`${db}\` database` });
         return;
       }
-      const handler = byRpc[method];
+      // An RPC the server's proto does not have is unknown to it: UNIMPLEMENTED, like a missing handler.
+      const handler = checked === undefined ? undefined : byRpc[method];
       const fault = state.faults.get(method) ?? (handler === undefined ? { kind: 'unimplemented' as const } : undefined);
       const answer = () => {
         // biome-ignore lint/style/noNonNullAssertion: a missing handler is an 'unimplemented' fault above.
