@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { redisExporterBinary as incumbentBinary } from '../packages/testing/src/builds.ts';
 import { freePort } from '../packages/testing/src/index.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
@@ -17,8 +18,7 @@ const costWindow = 200;
 const block = 500;
 const root = new URL('..', import.meta.url).pathname;
 
-execFileSync(`${root}bench/fetch-redis-exporter.sh`, { stdio: 'inherit' });
-const redisExporterBinary = `${root}.bench/redis-exporter/usr/bin/prometheus-redis-exporter`;
+const redisExporterBinary = incumbentBinary();
 const redisExporterVersion = execFileSync(redisExporterBinary, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).match(
   /Exporter (\S+)/,
 )?.[1];

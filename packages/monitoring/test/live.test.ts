@@ -150,7 +150,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     // after each exporter's first scrape (what was there before is history, not new events).
     await waitFor(
       'every exporter scraped',
-      async () => ((await prometheus.value('count({__name__=~"(valkey|dragonfly|milvus)_exporter_scrape_duration_seconds"})')) === 6 ? true : undefined),
+      async () => ((await prometheus.value('count({__name__=~"(valkey|dragonfly|milvus)_exporter_last_scrape_duration_seconds"})')) === 6 ? true : undefined),
       300,
       100,
     );

@@ -56,6 +56,13 @@ export function atLeast(server: ServerBuild, minimum: string): boolean {
 
 const engines = join(dirname(fileURLToPath(import.meta.url)), '../../../.tools/engines');
 
+/** The incumbent, Debian trixie's prometheus-redis-exporter 1.69, unpacked by scripts/install-engines.sh. */
+export function redisExporterBinary(): string {
+  const path = join(engines, 'redis-exporter/usr/bin/prometheus-redis-exporter');
+  if (!existsSync(path)) throw new Error(`redis_exporter is not unpacked at ${path}: run scripts/install-engines.sh`);
+  return path;
+}
+
 /** The command line that starts the build's server with `args`. */
 export function serverCommand(server: ServerBuild, args: readonly string[]): { file: string; args: string[] } {
   const binary = `${server.flavour}-server`;

@@ -1,11 +1,38 @@
+import { replaceGeneratedBlock, table } from '@keepwatch/core/docs';
 import { renderRespReadme } from '@keepwatch/resp';
 import { valkeyAclRules } from './acl.ts';
 import { infoCatalogue } from './catalogue/info-fields.ts';
 import { clusterCatalogue } from './collectors/cluster.ts';
 import { valkeyExporter } from './definition.ts';
+import { redisExporterFamilies } from './redis-exporter-families.ts';
+import { type ParityAnswer, parityOf } from './redis-exporter-parity.ts';
+
+const code = (text: string) => `\`${text}\``;
+
+function answerCells(answer: ParityAnswer): [string, string] {
+  if ('renamed' in answer) return [code(`redis_${answer.renamed}`), answer.why];
+  if ('typed' in answer) return [`same name, ${answer.typed}`, answer.why];
+  if ('leftOut' in answer) return ['left out', answer.leftOut];
+  return ['not yet', answer.notYet];
+}
+
+/** redis_exporter's families beside valkey-exporter's under --namespace redis (checked by redis-exporter-parity.test.ts). */
+function redisExporterComparison(): string {
+  const families = [...redisExporterFamilies].sort(([a], [b]) => (a < b ? -1 : 1));
+  const same = families.filter(([name]) => parityOf(name) === undefined);
+  const differing = families.flatMap(([name, type]) => {
+    const answer = parityOf(name);
+    return answer === undefined ? [] : [[code(name), type, ...answerCells(answer)]];
+  });
+  return [
+    `Same name and type (${same.length}): ${same.map(([name]) => code(name)).join(', ')}.`,
+    `Different (${differing.length}):`,
+    table(['redis_exporter family', 'Type there', 'valkey-exporter --namespace redis', 'Why'], differing),
+  ].join('\n\n');
+}
 
 export function renderReadme(current: string): string {
-  return renderRespReadme(current, {
+  const rendered = renderRespReadme(current, {
     definition: valkeyExporter,
     catalogues: { info: ['INFO', infoCatalogue], cluster: ['CLUSTER INFO', clusterCatalogue] },
     aclRules: [
@@ -14,4 +41,5 @@ export function renderReadme(current: string): string {
       { servers: 'Valkey 7.2 to 8.0, and Redis', rules: valkeyAclRules({ flavour: 'valkey', version: '8.0' }) },
     ],
   });
+  return replaceGeneratedBlock(rendered, 'redis-exporter-metrics', redisExporterComparison());
 }

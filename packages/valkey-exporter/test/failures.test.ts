@@ -52,8 +52,8 @@ describe('a target that cannot be scraped gives up 0 before the scraper gives up
       const metrics = await exporter.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '1.5' });
       expect(metrics.value('valkey_up')).toBe(0);
       // The exporter's own account of the scrape: cut at its 1 s budget, so the answer beats the scraper's 1.5 s.
-      expect(metrics.value('valkey_exporter_scrape_duration_seconds')).toBeGreaterThanOrEqual(1);
-      expect(metrics.value('valkey_exporter_scrape_duration_seconds')).toBeLessThan(1.5);
+      expect(metrics.value('valkey_exporter_last_scrape_duration_seconds')).toBeGreaterThanOrEqual(1);
+      expect(metrics.value('valkey_exporter_last_scrape_duration_seconds')).toBeLessThan(1.5);
       expect(exporter.logs.filter((line) => line.includes('KW_ERR_TARGET_TIMEOUT'))).toHaveLength(1);
       expect(exporter.logs.some((line) => line.includes('no answer within the scrape deadline of 1000 ms'))).toBe(true);
       expect(await everythingVisible(exporter)).not.toContain(canaryPassword);

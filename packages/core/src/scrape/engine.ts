@@ -1,6 +1,6 @@
 import { errorText, KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { counter, gauge } from '../metrics/descriptor.ts';
+import { counter, gauge, summary } from '../metrics/descriptor.ts';
 import { MetricSink } from '../metrics/family.ts';
 import type { Collector, ScrapeTarget } from './collector.ts';
 import { raceSignal } from './deadline.ts';
@@ -23,8 +23,14 @@ export const engineMetrics = {
   up: gauge('up', 'Whether the target answered the exporter (connected and its main status command read): 1 yes, 0 no.'),
   success: gauge('exporter_collector_success', 'Whether the collector succeeded during this scrape: 1 yes, 0 no.', ['collector']),
   duration: gauge('exporter_collector_duration_seconds', 'Time the collector took during this scrape, in seconds.', ['collector']),
-  scrape: gauge('exporter_scrape_duration_seconds', 'Time this scrape of the target took, in seconds.'),
+  // A summary (sum and count over the target's scrapes) and the last one as a gauge: the names and types the
+  // incumbent exporters use, so a drop-in namespace never gives one name two types.
+  scrapes: summary('exporter_scrape_duration_seconds', 'Time the scrapes of this target took, in seconds (sum and count since the exporter started).'),
+  lastScrape: gauge('exporter_last_scrape_duration_seconds', 'Time the latest scrape of this target took, in seconds.'),
 } as const;
+
+/** Sum and count of each target's scrape durations; a target that is dropped takes its totals with it. */
+const scrapeTotals = new WeakMap<object, { sum: number; count: number }>();
 
 /** Metrics about a target's persistent connection, for targets that keep one. */
 export const connectionMetrics = {
@@ -72,7 +78,14 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   }
   sink.emit(engineMetrics.up, up);
   target.describe?.(sink);
-  sink.emit(engineMetrics.scrape, (performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  const totals = scrapeTotals.get(target) ?? { sum: 0, count: 0 };
+  totals.sum += seconds;
+  totals.count += 1;
+  scrapeTotals.set(target, totals);
+  sink.emit(engineMetrics.scrapes, totals.sum, {}, '_sum');
+  sink.emit(engineMetrics.scrapes, totals.count, {}, '_count');
+  sink.emit(engineMetrics.lastScrape, seconds);
   return sink;
 }
 

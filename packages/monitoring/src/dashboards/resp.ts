@@ -196,7 +196,7 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
             description: 'How long the exporter took to read the server.',
             type: 'timeseries',
             unit: 's',
-            targets: [{ expr: m('exporter_scrape_duration_seconds'), legend: '{{instance}}' }],
+            targets: [{ expr: m('exporter_last_scrape_duration_seconds'), legend: '{{instance}}' }],
           },
           {
             title: 'Exporter memory',

@@ -1,0 +1,92 @@
+/**
+ * Every family redis_exporter 1.69 exports from Valkey 8.0 to 9.1 and Redis 7.0 and 8.0 whose name or type
+ * valkey-exporter does not share under `--namespace redis`, and why. Families not listed here are exported
+ * under the same name with the same type; packages/valkey-exporter/test/redis-exporter-parity.test.ts checks
+ * both against the real redis_exporter and real servers, and the README's comparison is generated from this.
+ * Keys are family names without the `redis_` prefix, except the Go runtime and process families.
+ */
+export type ParityAnswer =
+  | { readonly renamed: string; readonly why: string }
+  | { readonly typed: 'counter'; readonly why: string }
+  | { readonly leftOut: string }
+  | { readonly notYet: string };
+
+const seconds = 'seconds, the base unit, instead of the unit in the name';
+const counterName = 'a counter, named with `_total`; redis_exporter types it a gauge';
+const gaugeName = 'a gauge of current keys: `total_` in the name would read as a counter';
+const totalSuffix = 'a counter, so it ends in `_total`';
+
+export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
+  aof_current_rewrite_duration_sec: { renamed: 'aof_current_rewrite_duration_seconds', why: seconds },
+  aof_last_rewrite_duration_sec: { renamed: 'aof_last_rewrite_duration_seconds', why: seconds },
+  rdb_current_bgsave_duration_sec: { renamed: 'rdb_current_bgsave_duration_seconds', why: seconds },
+  rdb_last_bgsave_duration_sec: { renamed: 'rdb_last_bgsave_duration_seconds', why: seconds },
+  current_eviction_exceeded_time_ms: { renamed: 'current_eviction_exceeded_time_seconds', why: seconds },
+  eviction_exceeded_time_ms_total: { renamed: 'eviction_exceeded_time_seconds_total', why: seconds },
+  expire_cycle_cpu_time_ms_total: { renamed: 'expire_cycle_cpu_seconds_total', why: seconds },
+  expired_stale_percentage: { renamed: 'expired_stale_ratio', why: 'a ratio from 0 to 1, as Prometheus ratios are' },
+  latency_percentiles_usec: { renamed: 'latency_percentiles_seconds', why: `${seconds}; quantiles 0.5, 0.99, 0.999 as Prometheus writes them` },
+  latency_spike_last: { renamed: 'latency_spike_last_timestamp_seconds', why: 'a Unix time, named as one' },
+  defrag_hits: { renamed: 'defrag_hits_total', why: counterName },
+  defrag_misses: { renamed: 'defrag_misses_total', why: counterName },
+  defrag_key_hits: { renamed: 'defrag_key_hits_total', why: counterName },
+  defrag_key_misses: { renamed: 'defrag_key_misses_total', why: counterName },
+  dump_payload_sanitizations: { renamed: 'dump_payload_sanitizations_total', why: totalSuffix },
+  io_threaded_reads_processed: { renamed: 'io_threaded_reads_processed_total', why: totalSuffix },
+  io_threaded_writes_processed: { renamed: 'io_threaded_writes_processed_total', why: totalSuffix },
+  replica_partial_resync_accepted: { renamed: 'replica_partial_resync_accepted_total', why: counterName },
+  replica_partial_resync_denied: { renamed: 'replica_partial_resync_denied_total', why: counterName },
+  replica_resyncs_full: { renamed: 'replica_resyncs_full_total', why: counterName },
+  total_error_replies: { renamed: 'error_replies_total', why: totalSuffix },
+  unexpected_error_replies: { renamed: 'unexpected_error_replies_total', why: totalSuffix },
+  total_reads_processed: { renamed: 'reads_processed_total', why: totalSuffix },
+  total_writes_processed: { renamed: 'writes_processed_total', why: totalSuffix },
+  total_blocking_keys: { renamed: 'blocking_keys', why: gaugeName },
+  total_blocking_keys_on_nokey: { renamed: 'blocking_keys_on_nokey', why: gaugeName },
+  total_watched_keys: { renamed: 'watched_keys', why: gaugeName },
+  tracking_total_items: { renamed: 'tracking_items', why: gaugeName },
+  tracking_total_keys: { renamed: 'tracking_keys', why: gaugeName },
+  tracking_total_prefixes: { renamed: 'tracking_prefixes', why: gaugeName },
+  migrate_cached_sockets_total: { renamed: 'migrate_cached_sockets', why: 'sockets open now: a gauge, so no `_total`' },
+  mem_clients_normal: { renamed: 'mem_clients_normal_bytes', why: 'the unit in the name' },
+  mem_clients_slaves: { renamed: 'mem_clients_slaves_bytes', why: 'the unit in the name' },
+  memory_used_vm_total: { renamed: 'memory_used_vm_total_bytes', why: 'the unit in the name' },
+  module_fork_last_cow_size: { renamed: 'module_fork_last_cow_size_bytes', why: 'the unit in the name' },
+  config_maxmemory: { renamed: 'memory_max_bytes', why: 'read from INFO `maxmemory`, which needs no CONFIG GET' },
+  config_maxclients: { renamed: 'max_clients', why: 'read from INFO `maxclients`, which needs no CONFIG GET' },
+  exporter_last_scrape_connect_time_seconds: {
+    renamed: 'exporter_last_connect_duration_seconds',
+    why: 'keepwatch keeps one connection and reconnects only when it drops, so this is per connection, not per scrape',
+  },
+  rdb_saves_total: { typed: 'counter', why: 'a count of saves since start; redis_exporter types it a gauge, which `promtool check metrics` flags' },
+  db_keys_cached: {
+    leftOut:
+      "redis_exporter 1.69 takes a keyspace line's fourth field by position as `cached_keys` (exporter/info.go parseDBKeyspaceString), so on Redis 7.4+ and Valkey 9 it exports `subexpiry` or `keys_with_volatile_items` under this name. keepwatch reads the fields by name: `db_keys_with_expiring_fields`, `db_keys_with_volatile_items`.",
+  },
+  start_time_seconds: { leftOut: 'computed by redis_exporter from uptime; `uptime_in_seconds` and `server_time_seconds` give it in a query' },
+  exporter_last_scrape_error: { leftOut: 'the error text as a label value has no bound; `up` says it failed and the log line says why' },
+  exporter_scrapes_total: { leftOut: '`exporter_scrape_duration_seconds_count` counts the same scrapes' },
+  target_scrape_request_errors_total: { leftOut: 'refused /scrape requests are `exporter_http_requests_refused_total{reason}`' },
+  config_io_threads: { notYet: 'config metrics (CONFIG GET) are planned with the redis_exporter drop-in work' },
+  config_client_output_buffer_limit_bytes: { notYet: 'config metrics (CONFIG GET) are planned with the redis_exporter drop-in work' },
+  config_client_output_buffer_limit_overcome_seconds: { notYet: 'config metrics (CONFIG GET) are planned with the redis_exporter drop-in work' },
+  commands_latencies_usec: { notYet: 'a histogram from LATENCY HISTOGRAM is planned; `latency_percentiles_seconds` has p50/p99/p99.9 per command' },
+  last_key_groups_scrape_duration_milliseconds: { notYet: 'key groups (`--check-key-groups`) are planned with the key checks' },
+  'go_*': { leftOut: "redis_exporter's Go runtime; keepwatch runs on Node and reports `process_*` and `nodejs_*` on its telemetry path" },
+  process_network_receive_bytes_total: {
+    leftOut: "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time",
+  },
+  process_network_transmit_bytes_total: {
+    leftOut: "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time",
+  },
+  process_virtual_memory_bytes: { leftOut: "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time" },
+  process_virtual_memory_max_bytes: {
+    leftOut: "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time",
+  },
+};
+
+/** The parity entry for a full family name as redis_exporter writes it (`redis_...`, `go_...`, `process_...`). */
+export function parityOf(family: string): ParityAnswer | undefined {
+  if (family.startsWith('go_')) return redisExporterParity['go_*'];
+  return redisExporterParity[family.startsWith('redis_') ? family.slice('redis_'.length) : family];
+}
