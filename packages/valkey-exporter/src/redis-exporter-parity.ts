@@ -15,6 +15,8 @@ const seconds = 'seconds, the base unit, instead of the unit in the name';
 const counterName = 'a counter, named with `_total`; redis_exporter types it a gauge';
 const gaugeName = 'a gauge of current keys: `total_` in the name would read as a counter';
 const totalSuffix = 'a counter, so it ends in `_total`';
+const configLater = 'config metrics (CONFIG GET) are planned with the redis_exporter drop-in work';
+const goExtras = "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time";
 
 export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
   aof_current_rewrite_duration_sec: { renamed: 'aof_current_rewrite_duration_seconds', why: seconds },
@@ -67,21 +69,21 @@ export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
   exporter_last_scrape_error: { leftOut: 'the error text as a label value has no bound; `up` says it failed and the log line says why' },
   exporter_scrapes_total: { leftOut: '`exporter_scrape_duration_seconds_count` counts the same scrapes' },
   target_scrape_request_errors_total: { leftOut: 'refused /scrape requests are `exporter_http_requests_refused_total{reason}`' },
-  config_io_threads: { notYet: 'config metrics (CONFIG GET) are planned with the redis_exporter drop-in work' },
-  config_client_output_buffer_limit_bytes: { notYet: 'config metrics (CONFIG GET) are planned with the redis_exporter drop-in work' },
-  config_client_output_buffer_limit_overcome_seconds: { notYet: 'config metrics (CONFIG GET) are planned with the redis_exporter drop-in work' },
+  config_io_threads: { notYet: configLater },
+  config_client_output_buffer_limit_bytes: { notYet: configLater },
+  config_client_output_buffer_limit_overcome_seconds: { notYet: configLater },
   commands_latencies_usec: { notYet: 'a histogram from LATENCY HISTOGRAM is planned; `latency_percentiles_seconds` has p50/p99/p99.9 per command' },
   last_key_groups_scrape_duration_milliseconds: { notYet: 'key groups (`--check-key-groups`) are planned with the key checks' },
   'go_*': { leftOut: "redis_exporter's Go runtime; keepwatch runs on Node and reports `process_*` and `nodejs_*` on its telemetry path" },
   process_network_receive_bytes_total: {
-    leftOut: "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time",
+    leftOut: goExtras,
   },
   process_network_transmit_bytes_total: {
-    leftOut: "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time",
+    leftOut: goExtras,
   },
-  process_virtual_memory_bytes: { leftOut: "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time" },
+  process_virtual_memory_bytes: { leftOut: goExtras },
   process_virtual_memory_max_bytes: {
-    leftOut: "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time",
+    leftOut: goExtras,
   },
 };
 
