@@ -65,6 +65,7 @@ export interface MonitoringConfig {
     readonly collectorFailing: string;
     readonly logMonitoringDown: string;
     readonly certificate: string;
+    readonly posture: string;
   };
 }
 
@@ -116,5 +117,6 @@ export const defaultConfig: MonitoringConfig = {
     collectorFailing: '15m',
     logMonitoringDown: '10m',
     certificate: '10m',
+    posture: '15m',
   },
 };

@@ -85,5 +85,24 @@ export const securityDashboard: DashboardSpec = {
         },
       ],
     },
+    {
+      title: 'Posture',
+      panels: [
+        {
+          title: 'Weak settings per instance (1 = weak)',
+          description:
+            'From the exporters\' security_* gauges: a default user without password, protected mode off (Valkey), DEBUG or MODULE LOAD allowed (Valkey). Each has an alert with a runbook.',
+          type: 'stat',
+          unit: 'short',
+          width: 24,
+          targets: [
+            { expr: `max by (job, instance) (${any('security_default_user_nopass')})`, legend: '{{instance}} default user without password' },
+            { expr: `1 - max by (job, instance) (${any('security_protected_mode_enabled')})`, legend: '{{instance}} protected mode off' },
+            { expr: `max by (job, instance) (${any('security_debug_command_enabled')})`, legend: '{{instance}} DEBUG allowed' },
+            { expr: `max by (job, instance) (${any('security_module_command_enabled')})`, legend: '{{instance}} MODULE LOAD allowed' },
+          ],
+        },
+      ],
+    },
   ],
 };

@@ -22,6 +22,8 @@ export interface RespEngine {
    * password guess).
    */
   readonly failedLogins: 'auth_failures' | 'acl_log';
+  /** Whether the server has protected mode and the DEBUG/MODULE switches the posture collector reads with CONFIG GET. */
+  readonly protectedMode: boolean;
   /** Whether INFO reports the TLS certificates' expiry (Valkey 9.1+). */
   readonly certificateExpiry: boolean;
   /** Log events (from --log.file) worth an alert, by alert suffix. */
@@ -40,6 +42,7 @@ export const valkeyEngine: RespEngine = {
   cluster: true,
   // acl_access_denied_auth (and Redis 7.0's WRONGPASS errorstat) counts failed AUTH and HELLO AUTH only.
   failedLogins: 'auth_failures',
+  protectedMode: true,
   certificateExpiry: true,
   logEvents: [
     {
@@ -91,6 +94,7 @@ export const dragonflyEngine: RespEngine = {
   // VerifyCommandState, server_family.cc Auth and Hello at v1.40.0); ServerFamily::Auth has written a failed
   // AUTH to ACL LOG (reason AUTH) since at least v1.20.0. A failed HELLO AUTH is in ACL LOG in no version.
   failedLogins: 'acl_log',
+  protectedMode: false,
   certificateExpiry: false,
   logEvents: [
     {

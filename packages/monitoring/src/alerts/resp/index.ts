@@ -10,6 +10,7 @@ import { latencyAlerts } from './latency.ts';
 import { logsAlerts } from './logs.ts';
 import { memoryAlerts } from './memory.ts';
 import { persistenceAlerts } from './persistence.ts';
+import { postureAlerts } from './posture.ts';
 import { replicationAlerts } from './replication.ts';
 import { securityAlerts } from './security.ts';
 
@@ -20,6 +21,7 @@ const concerns = [
   availabilityAlerts,
   securityAlerts,
   certificateAlerts,
+  postureAlerts,
   memoryAlerts,
   connectionsAlerts,
   replicationAlerts,
