@@ -5,9 +5,12 @@
  */
 export interface MonitoringConfig {
   /** Label matchers added to every selector of an engine's rules, e.g. `job="valkey"` (empty: every series). */
-  readonly selectors: { readonly valkey: string; readonly dragonfly: string; readonly milvus: string; readonly exporters: string };
-  /** The metric prefix (--namespace) of each engine's exporter, e.g. `redis` for valkey-exporter as a redis_exporter drop-in. */
-  readonly prefixes: { readonly valkey: string; readonly dragonfly: string; readonly milvus: string };
+  readonly selectors: { readonly valkey: string; readonly redis: string; readonly dragonfly: string; readonly milvus: string; readonly exporters: string };
+  /**
+   * The metric prefix (--namespace) of each engine's exporter. `redis` is valkey-exporter run as a
+   * redis_exporter drop-in (`--namespace redis`): it gets its own rule file and dashboard, alerts named Redis*.
+   */
+  readonly prefixes: { readonly valkey: string; readonly redis: string; readonly dragonfly: string; readonly milvus: string };
   /** Metric prefixes (--namespace) the exporter rules look at. */
   readonly namespaces: readonly string[];
   /** Labels that identify one replication group (a primary and its replicas) for the primary-count alerts. */
@@ -70,8 +73,8 @@ export interface MonitoringConfig {
 }
 
 export const defaultConfig: MonitoringConfig = {
-  selectors: { valkey: '', dragonfly: '', milvus: '', exporters: 'job=~".*(valkey|redis|dragonfly|milvus).*"' },
-  prefixes: { valkey: 'valkey', dragonfly: 'dragonfly', milvus: 'milvus' },
+  selectors: { valkey: '', redis: '', dragonfly: '', milvus: '', exporters: 'job=~".*(valkey|redis|dragonfly|milvus).*"' },
+  prefixes: { valkey: 'valkey', redis: 'redis', dragonfly: 'dragonfly', milvus: 'milvus' },
   namespaces: ['valkey', 'redis', 'dragonfly', 'milvus'],
   replicationGroupLabels: ['job'],
   expectedLoadedCollections: '.+',

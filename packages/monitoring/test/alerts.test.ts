@@ -39,11 +39,11 @@ describe('alerts/: generated from packages/monitoring', () => {
     expect(result.status).toBe(0);
   });
 
-  test('the metric prefix is configuration (valkey-exporter as a redis_exporter drop-in runs with --namespace redis): every rule and case holds', () => {
-    const renamed = renderAlertFiles({ ...defaultConfig, prefixes: { valkey: 'redis', dragonfly: 'df', milvus: 'vector' } });
+  test('the metric prefix is configuration (as for any --namespace): every rule and case holds', () => {
+    const engines = { valkey: 'vk', redis: 'rds', dragonfly: 'df', milvus: 'vector' };
+    const renamed = renderAlertFiles({ ...defaultConfig, prefixes: engines });
     const dir = mkdtempSync(join(tmpdir(), 'keepwatch-alerts-'));
     mkdirSync(join(dir, 'tests'));
-    const engines = { valkey: 'redis', dragonfly: 'df', milvus: 'vector' };
     for (const [file, prefix] of Object.entries(engines)) {
       for (const path of [`${file}.rules.yml`, `tests/${file}.test.yml`]) writeFileSync(join(dir, path), renamed.get(path) ?? '');
       const rules = renamed.get(`${file}.rules.yml`) ?? '';
@@ -70,7 +70,7 @@ describe('alerts/: generated from packages/monitoring', () => {
   });
 
   test('names, severities, annotations and runbooks follow the conventions', () => {
-    const prefixes: Record<string, string> = { valkey: 'Valkey', dragonfly: 'Dragonfly', milvus: 'Milvus', keepwatch: 'Keepwatch' };
+    const prefixes: Record<string, string> = { valkey: 'Valkey', redis: 'Redis', dragonfly: 'Dragonfly', milvus: 'Milvus', keepwatch: 'Keepwatch' };
     expect(new Set(alerts.map((alert) => alert.name)).size).toBe(alerts.length);
     for (const alert of alerts) {
       expect(alert.name).toMatch(new RegExp(`^${prefixes[alert.engine]}([A-Z][a-z0-9]+)+$`));

@@ -79,12 +79,19 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     const milvusExporter = await startDefinitionExporter(milvusDefinition, ['--milvus.address', milvus.address, ...logFile('milvus.log')]);
     // Over the plaintext port: INFO reports the TLS port's certificates either way.
     const tlsExporter = await startDefinitionExporter(valkeyDefinition, ['--valkey.addr', tlsValkey.url]);
-    exporters.push(primary, replica, dragonflyExporter, dragonflyReplicaExporter, milvusExporter, tlsExporter);
+    // The same primary and replica through valkey-exporter as a redis_exporter drop-in: the redis rule file and dashboard.
+    const asRedis = (args: string[], log: string) => startDefinitionExporter(valkeyDefinition, [...args, '--namespace', 'redis', ...logFile(log)]);
+    const redisPrimary = await asRedis(topology.exporterArgs(topology.primary), 'redis-primary.log');
+    const redisReplica = await asRedis(topology.exporterArgs(topology.replica), 'redis-replica.log');
+    const redisTls = await asRedis(['--valkey.addr', tlsValkey.url], 'redis-tls.log');
+    exporters.push(primary, replica, dragonflyExporter, dragonflyReplicaExporter, milvusExporter, tlsExporter, redisPrimary, redisReplica, redisTls);
     const host = (exporter: TestExporter) => new URL(exporter.url).host;
     prometheus = await startPrometheus(
       {
         valkey: [host(primary), host(replica)],
         'valkey-tls': [host(tlsExporter)],
+        redis: [host(redisPrimary), host(redisReplica)],
+        'redis-tls': [host(redisTls)],
         dragonfly: [host(dragonflyExporter), host(dragonflyReplicaExporter)],
         milvus: [host(milvusExporter)],
       },
@@ -108,11 +115,11 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     waitFor(`${name} ${state}`, async () => ((await alertState(name)) === state ? true : undefined), 600, 100);
 
   test('every rule of every file evaluates without error against live data, and nothing fires on a healthy system', async () => {
-    await waitFor('all six exporters scraped', async () => ((await prometheus.value('count(up == 1)')) === 6 ? true : undefined), 300, 100);
+    await waitFor('all nine exporters scraped', async () => ((await prometheus.value('count(up == 1)')) === exporters.length ? true : undefined), 300, 100);
     // Until Prometheus has scraped the primary's exporter once, the replica alone looks like a group without a primary.
     await waitFor(
       'the primary seen',
-      async () => ((await prometheus.value('sum(valkey_instance_role{job="valkey", role="master"})')) === 1 ? true : undefined),
+      async () => ((await prometheus.value('sum({__name__=~"(valkey|redis)_instance_role", job=~"valkey|redis", role="master"})')) === 2 ? true : undefined),
       300,
       100,
     );
@@ -134,7 +141,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     // archive collection was never loaded: a collection that is not expected to be, not an alert), except
     // what the test servers' real posture deserves: their default users have no password (Valkey behind
     // protected mode on loopback, the Dragonfly stand-in with nothing in front).
-    const posture = ['DragonflyOpenToAnyone', 'ValkeyDefaultUserWithoutPassword'];
+    const posture = ['DragonflyOpenToAnyone', 'RedisDefaultUserWithoutPassword', 'ValkeyDefaultUserWithoutPassword'];
     let active: string[] = [];
     await waitFor(
       'only the posture alerts firing',
@@ -156,7 +163,10 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     // after each exporter's first scrape (what was there before is history, not new events).
     await waitFor(
       'every exporter scraped',
-      async () => ((await prometheus.value('count({__name__=~"(valkey|dragonfly|milvus)_exporter_last_scrape_duration_seconds"})')) === 6 ? true : undefined),
+      async () =>
+        (await prometheus.value('count({__name__=~"(valkey|redis|dragonfly|milvus)_exporter_last_scrape_duration_seconds"})')) === exporters.length
+          ? true
+          : undefined,
       300,
       100,
     );
@@ -234,10 +244,10 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
 
   test('every metric a rule reads has series in live data (an alert on an absent metric can never fire)', async () => {
     // Present only in situations the live system does not have: cluster mode.
-    const situational = new Set(['valkey_cluster_state']);
+    const situational = new Set(['valkey_cluster_state', 'redis_cluster_state']);
     const names = new Set(
       alertGroups(liveConfig).flatMap((group) =>
-        group.alerts.flatMap((alert) => [...alert.expr.matchAll(/\b(?:valkey|dragonfly|milvus)_[a-z0-9_]+\b(?=\{| |\)|,|$)/g)].map((match) => match[0])),
+        group.alerts.flatMap((alert) => [...alert.expr.matchAll(/\b(?:valkey|redis|dragonfly|milvus)_[a-z0-9_]+\b(?=\{| |\)|,|$)/g)].map((match) => match[0])),
       ),
     );
     const absent: string[] = [];

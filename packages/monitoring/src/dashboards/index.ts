@@ -1,4 +1,4 @@
-import { dragonflyEngine, valkeyEngine } from '../alerts/resp/index.ts';
+import { dragonflyEngine, redisEngine, valkeyEngine } from '../alerts/resp/index.ts';
 import { milvusDashboard } from './milvus.ts';
 import type { DashboardSpec } from './model.ts';
 import { respDashboard } from './resp.ts';
@@ -9,6 +9,7 @@ export { type DashboardSpec, renderDashboard, variableQueries } from './model.ts
 /** Every dashboard, by file name (without extension). */
 export const dashboards: Readonly<Record<string, DashboardSpec>> = {
   valkey: respDashboard(valkeyEngine),
+  redis: respDashboard(redisEngine),
   dragonfly: respDashboard(dragonflyEngine),
   milvus: milvusDashboard,
   security: securityDashboard,

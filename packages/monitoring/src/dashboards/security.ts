@@ -1,6 +1,6 @@
 import { type DashboardSpec, sel } from './model.ts';
 
-const redisFamily = (suffix: string) => `__name__=~"(valkey|dragonfly)_${suffix}"`;
+const redisFamily = (suffix: string) => `__name__=~"(valkey|redis|dragonfly)_${suffix}"`;
 const any = (suffix: string, extra = '') => sel('', `${redisFamily(suffix)}${extra === '' ? '' : `, ${extra}`}`);
 
 /** Security signals of every engine side by side, for whoever watches for attacks rather than capacity. */
@@ -10,7 +10,7 @@ export const securityDashboard: DashboardSpec = {
   description:
     'Authentication failures, ACL and permission denials, dangerous commands, connection floods and log security events across Valkey, Dragonfly and Milvus.',
   tags: ['keepwatch', 'security'],
-  variableMetric: '{__name__=~"(valkey|dragonfly|milvus)_up"}',
+  variableMetric: '{__name__=~"(valkey|redis|dragonfly|milvus)_up"}',
   rows: [
     {
       title: 'Authentication',
@@ -78,7 +78,7 @@ export const securityDashboard: DashboardSpec = {
           width: 24,
           targets: [
             {
-              expr: `sum by (job, instance, event) (increase(${sel('', '__name__=~"(valkey|dragonfly|milvus)_log_events_total", event=~"security_attack|acl_load_error|access_auth_failure|access_permission_denied|password_rejected|unknown_user|api_key_rejected|permission_denied|shutdown_requested|replicaof_changed"')}[$__rate_interval]))`,
+              expr: `sum by (job, instance, event) (increase(${sel('', '__name__=~"(valkey|redis|dragonfly|milvus)_log_events_total", event=~"security_attack|acl_load_error|access_auth_failure|access_permission_denied|password_rejected|unknown_user|api_key_rejected|permission_denied|shutdown_requested|replicaof_changed"')}[$__rate_interval]))`,
               legend: '{{instance}} {{event}}',
             },
           ],
@@ -91,7 +91,7 @@ export const securityDashboard: DashboardSpec = {
         {
           title: 'Weak settings per instance (1 = weak)',
           description:
-            'From the exporters\' security_* gauges: a default user without password, protected mode off (Valkey), DEBUG or MODULE LOAD allowed (Valkey). Each has an alert with a runbook.',
+            "From the exporters' security_* gauges: a default user without password, protected mode off (Valkey), DEBUG or MODULE LOAD allowed (Valkey). Each has an alert with a runbook.",
           type: 'stat',
           unit: 'short',
           width: 24,

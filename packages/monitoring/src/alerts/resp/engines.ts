@@ -3,7 +3,7 @@ import type { AlertSpec } from '../../alert.ts';
 /** What differs between the Redis-protocol engines: which signals exist. */
 export interface RespEngine {
   /** Keys the engine's metric prefix and selector in the monitoring config. */
-  readonly id: 'valkey' | 'dragonfly';
+  readonly id: 'valkey' | 'redis' | 'dragonfly';
   readonly title: string;
   /** The command-line client a runbook tells the reader to try. */
   readonly cli: string;
@@ -76,6 +76,9 @@ export const valkeyEngine: RespEngine = {
     },
   ],
 };
+
+/** valkey-exporter run with `--namespace redis` (a redis_exporter drop-in), scraping Valkey or Redis. */
+export const redisEngine: RespEngine = { ...valkeyEngine, id: 'redis', title: 'Redis', cli: 'redis-cli' };
 
 export const dragonflyEngine: RespEngine = {
   id: 'dragonfly',

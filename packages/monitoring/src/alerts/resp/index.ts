@@ -14,7 +14,7 @@ import { postureAlerts } from './posture.ts';
 import { replicationAlerts } from './replication.ts';
 import { securityAlerts } from './security.ts';
 
-export { dragonflyEngine, type RespEngine, valkeyEngine } from './engines.ts';
+export { dragonflyEngine, type RespEngine, redisEngine, valkeyEngine } from './engines.ts';
 
 /** The concerns, in the order their alerts are written; each is one file of this folder. */
 const concerns = [
