@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { counter, gauge, summary } from '../src/metrics/descriptor.ts';
+import { counter, gauge, histogram, summary } from '../src/metrics/descriptor.ts';
 import { renderExposition } from '../src/metrics/exposition.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 import { LabelCap } from '../src/metrics/label-cap.ts';
@@ -55,6 +55,15 @@ describe('exposition', () => {
     sink.emit(odd, -0.000001, { value: '' });
     sink.emit(odd, 1e21, { value: 'big' });
     sink.emit(counter('c_total', 'x', ['a', 'b']), 3, { a: '1', b: '2' });
+    const seconds = histogram('duration_seconds', 'A histogram.', ['cmd']);
+    for (const [le, count] of [
+      ['0.000004', 9],
+      ['0.000016', 50],
+      ['+Inf', 50],
+    ] as const)
+      sink.emit(seconds, count, { cmd: 'set', le }, '_bucket');
+    sink.emit(seconds, 0.0004, { cmd: 'set' }, '_sum');
+    sink.emit(seconds, 50, { cmd: 'set' }, '_count');
     for (const openMetrics of [false, true]) {
       expect(renderExposition(sink.families(), openMetrics)).toBe(await prometheusClientExposition(sink.families(), openMetrics));
     }
@@ -69,6 +78,9 @@ describe('the sink refuses what would produce an invalid exposition', () => {
     expect(() => sink.emit(gauge('a', 'help two'), 1)).toThrow(/different type or help/);
     expect(() => sink.emit(gauge('b', 'x', ['bad-label']), 1, { 'bad-label': 'v' })).toThrow(/invalid label name/);
     expect(() => sink.emit(gauge('c', 'x', ['cmd', 'db']), 1, { cmd: 'get' })).toThrow(/needs labels \[cmd, db\], got \[cmd\]/);
+    const seconds = histogram('h_seconds', 'x', ['cmd']);
+    expect(() => sink.emit(seconds, 1, { cmd: 'get' })).toThrow(/is a histogram: its samples are _bucket, _sum and _count/);
+    expect(() => sink.emit(seconds, 1, { cmd: 'get' }, '_bucket')).toThrow(/needs labels \[cmd, le\], got \[cmd\]/);
   });
 
   test('non-finite values are dropped, not exported as +Inf', () => {

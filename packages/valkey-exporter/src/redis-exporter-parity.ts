@@ -72,7 +72,10 @@ export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
   config_io_threads: { notYet: configLater },
   config_client_output_buffer_limit_bytes: { notYet: configLater },
   config_client_output_buffer_limit_overcome_seconds: { notYet: configLater },
-  commands_latencies_usec: { notYet: 'a histogram from LATENCY HISTOGRAM is planned; `latency_percentiles_seconds` has p50/p99/p99.9 per command' },
+  commands_latencies_usec: {
+    renamed: 'commands_latencies_seconds',
+    why: `${seconds}; on every fourth power-of-two bound (1 µs to 1 s) on every instance, where redis_exporter lists the buckets each server happens to have, so it sums across instances`,
+  },
   last_key_groups_scrape_duration_milliseconds: { notYet: 'key groups (`--check-key-groups`) are planned with the key checks' },
   'go_*': { leftOut: "redis_exporter's Go runtime; keepwatch runs on Node and reports `process_*` and `nodejs_*` on its telemetry path" },
   process_network_receive_bytes_total: {

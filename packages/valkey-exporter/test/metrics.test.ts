@@ -83,7 +83,8 @@ describe.each(serverBuilds)('metrics from a real $id server', (build) => {
       const metrics = await replicaExporter.scrape();
       expect(metrics.value('valkey_memory_max_bytes')).toBe(0);
       expect(metrics.value('valkey_memory_used_ratio')).toBeUndefined();
-      expect(metrics.text).not.toMatch(/Inf|NaN/);
+      // Values only: a histogram's le="+Inf" bucket is a label.
+      expect(metrics.text).not.toMatch(/ ([+-]Inf|NaN)$/m);
     } finally {
       await replicaExporter.close();
     }
@@ -111,6 +112,30 @@ describe.each(serverBuilds)('metrics from a real $id server', (build) => {
     expect(quantiles.map((sample) => sample.labels.quantile).sort()).toEqual(['0.5', '0.99', '0.999']);
     for (const sample of quantiles) expect(sample.value).toBeLessThan(0.1);
     expect(metrics.value('valkey_latency_percentiles_seconds_count', { cmd: 'set' })).toBe(37);
+  });
+
+  test('latency histogram: cumulative buckets on the shared bounds, count from LATENCY HISTOGRAM, sum from commandstats', async () => {
+    const metrics = await exporter.scrape();
+    expect(metrics.types.get('valkey_commands_latencies_seconds')).toBe('histogram');
+    const buckets = metrics.all('valkey_commands_latencies_seconds_bucket').filter((sample) => sample.labels.cmd === 'set');
+    expect(buckets.map((sample) => sample.labels.le)).toEqual([
+      ...['0.000001', '0.000004', '0.000016', '0.000064', '0.000256', '0.001024', '0.004096', '0.016384', '0.065536', '0.262144', '1.048576'],
+      '+Inf',
+    ]);
+    const counts = buckets.map((sample) => sample.value);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBe(37);
+    expect(metrics.value('valkey_commands_latencies_seconds_count', { cmd: 'set' })).toBe(37);
+    expect(metrics.value('valkey_commands_latencies_seconds_sum', { cmd: 'set' })).toBe(
+      metrics.value('valkey_commands_duration_seconds_total', { cmd: 'set' }),
+    );
+    // The server's own histogram: its highest listed bucket holds every call, and the exporter's bucket at
+    // the first shared bound at or above it does too.
+    const [, [, calls, , pairs]] = (await topology.primary.admin().call('LATENCY', 'HISTOGRAM', 'set')) as [string, [string, number, string, number[]]];
+    expect(calls).toBe(37);
+    const highest = Math.max(...pairs.filter((_, index) => index % 2 === 0));
+    const covering = buckets.find((sample) => sample.labels.le !== '+Inf' && Number(sample.labels.le) * 1e6 >= highest);
+    expect(covering?.value).toBe(37);
   });
 
   test('slowlog and persistence status', async () => {

@@ -1,4 +1,7 @@
-export type MetricType = 'counter' | 'gauge' | 'summary' | 'untyped';
+export type MetricType = 'counter' | 'gauge' | 'summary' | 'histogram' | 'untyped';
+
+/** The sample name suffixes of summaries (`_sum`, `_count`) and histograms (those and `_bucket`). */
+export type SampleSuffix = '_sum' | '_count' | '_bucket';
 
 /** A metric as data: what a collector emits, checked on every sample and listed in the generated docs. */
 export interface MetricDescriptor {
@@ -12,4 +15,5 @@ export interface MetricDescriptor {
 export const gauge = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'gauge', help, labels });
 export const counter = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'counter', help, labels });
 export const summary = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'summary', help, labels });
+export const histogram = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'histogram', help, labels });
 export const untyped = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'untyped', help, labels });

@@ -1,4 +1,4 @@
-import type { MetricDescriptor, MetricType } from './descriptor.ts';
+import type { MetricDescriptor, MetricType, SampleSuffix } from './descriptor.ts';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -6,7 +6,7 @@ export type Labels = Readonly<Record<string, string>>;
 export interface Sample {
   readonly labels: Labels;
   readonly value: number;
-  /** Full sample name when it differs from the family name (summary `_sum`/`_count`). */
+  /** Full sample name when it differs from the family name (summary and histogram `_sum`/`_count`/`_bucket`). */
   readonly metricName?: string;
 }
 
@@ -67,7 +67,7 @@ export class MetricSink {
   }
 
   /** `name` is given without the namespace; the sink prefixes it. Used for fields known only at run time. */
-  add(name: string, type: MetricType, help: string, value: number, labels: Labels = noLabels, suffix?: '_sum' | '_count'): void {
+  add(name: string, type: MetricType, help: string, value: number, labels: Labels = noLabels, suffix?: SampleSuffix): void {
     if (!Number.isFinite(value)) return;
     const family = this.#family(fullName(this.namespace, name), type, help);
     if (family.samples.length === 0 && labels !== noLabels) {
@@ -81,20 +81,22 @@ export class MetricSink {
   }
 
   /** Adds a sample of a described metric; the label names must be exactly the descriptor's. */
-  emit(descriptor: MetricDescriptor, value: number, labels: Labels = noLabels, suffix?: '_sum' | '_count'): void {
+  emit(descriptor: MetricDescriptor, value: number, labels: Labels = noLabels, suffix?: SampleSuffix): void {
     if (!Number.isFinite(value)) return;
     if (!checkedDescriptors.has(descriptor)) {
-      checkLabelNames([...descriptor.labels, 'quantile'], descriptor.name);
+      checkLabelNames([...descriptor.labels, 'quantile', 'le'], descriptor.name);
       checkedDescriptors.add(descriptor);
     }
-    const quantile = descriptor.type === 'summary' && suffix === undefined ? 1 : 0;
+    if (descriptor.type === 'histogram' && suffix === undefined) throw new Error(`${descriptor.name} is a histogram: its samples are _bucket, _sum and _count`);
+    // The label a summary's quantiles and a histogram's buckets carry beyond the descriptor's.
+    const extra = descriptor.type === 'summary' && suffix === undefined ? 'quantile' : suffix === '_bucket' ? 'le' : undefined;
     // Counted without Object.keys: this runs for every sample of every scrape.
     let given = 0;
     for (const _ in labels) given += 1;
     let present = 0;
     for (const name of descriptor.labels) if (labels[name] !== undefined) present += 1;
-    if (present !== descriptor.labels.length || given !== present + quantile || (quantile === 1 && labels.quantile === undefined)) {
-      const expected = quantile === 1 ? [...descriptor.labels, 'quantile'] : descriptor.labels;
+    if (present !== descriptor.labels.length || given !== present + (extra === undefined ? 0 : 1) || (extra !== undefined && labels[extra] === undefined)) {
+      const expected = extra === undefined ? descriptor.labels : [...descriptor.labels, extra];
       throw new Error(`${descriptor.name} needs labels [${expected.join(', ')}], got [${Object.keys(labels).join(', ')}]`);
     }
     let family = this.#byDescriptor.get(descriptor);
@@ -153,7 +155,7 @@ export class MetricSink {
     return family;
   }
 
-  #push(family: MetricFamily, value: number, labels: Labels, suffix: '_sum' | '_count' | undefined): void {
+  #push(family: MetricFamily, value: number, labels: Labels, suffix: SampleSuffix | undefined): void {
     const journal = this.#journal;
     if (journal !== undefined && !journal.has(family)) journal.set(family, family.samples.length);
     family.samples.push(suffix === undefined ? { labels, value } : { labels, value, metricName: `${family.name}${suffix}` });

@@ -1,4 +1,4 @@
-export { counter, gauge, type MetricDescriptor, type MetricType, summary, untyped } from './descriptor.ts';
+export { counter, gauge, histogram, type MetricDescriptor, type MetricType, type SampleSuffix, summary, untyped } from './descriptor.ts';
 export { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from './exposition.ts';
 export { type Labels, type MetricFamily, MetricSink, type Sample } from './family.ts';
 export { LabelCap, overflowLabelValue } from './label-cap.ts';

@@ -17,12 +17,13 @@ import { infoCatalogue } from '../catalogue/info-fields.ts';
 import { clusterCollector } from './cluster.ts';
 import { commandlogCollector } from './commandlog.ts';
 import { latencyCollector } from './latency.ts';
+import { latencyHistogramCollector } from './latency-histogram.ts';
 import { tlsCollector } from './tls.ts';
 
 export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/resp/collectors';
 
 /**
- * Every collector, in exposition order. commandlog, latency, cluster and tls are Valkey's own (files in this folder); the
+ * Every collector, in exposition order. commandlog, latency, latency-histogram, cluster and tls are Valkey's own (files in this folder); the
  * rest mean the same on Dragonfly and live in @keepwatch/resp. A collector's name is its
  * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and its docs row.
  * Stateful collectors (acl-log, errorstats, commandlog) are built fresh per exporter.
@@ -34,6 +35,7 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     commandstatsCollector({ dangerousCommands: options.dangerousCommands, maxCommands: options.maxCommands, countsUnknownCommands: false }),
     errorstatsCollector({ maxPrefixes: options.maxErrorPrefixes }),
     latencystatsCollector({ maxCommands: options.maxCommands }),
+    latencyHistogramCollector({ maxCommands: options.maxCommands }),
     replicationCollector({ states: ['wait_bgsave', 'send_bulk', 'online', 'bg_transfer', 'rdb_transmitted'], lag: replicaLag.seconds }),
     // acl_access_denied_auth on Redis 7.2+ and Valkey; Redis 7.0 counts failed AUTH/HELLO only as WRONGPASS errors
     // (captures: packages/testing/fixtures/valkey/*-info-all.txt; the security suite checks each real build).

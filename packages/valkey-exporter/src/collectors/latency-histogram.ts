@@ -1,0 +1,85 @@
+import { histogram, LabelCap } from '@keepwatch/core/metrics';
+import { commandStats } from '@keepwatch/resp/info';
+import type { ValkeyCollector } from '../capabilities.ts';
+
+const latencies = histogram(
+  'commands_latencies_seconds',
+  'Latency of each command, in seconds (LATENCY HISTOGRAM; sum from INFO commandstats usec), on buckets every instance shares so it aggregates.',
+  ['cmd'],
+);
+
+/**
+ * The server's buckets are powers of two microseconds, cumulative, and only those that changed are listed
+ * (LATENCY HISTOGRAM in Redis 7.0+ and Valkey: `histogram_usec` of `1, 2, 4, 8, ...`). Every fourth power of
+ * two, 1 µs to about 1 s, is exact (a cumulative count at a bound the server also uses) and the same on
+ * every instance, so `sum by (le)` across servers is a valid histogram at twelve series per command.
+ */
+const boundsUsec = Array.from({ length: 11 }, (_, index) => 4 ** index);
+const bucketLabels = [...boundsUsec.map((usec) => String(usec / 1e6)), '+Inf'];
+
+interface CommandHistogram {
+  readonly calls: number;
+  /** Cumulative counts at each of `boundsUsec`, then +Inf. */
+  readonly buckets: number[];
+}
+
+/** One command's `[calls, n, histogram_usec, [bound, count, ...]]` (RESP2 flat pairs) on the fixed bounds. */
+function onFixedBounds(raw: unknown): CommandHistogram | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const fields = new Map<string, unknown>();
+  for (let index = 0; index + 1 < raw.length; index += 2) fields.set(String(raw[index]), raw[index + 1]);
+  const calls = Number(fields.get('calls'));
+  const pairs = fields.get('histogram_usec');
+  if (!Number.isSafeInteger(calls) || calls < 0 || !Array.isArray(pairs)) return undefined;
+  const points: [number, number][] = [];
+  for (let index = 0; index + 1 < pairs.length; index += 2) {
+    const bound = Number(pairs[index]);
+    const count = Number(pairs[index + 1]);
+    if (!Number.isFinite(bound) || !Number.isFinite(count) || count < 0 || count > calls) return undefined;
+    points.push([bound, count]);
+  }
+  points.sort(([a], [b]) => a - b);
+  // The count at a bound is the count of the last listed bucket at or below it (unlisted ones did not change).
+  const buckets = boundsUsec.map((bound) => points.filter(([at]) => at <= bound).at(-1)?.[1] ?? 0);
+  for (let index = 1; index < buckets.length; index += 1) if ((buckets[index] ?? 0) < (buckets[index - 1] ?? 0)) return undefined;
+  return { calls, buckets: [...buckets, calls] };
+}
+
+export function latencyHistogramCollector(options: { maxCommands: number }): ValkeyCollector {
+  const commands = new LabelCap(options.maxCommands);
+  return {
+    name: 'latency-histogram',
+    help: 'Per-command latency as a Prometheus histogram (LATENCY HISTOGRAM, Redis 7.0+ and Valkey; needs latency-tracking yes, the default).',
+    defaultEnabled: true,
+    metrics: [latencies],
+    commands: () => [{ key: 'latency-histogram', argv: ['LATENCY', 'HISTOGRAM'] }],
+    collect(snapshot, sink) {
+      const reply = snapshot.reply('latency-histogram');
+      if (!Array.isArray(reply)) throw new Error('LATENCY HISTOGRAM did not return an array');
+      const usec = new Map(commandStats(snapshot.info).map((stat) => [stat.command, stat.usec]));
+      const merged = new Map<string, { calls: number; buckets: number[]; seconds: number }>();
+      for (let index = 0; index + 1 < reply.length; index += 2) {
+        const command = String(reply[index]).toLowerCase();
+        const parsed = onFixedBounds(reply[index + 1]);
+        // A command with no commandstats record has no sum to give: it is left out rather than given a false one.
+        const spent = usec.get(command);
+        if (parsed === undefined || spent === undefined) continue;
+        const cmd = commands.admit(command);
+        const total = merged.get(cmd) ?? { calls: 0, buckets: bucketLabels.map(() => 0), seconds: 0 };
+        total.calls += parsed.calls;
+        total.seconds += spent / 1e6;
+        parsed.buckets.forEach((count, bucket) => {
+          total.buckets[bucket] = (total.buckets[bucket] ?? 0) + count;
+        });
+        merged.set(cmd, total);
+      }
+      for (const [cmd, total] of merged) {
+        bucketLabels.forEach((le, bucket) => {
+          sink.emit(latencies, total.buckets[bucket] ?? 0, { cmd, le }, '_bucket');
+        });
+        sink.emit(latencies, total.seconds, { cmd }, '_sum');
+        sink.emit(latencies, total.calls, { cmd }, '_count');
+      }
+    },
+  };
+}
