@@ -15,7 +15,6 @@ const seconds = 'seconds, the base unit, instead of the unit in the name';
 const counterName = 'a counter, named with `_total`; redis_exporter types it a gauge';
 const gaugeName = 'a gauge of current keys: `total_` in the name would read as a counter';
 const totalSuffix = 'a counter, so it ends in `_total`';
-const configLater = 'config metrics (CONFIG GET) are planned with the redis_exporter drop-in work';
 const goExtras = "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time";
 
 export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
@@ -69,9 +68,6 @@ export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
   exporter_last_scrape_error: { leftOut: 'the error text as a label value has no bound; `up` says it failed and the log line says why' },
   exporter_scrapes_total: { leftOut: '`exporter_scrape_duration_seconds_count` counts the same scrapes' },
   target_scrape_request_errors_total: { leftOut: 'refused /scrape requests are `exporter_http_requests_refused_total{reason}`' },
-  config_io_threads: { notYet: configLater },
-  config_client_output_buffer_limit_bytes: { notYet: configLater },
-  config_client_output_buffer_limit_overcome_seconds: { notYet: configLater },
   commands_latencies_usec: {
     renamed: 'commands_latencies_seconds',
     why: `${seconds}; on every fourth power-of-two bound (1 µs to 1 s) on every instance, where redis_exporter lists the buckets each server happens to have, so it sums across instances`,

@@ -138,6 +138,22 @@ describe.each(serverBuilds)('metrics from a real $id server', (build) => {
     expect(covering?.value).toBe(37);
   });
 
+  test('config: io-threads and the output buffer limits per class, as CONFIG GET reads them', async () => {
+    const metrics = await exporter.scrape();
+    const [, ioThreads, , limits] = (await topology.primary.admin().call('CONFIG', 'GET', 'io-threads', 'client-output-buffer-limit')) as string[];
+    // CONFIG GET answers in the server's order; the two values are told apart by shape.
+    const [threads, limitText] = /^\d+$/.test(ioThreads ?? '') ? [ioThreads, limits] : [limits, ioThreads];
+    expect(metrics.value('valkey_config_io_threads')).toBe(Number(threads));
+    const words = (limitText ?? '').split(' ');
+    for (let index = 0; index < words.length; index += 4) {
+      const [name = '', hard, soft, seconds] = words.slice(index, index + 4);
+      expect(metrics.value('valkey_config_client_output_buffer_limit_bytes', { class: name, limit: 'hard' }), name).toBe(Number(hard));
+      expect(metrics.value('valkey_config_client_output_buffer_limit_bytes', { class: name, limit: 'soft' }), name).toBe(Number(soft));
+      expect(metrics.value('valkey_config_client_output_buffer_limit_overcome_seconds', { class: name, limit: 'soft' }), name).toBe(Number(seconds));
+    }
+    expect(words.length).toBe(12);
+  });
+
   test('slowlog and persistence status', async () => {
     const admin = topology.primary.admin();
     await admin.config('SET', 'slowlog-log-slower-than', '0');

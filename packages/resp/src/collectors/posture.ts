@@ -1,5 +1,5 @@
 import { gauge } from '@keepwatch/core/metrics';
-import type { RespCollector } from '../snapshot.ts';
+import type { CommandSpec, RespCollector } from '../snapshot.ts';
 
 /** RESP2 flat [k1, v1, k2, v2, ...] arrays (CONFIG GET, ACL GETUSER) as a map. */
 function pairs(reply: unknown): Map<string, unknown> {
@@ -38,18 +38,20 @@ function hasPassword(passwords: unknown): boolean {
  * Security posture. Reads only non-secret CONFIG keys and the default user's flags; the password count
  * comes from ACL GETUSER (hashes, never looked at), so no secret is ever read into the exporter.
  */
-export function postureCollector(options: { config: readonly (keyof typeof configPosture)[]; configCommand?: string }): RespCollector {
+export function postureCollector(options: {
+  config: readonly (keyof typeof configPosture)[];
+  configCommand?: string;
+  /** One CONFIG GET shared with other collectors (its key and argv identical in each, so it is sent once): it must ask for `config`. */
+  configGet?: CommandSpec;
+}): RespCollector {
   const config = options.config.map((key) => [key, configPosture[key]] as const);
-  const configCommand = options.configCommand ?? 'CONFIG';
+  const configGet = options.configGet ?? { key: 'config-posture', argv: [options.configCommand ?? 'CONFIG', 'GET', ...options.config] };
   return {
     name: 'posture',
     help: `Security posture: default user without password or disabled, requirepass set${config.length > 0 ? ', protected mode, DEBUG/MODULE enabled' : ''}.`,
     defaultEnabled: true,
     metrics: [...Object.values(metrics).filter((metric) => config.length > 0 || metric !== metrics.configUnreadable), ...config.map(([, metric]) => metric)],
-    commands: () => [
-      ...(config.length > 0 ? [{ key: 'config-posture', argv: [configCommand, 'GET', ...options.config] as const }] : []),
-      { key: 'acl-getuser-default', argv: ['ACL', 'GETUSER', 'default'] },
-    ],
+    commands: () => [...(config.length > 0 ? [configGet] : []), { key: 'acl-getuser-default', argv: ['ACL', 'GETUSER', 'default'] }],
     collect(snapshot, sink) {
       const user = pairs(snapshot.reply('acl-getuser-default'));
       const flags = (user.get('flags') as string[] | undefined) ?? [];
@@ -61,7 +63,7 @@ export function postureCollector(options: { config: readonly (keyof typeof confi
       // counts, and what is unknown is said once as a metric rather than failing the collector every scrape.
       let values: Map<string, unknown>;
       try {
-        values = pairs(snapshot.reply('config-posture'));
+        values = pairs(snapshot.reply(configGet.key));
       } catch {
         sink.emit(metrics.configUnreadable, 1);
         return;

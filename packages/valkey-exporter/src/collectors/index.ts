@@ -16,6 +16,7 @@ import type { ValkeyCaps, ValkeyCollector } from '../capabilities.ts';
 import { infoCatalogue } from '../catalogue/info-fields.ts';
 import { clusterCollector } from './cluster.ts';
 import { commandlogCollector } from './commandlog.ts';
+import { configCollector, configKeys } from './config.ts';
 import { latencyCollector } from './latency.ts';
 import { latencyHistogramCollector } from './latency-histogram.ts';
 import { tlsCollector } from './tls.ts';
@@ -23,12 +24,15 @@ import { tlsCollector } from './tls.ts';
 export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/resp/collectors';
 
 /**
- * Every collector, in exposition order. commandlog, latency, latency-histogram, cluster and tls are Valkey's own (files in this folder); the
+ * Every collector, in exposition order. commandlog, latency, latency-histogram, cluster, tls and config are Valkey's own (files in this folder); the
  * rest mean the same on Dragonfly and live in @keepwatch/resp. A collector's name is its
  * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and its docs row.
  * Stateful collectors (acl-log, errorstats, commandlog) are built fresh per exporter.
  */
 export function createCollectors(options: RespCollectorOptions): ValkeyCollector[] {
+  const postureKeys = ['protected-mode', 'enable-debug-command', 'enable-module-command'] as const;
+  // One CONFIG GET for both collectors that read settings: a hardened server that refuses it sees one error.
+  const configGet = { key: 'config-get', argv: [options.configCommand ?? 'CONFIG', 'GET', ...postureKeys, ...configKeys] } as const;
   return [
     infoCollector({ catalogue: infoCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
     keyspaceCollector({ maxDatabases: options.maxDatabases }),
@@ -46,6 +50,7 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     latencyCollector,
     clusterCollector,
     tlsCollector,
-    postureCollector({ config: ['protected-mode', 'enable-debug-command', 'enable-module-command'], configCommand: options.configCommand }),
+    postureCollector({ config: postureKeys, configGet }),
+    configCollector({ configGet }),
   ];
 }
