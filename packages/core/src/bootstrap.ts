@@ -32,6 +32,8 @@ export interface ExporterDefinition<Caps, Snapshot, C extends Collector<Caps, Sn
   readonly defaultPort: number;
   /** Engine flags: target address, credentials, TLS, collector options. */
   readonly flags: readonly FlagSpec[];
+  /** Environment variables of the exporter this one replaces, by flag name, read when the flag's own is unset. */
+  readonly envAliases?: Readonly<Record<string, readonly string[]>>;
   /** The collector registry (only name, help and default are read before configure). */
   readonly collectors: readonly CollectorInfo[];
   /** Serves /scrape?target= for the targets of --scrape.config-file (its setup then provides `targets`). */
@@ -76,10 +78,13 @@ function collectorFlags(collectors: readonly CollectorInfo[]): FlagSpec[] {
 
 /** The full flag table of an exporter, in help order; also the source of the generated flag docs. */
 export function allFlags(
-  definition: Pick<ExporterDefinition<never, never, never>, 'engine' | 'defaultPort' | 'flags' | 'collectors' | 'multiTarget'>,
+  definition: Pick<ExporterDefinition<never, never, never>, 'engine' | 'defaultPort' | 'flags' | 'collectors' | 'multiTarget' | 'envAliases'>,
 ): FlagSpec[] {
   const common = commonFlags(definition.engine, definition.defaultPort).filter((spec) => definition.multiTarget === true || spec.name !== 'scrape.config-file');
-  return [...common, ...definition.flags, ...collectorFlags(definition.collectors)];
+  const aliases = definition.envAliases ?? {};
+  return [...common, ...definition.flags, ...collectorFlags(definition.collectors)].map((spec) =>
+    aliases[spec.name] === undefined ? spec : { ...spec, envAliases: aliases[spec.name] },
+  );
 }
 
 export interface RunningExporter {

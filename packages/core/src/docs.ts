@@ -20,7 +20,8 @@ export function flagTable(engine: string, specs: readonly FlagSpec[]): string {
       const fallback = spec.default === undefined ? '' : code(Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default));
       const choices = spec.choices === undefined ? '' : ` One of ${spec.choices.map(code).join(', ')}.`;
       const range = spec.range === undefined ? '' : ` Range: ${describeRange(spec.range)}.`;
-      return [code(flag), code(envVarFor(engine, spec.name)), fallback, `${spec.help}${choices}${range}`];
+      const env = [envVarFor(engine, spec.name), ...(spec.envAliases ?? [])].map(code).join(' or ');
+      return [code(flag), env, fallback, `${spec.help}${choices}${range}`];
     }),
   );
 }

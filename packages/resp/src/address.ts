@@ -4,6 +4,8 @@ import { type ErrorCode, KeepwatchError } from '@keepwatch/core/errors';
 export interface RespEngine {
   readonly name: string;
   readonly schemes: Readonly<Record<string, boolean>>;
+  /** The environment of the exporter this one replaces, for its password: a variable, and a JSON file of address to password. */
+  readonly dropInPassword?: { readonly env: string; readonly mapFileEnv: string };
 }
 
 export interface RespAddress {

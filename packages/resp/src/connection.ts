@@ -70,7 +70,10 @@ export function connectionSettings(flags: ParsedFlags, env: NodeJS.ProcessEnv, e
   }
   const address = parseRespAddress(addr, engine);
   const passwordFile = flags.optionalString(`${name}.password-file`);
-  const password = passwordFile === undefined ? env[`${name.toUpperCase()}_PASSWORD`] : readSecretFile(passwordFile, `--${name}.password-file`);
+  const password =
+    passwordFile === undefined
+      ? (env[`${name.toUpperCase()}_PASSWORD`] ?? dropInPassword(engine, env, address))
+      : readSecretFile(passwordFile, `--${name}.password-file`);
   const username = flags.optionalString(`${name}.user`) ?? address.username;
   const tls = tlsClientFromFlags(flags, name);
   if (Object.keys(tls).length > 0 && !address.tls) {
@@ -81,6 +84,41 @@ export function connectionSettings(flags: ParsedFlags, env: NodeJS.ProcessEnv, e
     );
   }
   return settings(address, username, password, tls);
+}
+
+/**
+ * The replaced exporter's password variables, when ours are unset: its plain variable, then its JSON file
+ * mapping addresses to passwords (redis_exporter's REDIS_PASSWORD_FILE: exporter/pwd_file.go LoadPwdFile,
+ * looked up by the exact address in exporter/redis.go, at v1.69.0), here by host and port, scheme and database aside.
+ */
+function dropInPassword(engine: RespEngine, env: NodeJS.ProcessEnv, address: RespAddress): string | undefined {
+  const dropIn = engine.dropInPassword;
+  if (dropIn === undefined) return undefined;
+  if (env[dropIn.env] !== undefined) return env[dropIn.env];
+  const mapFile = env[dropIn.mapFileEnv];
+  if (mapFile === undefined) return undefined;
+  const where = `${dropIn.mapFileEnv}=${mapFile}`;
+  let map: unknown;
+  try {
+    map = JSON.parse(readSecretFile(mapFile, dropIn.mapFileEnv));
+  } catch (error) {
+    if (error instanceof KeepwatchError) throw error;
+    // The file's content is a secret: the parser's message quotes it, so only the position is kept.
+    throw new KeepwatchError(
+      'KW_ERR_FILE',
+      `${where} is not JSON; it is redis_exporter's map of address to password, e.g. {"redis://host:6379": "..."}; for a plain password file use --${engine.name}.password-file`,
+    );
+  }
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+    throw new KeepwatchError('KW_ERR_FILE', `${where} is not a JSON object of address to password`);
+  }
+  const entries = map as Record<string, unknown>;
+  const bare = (text: string) => text.replace(/^[a-z]+:\/\//, '').replace(/\/\d*$/, '');
+  const found = Object.entries(entries).find(([key]) => bare(key) === bare(address.display));
+  if (found === undefined || typeof found[1] !== 'string') {
+    throw new KeepwatchError('KW_ERR_FILE', `${where} has no password for ${address.display} (its addresses: ${Object.keys(entries).join(', ')})`);
+  }
+  return found[1];
 }
 
 /** The settings of one target of --scrape.config-file: its address and its auth profile, nothing from the flags. */

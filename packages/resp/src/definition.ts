@@ -21,6 +21,7 @@ export interface RespExporterSpec<C extends RespCaps> {
   createCollectors(options: RespCollectorOptions): RespCollector<C>[];
   readonly connection: Pick<RespTargetOptions<C>, 'handshakeInfo' | 'detect' | 'stringNumbers'>;
   readonly logs?: ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>['logs'];
+  readonly envAliases?: ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>['envAliases'];
 }
 
 export type RespExporterDefinition<C extends RespCaps> = Omit<ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>, 'collectors'> & {
@@ -46,6 +47,7 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
     flags: [...connectionFlags(spec.engine), ...collectorOptionFlags(engine, spec.collectorDefaults, spec.optionNotes)],
     collectors,
     multiTarget: true,
+    ...(spec.envAliases === undefined ? {} : { envAliases: spec.envAliases }),
     ...(spec.logs === undefined ? {} : { logs: spec.logs }),
     target,
     aclRules: (dialect, caps) => exporterAclRules(connectionCommands(identity), collectors, dialect, caps),

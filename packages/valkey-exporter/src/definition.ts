@@ -8,10 +8,31 @@ import { valkeyLogRules } from './logs/rules.ts';
 /** Not 9121 (redis_exporter) nor any database port, so both exporters can run side by side. */
 export const defaultPort = 9866;
 
-export const valkeyEngine: RespEngine = { name: 'valkey', schemes: { 'redis:': false, 'valkey:': false, 'rediss:': true, 'valkeys:': true } };
+export const valkeyEngine: RespEngine = {
+  name: 'valkey',
+  schemes: { 'redis:': false, 'valkey:': false, 'rediss:': true, 'valkeys:': true },
+  dropInPassword: { env: 'REDIS_PASSWORD', mapFileEnv: 'REDIS_PASSWORD_FILE' },
+};
+
+/**
+ * redis_exporter's environment variables where the meaning is the same (its main.go at v1.69.0: REDIS_ADDR,
+ * REDIS_USER, REDIS_EXPORTER_<FLAG>), so the charts that run it as a sidecar can swap the image and keep
+ * their env. Its others mean something this exporter does differently; the README's comparison says which.
+ */
+const redisExporterEnv = {
+  'valkey.addr': ['REDIS_ADDR'],
+  'valkey.user': ['REDIS_USER'],
+  'web.listen-address': ['REDIS_EXPORTER_WEB_LISTEN_ADDRESS'],
+  'web.telemetry-path': ['REDIS_EXPORTER_WEB_TELEMETRY_PATH'],
+  namespace: ['REDIS_EXPORTER_NAMESPACE'],
+  'valkey.tls.cert-file': ['REDIS_EXPORTER_TLS_CLIENT_CERT_FILE'],
+  'valkey.tls.key-file': ['REDIS_EXPORTER_TLS_CLIENT_KEY_FILE'],
+  'valkey.tls.ca-file': ['REDIS_EXPORTER_TLS_CA_CERT_FILE'],
+};
 
 export const valkeyExporter = respExporter({
   engine: valkeyEngine,
+  envAliases: redisExporterEnv,
   description: 'Prometheus exporter for Valkey and Redis: health, performance, replication and security signals.',
   version: packageJson.version,
   defaultPort,

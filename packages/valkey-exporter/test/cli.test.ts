@@ -20,7 +20,7 @@ describe('the valkey-exporter command line', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('--valkey.password-file <value>');
     expect(result.stdout).toContain('[env VALKEY_PASSWORD_FILE]');
-    expect(result.stdout).toContain('[env VALKEY_EXPORTER_WEB_LISTEN_ADDRESS]');
+    expect(result.stdout).toContain('[env VALKEY_EXPORTER_WEB_LISTEN_ADDRESS or REDIS_EXPORTER_WEB_LISTEN_ADDRESS]');
     expect(result.stdout).toContain('--collector.acl-log');
   });
 

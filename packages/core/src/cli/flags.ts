@@ -15,6 +15,8 @@ export interface FlagSpec {
   readonly secretFile?: boolean;
   /** Every number flag has one: values outside it (1e308 seconds, a concurrency of 0.5) are one KW_ERR_FLAG line. */
   readonly range?: NumberRange;
+  /** Another program's environment variables with the same meaning, read in order when the flag's own is unset. */
+  readonly envAliases?: readonly string[];
 }
 
 export interface NumberRange {
@@ -147,8 +149,7 @@ export function parseFlags(
     .configureOutput({ writeOut: (text) => (output += text), writeErr: () => {}, outputError: () => {} });
 
   for (const spec of specs) {
-    const envName = envVarFor(program.engine, spec.name);
-    const help = `${spec.help} [env ${envName}]`;
+    const help = `${spec.help} [env ${[envVarFor(program.engine, spec.name), ...(spec.envAliases ?? [])].join(' or ')}]`;
     if (spec.kind === 'boolean') {
       command.addOption(new Option(`--${spec.name}`, `${help}${spec.default === true ? ' (default)' : ''}`));
       command.addOption(new Option(`--no-${spec.name}`, `Negates --${spec.name}.`).hideHelp());
@@ -176,7 +177,8 @@ export function parseFlags(
   for (const spec of specs) {
     const key = command.options.find((option) => option.long === `--${spec.name}`)?.attributeName() ?? spec.name;
     const fromCli = command.getOptionValueSource(key) === 'cli';
-    const envName = envVarFor(program.engine, spec.name);
+    const envName =
+      [envVarFor(program.engine, spec.name), ...(spec.envAliases ?? [])].find((name) => env[name] !== undefined) ?? envVarFor(program.engine, spec.name);
     const envValue = fromCli ? undefined : env[envName];
     const where = envValue === undefined ? `--${spec.name}` : envName;
     const raw = envValue ?? (command.getOptionValue(key) as unknown);
