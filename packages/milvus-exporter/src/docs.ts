@@ -1,12 +1,20 @@
 import { allFlags } from '@keepwatch/core/bootstrap';
-import { collectorTable, errorTable, exporterHealthSection, flagTable, logRuleTable, metricTable, replaceGeneratedBlock, table } from '@keepwatch/core/docs';
+import {
+  code,
+  collectorTable,
+  errorTable,
+  exporterHealthSection,
+  flagTable,
+  logRuleTable,
+  metricTable,
+  replaceGeneratedBlock,
+  table,
+} from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
 import { milvusCollectors } from './collectors/index.ts';
 import { milvusExporter } from './definition.ts';
 import { differencesAt, grantsForProto, olderProtoDifferences } from './older-servers.ts';
 import { readPrivileges } from './reads.ts';
-
-const code = (text: string) => `\`${text}\``;
 
 /** The privileges each collector needs, and the pymilvus calls that grant exactly them to a role. */
 function privilegeBlock(): string {

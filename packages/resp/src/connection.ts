@@ -103,7 +103,7 @@ function dropInPassword(engine: RespEngine, env: NodeJS.ProcessEnv, address: Res
     map = JSON.parse(readSecretFile(mapFile, dropIn.mapFileEnv));
   } catch (error) {
     if (error instanceof KeepwatchError) throw error;
-    // The file's content is a secret: the parser's message quotes it, so only the position is kept.
+    // Not the parser's message: it quotes the file's content, which is a secret.
     throw new KeepwatchError(
       'KW_ERR_FILE',
       `${where} is not JSON; it is redis_exporter's map of address to password, e.g. {"redis://host:6379": "..."}; for a plain password file use --${engine.name}.password-file`,

@@ -12,7 +12,7 @@ interface TestedVersion {
 
 /** The suites that run on a build (test files' describe.each over serverBuilds, and the default builds' own). */
 function suitesOf(build: ServerBuild): string {
-  const suites = ['metrics', 'security', 'least-privilege ACL', 'replication', 'credentials and restarts'];
+  const suites = ['metrics', 'security', 'least-privilege ACL', 'replication', 'credentials and restarts', 'redis_exporter 1.69 side by side'];
   suites.push(build.flavour === 'valkey' && atLeast(build, '8.1') ? 'COMMANDLOG' : 'COMMANDLOG absent');
   if (build.flavour === 'valkey') suites.push('TLS certificate expiry');
   if (build === defaultBuilds[build.flavour]) suites.push('cluster', 'logs', 'capabilities');

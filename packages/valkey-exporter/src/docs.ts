@@ -1,4 +1,4 @@
-import { replaceGeneratedBlock, table } from '@keepwatch/core/docs';
+import { code, replaceGeneratedBlock, table } from '@keepwatch/core/docs';
 import { renderRespReadme } from '@keepwatch/resp';
 import { valkeyAclRules } from './acl.ts';
 import { infoCatalogue } from './catalogue/info-fields.ts';
@@ -6,8 +6,6 @@ import { clusterCatalogue } from './collectors/cluster.ts';
 import { valkeyExporter } from './definition.ts';
 import { redisExporterFamilies } from './redis-exporter-families.ts';
 import { type ParityAnswer, parityOf } from './redis-exporter-parity.ts';
-
-const code = (text: string) => `\`${text}\``;
 
 function answerCells(answer: ParityAnswer): [string, string] {
   if ('renamed' in answer) return [code(`redis_${answer.renamed}`), answer.why];

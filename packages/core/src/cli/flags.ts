@@ -177,8 +177,8 @@ export function parseFlags(
   for (const spec of specs) {
     const key = command.options.find((option) => option.long === `--${spec.name}`)?.attributeName() ?? spec.name;
     const fromCli = command.getOptionValueSource(key) === 'cli';
-    const envName =
-      [envVarFor(program.engine, spec.name), ...(spec.envAliases ?? [])].find((name) => env[name] !== undefined) ?? envVarFor(program.engine, spec.name);
+    const envNames = [envVarFor(program.engine, spec.name), ...(spec.envAliases ?? [])];
+    const envName = envNames.find((name) => env[name] !== undefined) ?? (envNames[0] as string);
     const envValue = fromCli ? undefined : env[envName];
     const where = envValue === undefined ? `--${spec.name}` : envName;
     const raw = envValue ?? (command.getOptionValue(key) as unknown);
