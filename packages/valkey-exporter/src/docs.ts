@@ -5,7 +5,7 @@ import { infoCatalogue } from './catalogue/info-fields.ts';
 import { clusterCatalogue } from './collectors/cluster.ts';
 import { valkeyExporter } from './definition.ts';
 import { redisExporterFamilies } from './redis-exporter-families.ts';
-import { type ParityAnswer, parityOf } from './redis-exporter-parity.ts';
+import { type ParityAnswer, parityOf, redisExporterFlags } from './redis-exporter-parity.ts';
 
 function answerCells(answer: ParityAnswer): [string, string] {
   if ('renamed' in answer) return [code(`redis_${answer.renamed}`), answer.why];
@@ -29,6 +29,15 @@ function redisExporterComparison(): string {
   ].join('\n\n');
 }
 
+/** redis_exporter's flags and what this exporter offers for each (checked against its --help by the parity test). */
+function redisExporterFlagTable(): string {
+  const rows = Object.entries(redisExporterFlags).map(([flag, answer]) => {
+    if ('flag' in answer) return [code(`-${flag}`), code(`--${answer.flag}`), answer.note ?? ''];
+    return [code(`-${flag}`), 'leftOut' in answer ? 'left out' : 'not yet', 'leftOut' in answer ? answer.leftOut : answer.notYet];
+  });
+  return table(['redis_exporter flag', 'valkey-exporter', 'Note'], rows);
+}
+
 export function renderReadme(current: string): string {
   const rendered = renderRespReadme(current, {
     definition: valkeyExporter,
@@ -39,5 +48,9 @@ export function renderReadme(current: string): string {
       { servers: 'Valkey 7.2 to 8.0, and Redis', rules: valkeyAclRules({ flavour: 'valkey', version: '8.0' }) },
     ],
   });
-  return replaceGeneratedBlock(rendered, 'redis-exporter-metrics', redisExporterComparison());
+  return replaceGeneratedBlock(
+    replaceGeneratedBlock(rendered, 'redis-exporter-metrics', redisExporterComparison()),
+    'redis-exporter-flags',
+    redisExporterFlagTable(),
+  );
 }

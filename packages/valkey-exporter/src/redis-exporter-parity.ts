@@ -91,3 +91,64 @@ export function parityOf(family: string): ParityAnswer | undefined {
   if (family.startsWith('go_')) return redisExporterParity['go_*'];
   return redisExporterParity[family.startsWith('redis_') ? family.slice('redis_'.length) : family];
 }
+
+/** What valkey-exporter offers for each of redis_exporter 1.69's flags (`prometheus-redis-exporter --help`). */
+export type FlagAnswer = { readonly flag: string; readonly note?: string } | { readonly leftOut: string } | { readonly notYet: string };
+
+const keyChecks = 'key and stream checks (SCAN with a time and count budget) are planned with the redis_exporter drop-in work';
+const clientList =
+  'one series per client address and name has no bound, and the address list is data about who connects; `connected_clients`, `connections_received_total` and the connection alerts cover floods';
+const webConfig = { flag: 'web.config.file', note: 'TLS, client certificates and bcrypt basic auth in one exporter-toolkit web config file' };
+
+export const redisExporterFlags: Readonly<Record<string, FlagAnswer>> = {
+  'redis.addr': { flag: 'valkey.addr', note: 'REDIS_ADDR is read too' },
+  'redis.user': { flag: 'valkey.user', note: 'REDIS_USER is read too' },
+  'redis.password': { leftOut: 'a password on the command line is visible to every local user in the process list; REDIS_PASSWORD is read' },
+  'redis.password-file': {
+    flag: 'valkey.password-file',
+    note: "a plain file; REDIS_PASSWORD_FILE is read as redis_exporter's JSON map of address to password",
+  },
+  namespace: { flag: 'namespace', note: "default `valkey`; `redis` keeps redis_exporter's names" },
+  'web.listen-address': { flag: 'web.listen-address' },
+  'web.telemetry-path': { flag: 'web.telemetry-path' },
+  'log-format': { flag: 'log.format', note: '`logfmt` or `json`' },
+  debug: { flag: 'log.level', note: '`--log.level debug`' },
+  version: { flag: 'version' },
+  'config-command': { flag: 'valkey.config-command' },
+  'connection-timeout': { leftOut: "each scrape has one deadline from Prometheus' scrape timeout (X-Prometheus-Scrape-Timeout-Seconds), connection included" },
+  'skip-tls-verification': { flag: 'valkey.tls.insecure-skip-verify' },
+  'tls-ca-cert-file': { flag: 'valkey.tls.ca-file' },
+  'tls-client-cert-file': { flag: 'valkey.tls.cert-file' },
+  'tls-client-key-file': { flag: 'valkey.tls.key-file' },
+  'tls-server-cert-file': webConfig,
+  'tls-server-key-file': webConfig,
+  'tls-server-ca-cert-file': webConfig,
+  'tls-server-min-version': webConfig,
+  'basic-auth-username': webConfig,
+  'basic-auth-password': { leftOut: 'a password on the command line; the web config file holds a bcrypt hash instead' },
+  'set-client-name': { leftOut: 'the exporter always names its connection `keepwatch-valkey-exporter`, so CLIENT LIST shows it' },
+  'ping-on-connect': { leftOut: 'every connection is checked with INFO before it is used' },
+  'redis-only-metrics': { leftOut: 'there are no Go runtime metrics; process and Node.js metrics stay on /metrics' },
+  'include-system-metrics': { leftOut: '`total_system_memory_bytes` is always exported' },
+  'include-config-metrics': {
+    leftOut: 'CONFIG GET * would bring requirepass and masterauth into the exporter; the `config` collector reads its settings by name',
+  },
+  'redact-config-metrics': { leftOut: 'nothing secret is read, so nothing needs redacting' },
+  'exclude-latency-histogram-metrics': { flag: 'no-collector.latency-histogram' },
+  'export-client-list': { leftOut: clientList },
+  'export-client-port': { leftOut: clientList },
+  'include-modules-metrics': { notYet: 'module (Redis Stack) metrics are not catalogued yet' },
+  'is-cluster': { notYet: 'cluster node discovery (an http_sd endpoint) is planned; CLUSTER INFO is read already' },
+  'is-tile38': { leftOut: 'Tile38 is not a Valkey or Redis server' },
+  script: { leftOut: 'an exporter that can run EVAL holds a remote code execution grant on the server; its least-privilege user has none' },
+  'check-keys': { notYet: keyChecks },
+  'check-single-keys': { notYet: keyChecks },
+  'check-key-groups': { notYet: keyChecks },
+  'max-distinct-key-groups': { notYet: keyChecks },
+  'check-keys-batch-size': { notYet: keyChecks },
+  'count-keys': { notYet: keyChecks },
+  'disable-exporting-key-values': { notYet: keyChecks },
+  'check-streams': { notYet: keyChecks },
+  'check-single-streams': { notYet: keyChecks },
+  'streams-exclude-consumer-metrics': { notYet: keyChecks },
+};

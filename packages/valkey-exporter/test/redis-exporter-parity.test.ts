@@ -1,9 +1,12 @@
-import { serverBuilds } from '@keepwatch/testing/builds';
+import { spawnSync } from 'node:child_process';
+import { allFlags } from '@keepwatch/core/bootstrap';
+import { redisExporterBinary, serverBuilds } from '@keepwatch/testing/builds';
 import { startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { valkeyAclRules } from '../src/acl.ts';
+import { valkeyExporter } from '../src/definition.ts';
 import { redisExporterFamilies } from '../src/redis-exporter-families.ts';
-import { parityOf } from '../src/redis-exporter-parity.ts';
+import { parityOf, redisExporterFlags } from '../src/redis-exporter-parity.ts';
 import { exerciseServer } from './harness/exercise.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
 import { familyTypes, startRedisExporter } from './harness/redis-exporter.ts';
@@ -56,5 +59,19 @@ describe.each(serverBuilds)('valkey-exporter --namespace redis beside the real r
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe("redis_exporter 1.69's flags beside valkey-exporter's", () => {
+  test('every flag of the real binary has an answer, and every flag named as the answer exists', () => {
+    const help = spawnSync(redisExporterBinary(), ['--help'], { encoding: 'utf8' });
+    const theirs = [...`${help.stdout}${help.stderr}`.matchAll(/^ {2}-([a-z0-9.-]+)/gm)].map(([, name]) => name as string);
+    expect(theirs.length).toBeGreaterThan(40);
+    expect(theirs.filter((name) => redisExporterFlags[name] === undefined)).toEqual([]);
+    expect(Object.keys(redisExporterFlags).filter((name) => !theirs.includes(name))).toEqual([]);
+    const ours = new Set(allFlags(valkeyExporter).flatMap((spec) => [spec.name, `no-${spec.name}`]));
+    ours.add('version');
+    const missing = Object.values(redisExporterFlags).flatMap((answer) => ('flag' in answer && !ours.has(answer.flag) ? [answer.flag] : []));
+    expect(missing).toEqual([]);
   });
 });
