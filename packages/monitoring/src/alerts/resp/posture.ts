@@ -73,16 +73,22 @@ export function postureAlerts({ engine, ns, title, m, s, config }: RespAlertCont
       },
     ],
   });
-  for (const [suffix, setting, command, risk] of [
-    ['DebugCommandEnabled', 'enable-debug-command', 'DEBUG', 'DEBUG can crash the server (DEBUG SEGFAULT), stall it (DEBUG SLEEP) and read internals'],
+  for (const [suffix, metric, setting, command, risk] of [
+    [
+      'DebugCommandEnabled',
+      'security_debug_command_enabled',
+      'enable-debug-command',
+      'DEBUG',
+      'DEBUG can crash the server (DEBUG SEGFAULT), stall it (DEBUG SLEEP) and read internals',
+    ],
     [
       'ModuleCommandEnabled',
+      'security_module_command_enabled',
       'enable-module-command',
       'MODULE LOAD',
       'MODULE LOAD runs any shared library as the server: code execution for whoever may call it',
     ],
   ] as const) {
-    const metric = suffix === 'DebugCommandEnabled' ? 'security_debug_command_enabled' : 'security_module_command_enabled';
     alerts.push({
       name: `${title}${suffix}`,
       severity: 'warning',
