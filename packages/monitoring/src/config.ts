@@ -33,6 +33,7 @@ export interface MonitoringConfig {
     readonly latencyP99Seconds: number;
     readonly milvusRateLimited: number;
     readonly logParseFailures: number;
+    readonly hostMemoryRatio: number;
     readonly certificateWarningDays: number;
     readonly certificateCriticalDays: number;
   };
@@ -94,6 +95,7 @@ export const defaultConfig: MonitoringConfig = {
     latencyP99Seconds: 0.05,
     milvusRateLimited: 10,
     logParseFailures: 100,
+    hostMemoryRatio: 0.8,
     certificateWarningDays: 14,
     certificateCriticalDays: 2,
   },

@@ -24,6 +24,8 @@ export interface RespEngine {
   readonly failedLogins: 'auth_failures' | 'acl_log';
   /** Whether the server has protected mode and the DEBUG/MODULE switches the posture collector reads with CONFIG GET. */
   readonly protectedMode: boolean;
+  /** Whether maxmemory can be 0 (no limit) and INFO reports the host's memory (total_system_memory). */
+  readonly unlimitedMemory: boolean;
   /** Whether INFO reports the TLS certificates' expiry (Valkey 9.1+). */
   readonly certificateExpiry: boolean;
   /** Log events (from --log.file) worth an alert, by alert suffix. */
@@ -43,6 +45,7 @@ export const valkeyEngine: RespEngine = {
   // acl_access_denied_auth (and Redis 7.0's WRONGPASS errorstat) counts failed AUTH and HELLO AUTH only.
   failedLogins: 'auth_failures',
   protectedMode: true,
+  unlimitedMemory: true,
   certificateExpiry: true,
   logEvents: [
     {
@@ -98,6 +101,8 @@ export const dragonflyEngine: RespEngine = {
   // AUTH to ACL LOG (reason AUTH) since at least v1.20.0. A failed HELLO AUTH is in ACL LOG in no version.
   failedLogins: 'acl_log',
   protectedMode: false,
+  // maxmemory defaults to 80% of the machine and INFO has no total_system_memory.
+  unlimitedMemory: false,
   certificateExpiry: false,
   logEvents: [
     {

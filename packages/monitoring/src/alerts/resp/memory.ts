@@ -2,8 +2,8 @@ import type { AlertSpec } from '../../alert.ts';
 import { node, type RespAlertContext } from './context.ts';
 
 /** Memory against maxmemory, growth without a limit, evictions. */
-export function memoryAlerts({ config, ns, title, m, s, t, w }: RespAlertContext): AlertSpec[] {
-  return [
+export function memoryAlerts({ engine, config, ns, title, m, s, t, w }: RespAlertContext): AlertSpec[] {
+  const alerts: AlertSpec[] = [
     {
       name: `${title}MemoryNearMaxmemory`,
       severity: 'warning',
@@ -103,4 +103,40 @@ export function memoryAlerts({ config, ns, title, m, s, t, w }: RespAlertContext
       ],
     },
   ];
+  if (engine.unlimitedMemory) alerts.push(hostMemoryAlert({ config, ns, title, m, s, t }));
+  return alerts;
+}
+
+/** No maxmemory, and the server's resident memory near all of the host's. */
+function hostMemoryAlert({ config, ns, title, m, s, t }: Pick<RespAlertContext, 'config' | 'ns' | 'title' | 'm' | 's' | 't'>): AlertSpec {
+  const series = (rss: string, max: string) => ({
+    [s('memory_used_rss_bytes')]: rss,
+    [s('total_system_memory_bytes')]: '10e9x14',
+    [s('memory_max_bytes')]: max,
+  });
+  return {
+    name: `${title}MemoryNearHostMemory`,
+    severity: 'critical',
+    symptom: true,
+    expr: `${m('memory_used_rss_bytes')} / on (job, instance) ${m('total_system_memory_bytes')} > ${t.hostMemoryRatio} unless on (job, instance) ${m('memory_max_bytes')} > 0`,
+    for: config.for.memoryWarning,
+    summary: `${title} has no maxmemory and holds most of the host's memory.`,
+    description: `{{ $labels.instance }}: its resident memory is {{ $value | humanizePercentage }} of the host's, with no maxmemory.`,
+    runbook: {
+      meaning: `maxmemory is 0 and the server's resident memory (\`${ns}_memory_used_rss_bytes\`) is above ${t.hostMemoryRatio * 100}% of the host's (\`${ns}_total_system_memory_bytes\`). Nothing stops it before the kernel's OOM killer does. In a container it is worse than it looks: total_system_memory is the host's, and the container's limit, which kills first, is usually lower.`,
+      confirm: '`INFO memory`: used_memory_rss, total_system_memory, maxmemory (0); the container limit (`kubectl describe pod`, `docker inspect`).',
+      action:
+        'Set maxmemory below the container limit (leave room for fork copy-on-write during saves) with an eviction policy that fits the data; find what grows.',
+    },
+    cases: [
+      {
+        name: 'resident memory at 90% of the host, no maxmemory',
+        series: series('9e9x14', '0x14'),
+        at: '14m',
+        fires: [{ labels: node, description: "a:9866: its resident memory is 90% of the host's, with no maxmemory." }],
+      },
+      { name: 'a maxmemory is set', series: series('9e9x14', '8e9x14'), at: '14m', fires: [] },
+      { name: 'half of the host', series: series('5e9x14', '0x14'), at: '14m', fires: [] },
+    ],
+  };
 }
