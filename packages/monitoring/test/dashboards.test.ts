@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { dashboards, renderDashboard, renderGrafanaFiles } from '../src/index.ts';
+import { dashboards, defaultConfig, renderDashboard, renderGrafanaFiles } from '../src/index.ts';
 import { filesUnder } from './files.ts';
 
 const grafanaDir = new URL('../../../grafana/', import.meta.url).pathname;
@@ -144,5 +144,23 @@ describe('grafana/: dashboards generated from packages/monitoring', () => {
     expect(providers).toMatchObject({ apiVersion: 1, providers: [{ name: 'keepwatch', type: 'file', allowUiUpdates: false }] });
     const sources = parse(generated.get('provisioning/datasources/prometheus.yaml') ?? '');
     expect(sources).toMatchObject({ apiVersion: 1, datasources: [{ type: 'prometheus', access: 'proxy' }] });
+  });
+});
+
+describe("panel thresholds are the alerts' thresholds", () => {
+  test("the memory ratio and replica lag panels draw defaultConfig's warning and critical values", () => {
+    type Rendered = { panels: { title?: string; fieldConfig?: { defaults: { thresholds?: { steps: { value: number | null }[] } } } }[] };
+    const steps = (dashboard: string, title: string) => {
+      const spec = dashboards[dashboard];
+      if (spec === undefined) throw new Error(`no dashboard ${dashboard}`);
+      const panel = (renderDashboard(spec) as Rendered).panels.find((candidate) => candidate.title === title);
+      return (panel?.fieldConfig?.defaults.thresholds?.steps ?? []).map((step) => step.value);
+    };
+    const t = defaultConfig.thresholds;
+    for (const dashboard of ['valkey', 'redis', 'dragonfly']) {
+      expect(steps(dashboard, 'Memory used of maxmemory'), dashboard).toEqual([null, t.memoryWarningRatio, t.memoryCriticalRatio]);
+    }
+    expect(steps('valkey', 'Replica lag')).toEqual([null, t.replicationLagBytes]);
+    expect(steps('dragonfly', 'Replica lag')).toEqual([null, t.replicationLagRecords]);
   });
 });

@@ -15,6 +15,8 @@ export interface PanelSpec {
   readonly targets: readonly { readonly expr: string; readonly legend?: string }[];
   /** Grid width out of 24 (default 12). */
   readonly width?: number;
+  /** Where the value turns bad, drawn as lines: the alerts' own thresholds, from the monitoring config. */
+  readonly thresholds?: { readonly warning: number; readonly critical?: number };
 }
 
 export interface RowSpec {
@@ -30,6 +32,11 @@ export interface DashboardSpec {
   /** The series whose `job` and `instance` labels fill the variables: a metric name (`valkey_up`) or a selector (`{__name__=~"..."}`). */
   readonly variableMetric: string;
   readonly rows: readonly RowSpec[];
+}
+
+function thresholdsConfig({ warning, critical }: NonNullable<PanelSpec['thresholds']>) {
+  const steps = [{ color: 'green', value: null }, { color: 'orange', value: warning }, ...(critical === undefined ? [] : [{ color: 'red', value: critical }])];
+  return { thresholds: { mode: 'absolute', steps }, custom: { thresholdsStyle: { mode: 'line' } } };
 }
 
 /** The matchers every selector carries: the linter's target-job and target-instance rules. */
@@ -95,7 +102,14 @@ export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
         description: panel.description,
         datasource,
         gridPos: { h: panelHeight, w: width, x, y },
-        fieldConfig: { defaults: { unit: panel.unit, ...(panel.unit === 'percentunit' ? { min: 0, max: 1 } : {}) }, overrides: [] },
+        fieldConfig: {
+          defaults: {
+            unit: panel.unit,
+            ...(panel.unit === 'percentunit' ? { min: 0, max: 1 } : {}),
+            ...(panel.thresholds === undefined ? {} : thresholdsConfig(panel.thresholds)),
+          },
+          overrides: [],
+        },
         options:
           panel.type === 'stat'
             ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value' }

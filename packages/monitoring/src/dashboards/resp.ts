@@ -1,8 +1,11 @@
 import type { RespEngine } from '../alerts/resp/index.ts';
+import { defaultConfig } from '../config.ts';
 import { type DashboardSpec, sel } from './model.ts';
 
 /** One dashboard per Redis-protocol engine: the same panels on the metrics both exporters name alike. */
 export function respDashboard(engine: RespEngine): DashboardSpec {
+  // The alerts' thresholds, so a panel shows where its alert fires.
+  const t = defaultConfig.thresholds;
   const ns = engine.id;
   const m = (metric: string, extra = '') => sel(`${ns}_${metric}`, extra);
   const rate = (metric: string, extra = '') => `rate(${m(metric, extra)}[$__rate_interval])`;
@@ -44,9 +47,11 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
           },
           {
             title: 'Memory used of maxmemory',
-            description: 'Used memory as a ratio of maxmemory; no line when maxmemory is not set (never a division by 0).',
+            description:
+              "Used memory as a ratio of maxmemory; no line when maxmemory is not set (never a division by 0). The lines are the memory alerts' thresholds.",
             type: 'timeseries',
             unit: 'percentunit',
+            thresholds: { warning: t.memoryWarningRatio, critical: t.memoryCriticalRatio },
             targets: [{ expr: m('memory_used_ratio'), legend: '{{instance}}' }],
           },
           {
@@ -156,6 +161,7 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
             type: 'timeseries',
             unit: engine.lagBytes ? 'bytes' : 'short',
             width: 8,
+            thresholds: { warning: engine.lagBytes ? t.replicationLagBytes : t.replicationLagRecords },
             targets: [
               { expr: m(engine.lagBytes ? 'connected_slave_lag_bytes' : 'connected_slave_lag_records'), legend: '{{instance}} -> {{slave_ip}}:{{slave_port}}' },
             ],
