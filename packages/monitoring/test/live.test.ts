@@ -7,7 +7,7 @@ import { freePort, type PrometheusHandle, readFixture, startDefinitionExporter, 
 import { build } from '@keepwatch/testing/builds';
 import { type DragonflyStandIn, startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
 import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvus-standin';
-import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
+import { type ServerHandle, startServer, tlsCertificateArgs } from '@keepwatch/testing/servers';
 import { canaryPassword, maxmemoryBytes, startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { valkeyExporter as valkeyDefinition } from '@keepwatch/valkey-exporter';
 import { valkeyAclRules } from '@keepwatch/valkey-exporter/acl';
@@ -61,7 +61,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     yearLong = makeCertificates(['ca'], { server: 'DNS:valkey.test', client: 'DNS:replica' }, 365);
     dayLong = makeCertificates(['ca'], { server: 'DNS:valkey.test', client: 'DNS:replica' }, 1);
     tlsValkey = await startServer(build('valkey-9.1'), {
-      args: ['--tls-port', String(await freePort()), ...certificateArgs(yearLong)],
+      args: ['--tls-port', String(await freePort()), ...tlsCertificateArgs(yearLong), ...clientCertificateArgs(yearLong)],
     });
     // Each exporter follows a log file, as the sidecar would through a shared volume.
     const logFile = (name: string) => {
@@ -321,18 +321,21 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
 
   test('a server that loads a certificate valid for one more day fires both expiry alerts; loading a renewed one resolves them', async () => {
     const admin = tlsValkey.admin();
-    await admin.call('CONFIG', 'SET', ...certificateArgs(dayLong).map((arg) => arg.replace(/^--/, '')));
+    await admin.call('CONFIG', 'SET', ...certificateSettings(dayLong));
     await eventually('ValkeyTlsCertificateExpiresSoon', 'firing');
     await eventually('ValkeyTlsCertificateExpiresVerySoon', 'firing');
-    await admin.call('CONFIG', 'SET', ...certificateArgs(yearLong).map((arg) => arg.replace(/^--/, '')));
+    await admin.call('CONFIG', 'SET', ...certificateSettings(yearLong));
     await eventually('ValkeyTlsCertificateExpiresSoon', 'inactive');
     await eventually('ValkeyTlsCertificateExpiresVerySoon', 'inactive');
   });
 });
 
-function certificateArgs(file: (name: string) => string): string[] {
-  return [
-    ...['--tls-cert-file', file('server.crt'), '--tls-key-file', file('server.key'), '--tls-ca-cert-file', file('ca.crt')],
-    ...['--tls-client-cert-file', file('client.crt'), '--tls-client-key-file', file('client.key')],
-  ];
+/** The replication and cluster-bus client certificate, so INFO reports all three certificates. */
+function clientCertificateArgs(file: (name: string) => string): string[] {
+  return ['--tls-client-cert-file', file('client.crt'), '--tls-client-key-file', file('client.key')];
+}
+
+/** The same certificate files as CONFIG SET parameters. */
+function certificateSettings(file: (name: string) => string): string[] {
+  return [...tlsCertificateArgs(file), ...clientCertificateArgs(file)].map((arg) => arg.replace(/^--/, ''));
 }

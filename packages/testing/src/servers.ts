@@ -31,6 +31,11 @@ export interface ServerOptions {
   readonly port?: number;
 }
 
+/** The server flags that load a certificate set (`server.crt`, `server.key`, `ca.crt`), for a TLS port. */
+export function tlsCertificateArgs(file: (name: string) => string): string[] {
+  return ['--tls-cert-file', file('server.crt'), '--tls-key-file', file('server.key'), '--tls-ca-cert-file', file('ca.crt')];
+}
+
 /** Servers still running; killed when the test process exits, even after a failed setup. */
 const live = new Set<ChildProcess>();
 process.once('exit', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { allFlags } from '@keepwatch/core/bootstrap';
 import { parseFlags } from '@keepwatch/core/cli';
 import { expectDockerfileBuilds, expectProcessMetricsOf, freePort, isolatedCopy, scrapeWhenServing, startBundle, waitFor } from '@keepwatch/testing';
-import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
+import { type ServerHandle, startServer, tlsCertificateArgs } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { bundle } from '../../../scripts/bundle/bundle.ts';
@@ -51,18 +51,7 @@ describe('the production bundle the container image runs', () => {
     const certificate = makeCertificates(['ca'], { server: 'DNS:localhost', client: 'DNS:exporter' });
     const tlsPort = await freePort();
     const tlsServer = await startServer('valkey', {
-      args: [
-        '--tls-port',
-        String(tlsPort),
-        '--tls-cert-file',
-        certificate('server.crt'),
-        '--tls-key-file',
-        certificate('server.key'),
-        '--tls-ca-cert-file',
-        certificate('ca.crt'),
-        '--tls-auth-clients',
-        'no',
-      ],
+      args: ['--tls-port', String(tlsPort), ...tlsCertificateArgs(certificate), '--tls-auth-clients', 'no'],
     });
     const webConfig = join(mkdtempSync(join(tmpdir(), 'keepwatch-web-')), 'web.yml');
     writeFileSync(

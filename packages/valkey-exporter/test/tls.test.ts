@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { freePort } from '@keepwatch/testing';
 import { atLeast, serverBuilds } from '@keepwatch/testing/builds';
-import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
+import { type ServerHandle, startServer, tlsCertificateArgs } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeCertificates } from '../../core/test/certificates.ts';
 import { startTestExporter } from './harness/exporter.ts';
@@ -15,18 +15,7 @@ describe('TLS to the server (rediss://, mutual TLS)', () => {
     file = makeCertificates(['ca', 'other-ca'], { server: 'DNS:valkey.test', client: 'DNS:exporter' });
     tlsPort = await freePort();
     server = await startServer('valkey', {
-      args: [
-        '--tls-port',
-        String(tlsPort),
-        '--tls-cert-file',
-        file('server.crt'),
-        '--tls-key-file',
-        file('server.key'),
-        '--tls-ca-cert-file',
-        file('ca.crt'),
-        '--tls-auth-clients',
-        'yes',
-      ],
+      args: ['--tls-port', String(tlsPort), ...tlsCertificateArgs(file), '--tls-auth-clients', 'yes'],
     });
   });
 
@@ -93,16 +82,7 @@ describe.each(serverBuilds.filter((build) => build.flavour === 'valkey'))('certi
     // Valid for one day: the critical alert's range, as a certificate nobody renewed would be.
     file = makeCertificates(['ca'], { server: 'DNS:valkey.test', client: 'DNS:valkey-replica' }, 1);
     server = await startServer(build, {
-      args: [
-        '--tls-port',
-        String(await freePort()),
-        '--tls-cert-file',
-        file('server.crt'),
-        '--tls-key-file',
-        file('server.key'),
-        '--tls-ca-cert-file',
-        file('ca.crt'),
-      ],
+      args: ['--tls-port', String(await freePort()), ...tlsCertificateArgs(file)],
     });
   });
 

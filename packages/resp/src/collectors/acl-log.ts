@@ -1,15 +1,13 @@
 import { counter, LabelCap } from '@keepwatch/core/metrics';
-import type { InfoDocument } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 import { type AclLogEntry, AclLogTracker } from './acl-log-tracker.ts';
+import { flatPairs, restartWatch } from './replies.ts';
 
 /** Dragonfly's upper-case reasons in the Valkey/Redis vocabulary, so one alert reads both. */
 const reasons: Record<string, string> = { COMMAND: 'command', KEY: 'key', PUB_SUB: 'channel', AUTH: 'auth' };
 
 function toEntry(raw: unknown): AclLogEntry {
-  const list = raw as unknown[];
-  const fields = new Map<string, unknown>();
-  for (let i = 0; i + 1 < list.length; i += 2) fields.set(String(list[i]), list[i + 1]);
+  const fields = flatPairs(raw);
   const entryId = fields.get('entry-id');
   const timestamp = fields.get('timestamp-created');
   const reason = String(fields.get('reason') ?? '');
@@ -22,20 +20,6 @@ function toEntry(raw: unknown): AclLogEntry {
     username: String(fields.get('username') ?? ''),
     ...(entryId === undefined ? {} : { entryId: Number(entryId) }),
     ...(timestamp === undefined || !/^\d+$/.test(String(timestamp)) ? {} : { timestamp: BigInt(String(timestamp)) }),
-  };
-}
-
-/** A restart empties ACL LOG: seen as a new run_id (Valkey, Redis) or uptime going backwards (Dragonfly has no run_id). */
-function restartWatch() {
-  let runId: string | undefined;
-  let uptime = -1;
-  return (info: InfoDocument): boolean => {
-    const currentRunId = info.get('run_id');
-    const currentUptime = info.number('uptime_in_seconds') ?? -1;
-    const restarted = (runId !== undefined && currentRunId !== runId) || currentUptime < uptime;
-    runId = currentRunId;
-    uptime = currentUptime;
-    return restarted;
   };
 }
 

@@ -8,4 +8,5 @@ export { keyspaceCollector } from './keyspace.ts';
 export { latencystatsCollector } from './latencystats.ts';
 export { configPosture, postureCollector } from './posture.ts';
 export { type ReplicationOptions, replicaLag, replicationCollector } from './replication.ts';
+export { flatPairs, restartWatch } from './replies.ts';
 export { slowlogCollector } from './slowlog.ts';

@@ -1,13 +1,6 @@
 import { gauge } from '@keepwatch/core/metrics';
 import type { CommandSpec, RespCollector } from '../snapshot.ts';
-
-/** RESP2 flat [k1, v1, k2, v2, ...] arrays (CONFIG GET, ACL GETUSER) as a map. */
-function pairs(reply: unknown): Map<string, unknown> {
-  const list = reply as unknown[];
-  const map = new Map<string, unknown>();
-  for (let i = 0; i + 1 < list.length; i += 2) map.set(String(list[i]), list[i + 1]);
-  return map;
-}
+import { flatPairs } from './replies.ts';
 
 const metrics = {
   configUnreadable: gauge(
@@ -53,7 +46,7 @@ export function postureCollector(options: {
     metrics: [...Object.values(metrics).filter((metric) => config.length > 0 || metric !== metrics.configUnreadable), ...config.map(([, metric]) => metric)],
     commands: () => [...(config.length > 0 ? [configGet] : []), { key: 'acl-getuser-default', argv: ['ACL', 'GETUSER', 'default'] }],
     collect(snapshot, sink) {
-      const user = pairs(snapshot.reply('acl-getuser-default'));
+      const user = flatPairs(snapshot.reply('acl-getuser-default'));
       const flags = (user.get('flags') as string[] | undefined) ?? [];
       sink.emit(metrics.nopass, flags.includes('nopass') ? 1 : 0);
       sink.emit(metrics.enabled, flags.includes('on') ? 1 : 0);
@@ -63,7 +56,7 @@ export function postureCollector(options: {
       // counts, and what is unknown is said once as a metric rather than failing the collector every scrape.
       let values: Map<string, unknown>;
       try {
-        values = pairs(snapshot.reply(configGet.key));
+        values = flatPairs(snapshot.reply(configGet.key));
       } catch {
         sink.emit(metrics.configUnreadable, 1);
         return;

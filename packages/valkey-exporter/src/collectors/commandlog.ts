@@ -1,6 +1,6 @@
 import { counter, gauge } from '@keepwatch/core/metrics';
 import { versionNumber } from '@keepwatch/resp';
-import type { InfoDocument } from '@keepwatch/resp/info';
+import { restartWatch } from '@keepwatch/resp/collectors';
 import type { ValkeyCollector } from '../capabilities.ts';
 
 /** COMMANDLOG's three logs (Valkey 8.1.0, src/commandlog.c); `slow` is the slow log SLOWLOG also reads. */
@@ -36,15 +36,9 @@ const since = versionNumber('8.1.0');
  * the latest id alone counts every entry exactly once, however many came between two scrapes.
  */
 export function commandlogCollector(): ValkeyCollector {
-  let runId: string | undefined;
   const latestIds = new Map<string, number>();
   const totals = new Map<string, number>();
-  const restarted = (info: InfoDocument) => {
-    const current = info.get('run_id');
-    const changed = runId !== undefined && current !== runId;
-    runId = current;
-    return changed;
-  };
+  const restarted = restartWatch();
   return {
     name: 'commandlog',
     help: 'New slow, large-request and large-reply entries of COMMANDLOG as counters, and the latest of each (Valkey 8.1+).',

@@ -1,5 +1,6 @@
 import { gauge } from '@keepwatch/core/metrics';
 import type { CommandSpec } from '@keepwatch/resp';
+import { flatPairs } from '@keepwatch/resp/collectors';
 import type { ValkeyCollector } from '../capabilities.ts';
 
 // redis_exporter's names (exporter.go extractConfigMetrics at v1.69.0), so --namespace redis serves its users' rules.
@@ -38,12 +39,13 @@ export function configCollector(options: { configGet: CommandSpec }): ValkeyColl
     collect(snapshot, sink) {
       const reply = snapshot.reply(options.configGet.key);
       if (!Array.isArray(reply)) throw new Error('CONFIG GET did not return an array');
-      const values = new Map<string, string>();
-      for (let index = 0; index + 1 < reply.length; index += 2) values.set(String(reply[index]), String(reply[index + 1]));
+      const values = flatPairs(reply);
       const ioThreads = Number(values.get('io-threads'));
       if (Number.isFinite(ioThreads)) sink.emit(metrics.ioThreads, ioThreads);
       // "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60": class, hard, soft, soft seconds.
-      const words = (values.get('client-output-buffer-limit') ?? '').trim().split(/\s+/);
+      const words = String(values.get('client-output-buffer-limit') ?? '')
+        .trim()
+        .split(/\s+/);
       const seen = new Set<string>();
       for (let index = 0; index + 3 < words.length; index += 4) {
         const [name = '', hard, soft, seconds] = words.slice(index, index + 4);

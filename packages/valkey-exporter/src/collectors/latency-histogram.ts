@@ -1,4 +1,5 @@
 import { histogram, LabelCap } from '@keepwatch/core/metrics';
+import { flatPairs } from '@keepwatch/resp/collectors';
 import { commandStats } from '@keepwatch/resp/info';
 import type { ValkeyCollector } from '../capabilities.ts';
 
@@ -26,8 +27,7 @@ interface CommandHistogram {
 /** One command's `[calls, n, histogram_usec, [bound, count, ...]]` (RESP2 flat pairs) on the fixed bounds. */
 function onFixedBounds(raw: unknown): CommandHistogram | undefined {
   if (!Array.isArray(raw)) return undefined;
-  const fields = new Map<string, unknown>();
-  for (let index = 0; index + 1 < raw.length; index += 2) fields.set(String(raw[index]), raw[index + 1]);
+  const fields = flatPairs(raw);
   const calls = Number(fields.get('calls'));
   const pairs = fields.get('histogram_usec');
   if (!Number.isSafeInteger(calls) || calls < 0 || !Array.isArray(pairs)) return undefined;

@@ -32,10 +32,9 @@ export const tlsCollector: ValkeyCollector = {
   defaultEnabled: true,
   metrics: [...Object.values(metrics.expires), metrics.info],
   collect(snapshot, sink) {
-    const fields = new Map(snapshot.info.fields.filter((field) => field.section === 'tls').map((field) => [field.key, field.value]));
     for (const certificate of certificates) {
-      const serial = fields.get(`tls_${certificate}_cert_serial`);
-      const expires = Number(fields.get(`tls_${certificate}_cert_expires_in_seconds`));
+      const serial = snapshot.info.get(`tls_${certificate}_cert_serial`);
+      const expires = Number(snapshot.info.get(`tls_${certificate}_cert_expires_in_seconds`));
       if (serial === undefined || serial === 'none' || !Number.isFinite(expires)) continue;
       sink.emit(metrics.expires[certificate], expires);
       if (serialPattern.test(serial)) sink.emit(metrics.info, 1, { certificate, serial });
