@@ -1,6 +1,6 @@
 import { replaceGeneratedBlock, table } from '@keepwatch/core/docs';
 import { atLeast, defaultBuilds, type ServerBuild, serverBuilds } from './builds.ts';
-import { protoTags } from './standins/milvus.ts';
+import { protoTags } from './standins/milvus-proto-tags.ts';
 
 /** One line of a README's "Tested versions": what the suites run against, real or stand-in, and where it comes from. */
 interface TestedVersion {

@@ -2,6 +2,9 @@ import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
 import { readFixture } from '../fixtures.ts';
+import { privilegesByProto, protoTags } from './milvus-proto-tags.ts';
+
+export { protoTags } from './milvus-proto-tags.ts';
 
 /**
  * A Milvus stand-in: a real gRPC server built from the protocol description the installed SDK ships
@@ -104,24 +107,6 @@ export const rpcPrivileges: ReadonlyMap<string, { readonly privilege: string; re
   }
   return new Map(entries);
 })();
-
-/**
- * RPCs and their privileges at older milvus-proto tags, from proto/milvus.proto at each tag (the fixture's
- * header says how it was made). null: the RPC exists and is not privilege-checked.
- */
-const privilegesByProto: ReadonlyMap<string, ReadonlyMap<string, { privilege: string; objectType: string } | null>> = (() => {
-  const byTag = new Map<string, Map<string, { privilege: string; objectType: string } | null>>();
-  for (const line of readFixture('milvus/rpc-privileges.txt').split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const [tag = '', rpc = '', privilege = '-', objectType = '-'] = line.split('\t');
-    const rpcs = byTag.get(tag) ?? new Map();
-    rpcs.set(rpc, privilege === '-' ? null : { privilege, objectType });
-    byTag.set(tag, rpcs);
-  }
-  return byTag;
-})();
-
-export const protoTags: readonly string[] = [...privilegesByProto.keys()];
 
 /** What the proxy of `proto` checks for `method`: a privilege, null for none, undefined when the RPC does not exist there. */
 export function privilegeChecked(proto: string | undefined, method: string): { privilege: string } | null | undefined {
