@@ -36,6 +36,15 @@ export interface MonitoringConfig {
     readonly hostMemoryRatio: number;
     readonly certificateWarningDays: number;
     readonly certificateCriticalDays: number;
+    /** A checked key (--collector.keys.check) this large in memory, or with this many elements, is a big key. */
+    readonly bigKeyBytes: number;
+    readonly bigKeyElements: number;
+    /** A consumer group this many entries behind, and falling further behind. */
+    readonly streamLagEntries: number;
+    /** An entry delivered and not acknowledged for this long: its consumer is gone or stuck. */
+    readonly streamPendingSeconds: number;
+    /** A server that saves (save points, or saves seen) with changes not saved for this long. */
+    readonly backupMaxAgeSeconds: number;
   };
   /** Windows of increase()/rate() and of the baselines. */
   readonly windows: {
@@ -70,6 +79,9 @@ export interface MonitoringConfig {
     readonly logMonitoringDown: string;
     readonly certificate: string;
     readonly posture: string;
+    readonly bigKey: string;
+    readonly stream: string;
+    readonly backup: string;
   };
 }
 
@@ -98,6 +110,11 @@ export const defaultConfig: MonitoringConfig = {
     hostMemoryRatio: 0.8,
     certificateWarningDays: 14,
     certificateCriticalDays: 2,
+    bigKeyBytes: 64 * 1024 * 1024,
+    bigKeyElements: 1_000_000,
+    streamLagEntries: 1000,
+    streamPendingSeconds: 600,
+    backupMaxAgeSeconds: 6 * 3600,
   },
   windows: { burst: '5m', baseline: '1h', baselineOffset: '10m', growth: '1h', replicaHistory: '1h', loadedHistory: '6h', indexBacklog: '30m' },
   for: {
@@ -123,5 +140,8 @@ export const defaultConfig: MonitoringConfig = {
     logMonitoringDown: '10m',
     certificate: '10m',
     posture: '15m',
+    bigKey: '15m',
+    stream: '15m',
+    backup: '15m',
   },
 };

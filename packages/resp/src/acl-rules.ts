@@ -26,3 +26,20 @@ export function exporterAclRules<C extends RespCaps>(
   const rules = new Set(commands.map((argv) => dialect.rule(argv)));
   return ['on', 'resetkeys', 'resetchannels', '-@all', ...[...rules].sort()];
 }
+
+/**
+ * What each collector with an explorer (key and stream checks) adds to the rules when enabled: its commands,
+ * granted like the rest. Its keys need a key permission too (`%R~<pattern>`, read-only), which depends on
+ * the patterns the user chose.
+ */
+export function explorerAclRules<C extends RespCaps>(
+  collectors: readonly RespCollector<C>[],
+  dialect: AclRuleDialect<C>,
+  caps: C = dialect.everything,
+): { readonly collector: string; readonly rules: readonly string[] }[] {
+  return collectors.flatMap((collector) =>
+    collector.explore === undefined
+      ? []
+      : [{ collector: collector.name, rules: [...new Set(collector.explore.commands(caps).map((argv) => dialect.rule(argv)))].sort() }],
+  );
+}

@@ -1,4 +1,5 @@
 import { type FlagSpec, labelCapRange, type ParsedFlags } from '@keepwatch/core/cli';
+import { type KeyCheckOptions, keyCheckFlags, keyCheckOptionsFromFlags } from './key-checks/options.ts';
 
 /** The tunables of the shared collectors, the same on every Redis-protocol exporter. */
 export interface RespCollectorOptions {
@@ -13,6 +14,8 @@ export interface RespCollectorOptions {
   readonly maxDatabases: number;
   /** The name of CONFIG on engines whose posture reads it (absent: the engine's posture does not). */
   readonly configCommand?: string;
+  /** Key, key-group and stream checks, on engines that offer them (absent: no such flags). */
+  readonly keyChecks?: KeyCheckOptions;
 }
 
 /** Their flags; `notes` says what differs by engine (how subcommands are spelled, what ACL LOG <n> counts). */
@@ -79,6 +82,7 @@ export function collectorOptionFlags(
       range: { min: 1, max: 10_000, integer: true },
       help: notes.aclLogEntries,
     },
+    ...(defaults.keyChecks === undefined ? [] : keyCheckFlags()),
   ];
 }
 
@@ -86,6 +90,7 @@ export function collectorOptionsFromFlags(flags: ParsedFlags, engine: string): R
   const configCommand = flags.declares(`${engine}.config-command`) ? flags.string(`${engine}.config-command`) : undefined;
   return {
     ...(configCommand === undefined ? {} : { configCommand }),
+    ...(flags.declares('collector.keys.check') ? { keyChecks: keyCheckOptionsFromFlags(flags) } : {}),
     exportUnknownInfoFields: flags.boolean('collector.info.export-unknown'),
     dangerousCommands: flags.list('collector.commandstats.dangerous-commands'),
     maxErrorPrefixes: flags.number('collector.errorstats.max-prefixes'),

@@ -1,6 +1,6 @@
 import type { ExporterDefinition } from '@keepwatch/core/bootstrap';
 import type { Logger } from '@keepwatch/core/log';
-import { type AclRuleDialect, exporterAclRules } from './acl-rules.ts';
+import { type AclRuleDialect, explorerAclRules, exporterAclRules } from './acl-rules.ts';
 import type { RespEngine } from './address.ts';
 import { parseRespAddress } from './address.ts';
 import type { RespCaps } from './capabilities.ts';
@@ -31,6 +31,8 @@ export type RespExporterDefinition<C extends RespCaps> = Omit<ExporterDefinition
   target(settings: ConnectionSettings, log: Logger): RespTarget<C>;
   /** The least-privilege ACL rules for every command this exporter can send (to a server with `caps`), in the engine's dialect. */
   aclRules(dialect: AclRuleDialect<C>, caps?: C): string[];
+  /** What the key and stream checks add to those rules, per collector, when enabled. */
+  explorerAclRules(dialect: AclRuleDialect<C>, caps?: C): { readonly collector: string; readonly rules: readonly string[] }[];
 };
 
 export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): RespExporterDefinition<C> {
@@ -51,6 +53,7 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
     ...(spec.logs === undefined ? {} : { logs: spec.logs }),
     target,
     aclRules: (dialect, caps) => exporterAclRules(connectionCommands(identity), collectors, dialect, caps),
+    explorerAclRules: (dialect, caps) => explorerAclRules(collectors, dialect, caps),
     configure(flags, env) {
       const settings = connectionSettings(flags, env, spec.engine);
       const options = collectorOptionsFromFlags(flags, engine);

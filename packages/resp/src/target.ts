@@ -80,7 +80,6 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
       }
     }
     const commands = [...planned.values()];
-    let results: [Error | null, unknown][] | null;
     // The replies of one scrape are bounded as they arrive: a server that sends more is cut off before
     // its reply is buffered, parsed or turned into series (the exporter's memory stays bounded).
     let received = 0;
@@ -92,48 +91,101 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
       this.drop(`the replies of one scrape exceeded ${maxReplyBytes} bytes`, client);
     };
     const oversized = () => new Error(`the server's replies to one scrape exceeded the limit of ${maxReplyBytes / 2 ** 20} MiB`);
+    const send = async (argvs: readonly (readonly string[])[]) => {
+      try {
+        const results = await raceSignal(client.pipeline(argvs.map((argv) => ['call', ...argv])).exec(), signal);
+        if (received > maxReplyBytes) throw oversized();
+        return argvs.map((_, index) => results?.[index] ?? ([new Error('no reply'), undefined] as [Error, unknown]));
+      } catch (error) {
+        // A pipeline cut off by the deadline leaves replies in flight; only a new connection is clean.
+        this.drop(signal.aborted ? 'scrape deadline passed mid-reply' : errorText(error), client);
+        throw received > maxReplyBytes ? oversized() : error;
+      }
+    };
     client.stream.on('data', countBytes);
     try {
-      results = await raceSignal(client.pipeline(commands.map((command) => ['call', ...command.argv])).exec(), signal);
-    } catch (error) {
-      // A pipeline cut off by the deadline leaves replies in flight; only a new connection is clean.
-      this.drop(signal.aborted ? 'scrape deadline passed mid-reply' : errorText(error), client);
-      throw received > maxReplyBytes ? oversized() : error;
+      const results = await send(commands.map((command) => command.argv));
+      const replies = new Map<string, { error?: string; value?: unknown }>();
+      for (const [index, command] of commands.entries()) {
+        const [error, value] = results[index] ?? [new Error('no reply'), undefined];
+        if (error === null) {
+          replies.set(command.key, { value });
+          continue;
+        }
+        replies.set(command.key, { error: error.message });
+        if (isRefusal(error.message)) {
+          refused.set(command.key, error.message);
+          this.log.warn('command refused by the server; not sent again on this connection', {
+            command: command.argv.slice(0, 2).join(' '),
+            reply: error.message,
+          });
+        }
+      }
+      const info = replies.get(infoAll.key);
+      if (info?.error !== undefined) throw new Error(`INFO failed: ${info.error}`);
+      const document = serverInfo(info?.value);
+      const explored = await this.#explore(caps, collectors, document, send);
+      return {
+        caps,
+        info: document,
+        reply(key) {
+          const reply = replies.get(key);
+          if (reply === undefined) {
+            const refusal = refused.get(key);
+            throw new Error(refusal === undefined ? `no reply for ${key}` : `refused earlier on this connection: ${refusal}`);
+          }
+          if (reply.error !== undefined) throw new Error(reply.error);
+          return reply.value;
+        },
+        explored(collector) {
+          const result = explored.get(collector);
+          if (result === undefined) throw new Error(`nothing explored for ${collector}`);
+          if ('error' in result) throw result.error;
+          return result.value;
+        },
+      };
     } finally {
       client.stream.off('data', countBytes);
     }
-    if (received > maxReplyBytes) throw oversized();
-    const replies = new Map<string, { error?: string; value?: unknown }>();
-    for (const [index, command] of commands.entries()) {
-      const [error, value] = results?.[index] ?? [new Error('no reply'), undefined];
-      if (error === null) {
-        replies.set(command.key, { value });
-        continue;
-      }
-      replies.set(command.key, { error: error.message });
-      if (isRefusal(error.message)) {
-        refused.set(command.key, error.message);
-        this.log.warn('command refused by the server; not sent again on this connection', {
-          command: command.argv.slice(0, 2).join(' '),
-          reply: error.message,
-        });
+  }
+
+  /**
+   * Each explorer in turn on this connection. One that fails (a refused SCAN) fails only its collector;
+   * a dropped connection or the deadline fails the scrape, as in the pipeline.
+   */
+  async #explore(
+    caps: C,
+    collectors: readonly RespCollector<C>[],
+    info: InfoDocument,
+    send: (argvs: readonly (readonly string[])[]) => Promise<[Error | null, unknown][]>,
+  ): Promise<Map<string, { value: unknown } | { error: unknown }>> {
+    const explored = new Map<string, { value: unknown } | { error: unknown }>();
+    for (const collector of collectors) {
+      const explorer = collector.explore;
+      if (explorer === undefined) continue;
+      const declared = explorer.commands(caps);
+      let connectionLost: unknown;
+      const session = {
+        info,
+        async batch(argvs: readonly (readonly [string, ...string[]])[]) {
+          const undeclared = argvs.find((argv) => !declared.some((prefix) => prefix.every((word, index) => word.toUpperCase() === argv[index]?.toUpperCase())));
+          if (undeclared !== undefined) throw new Error(`${collector.name} sent ${undeclared[0]}, which it did not declare`);
+          try {
+            return (await send(argvs)).map(([error, value]) => error ?? value);
+          } catch (error) {
+            connectionLost = error;
+            throw error;
+          }
+        },
+      };
+      try {
+        explored.set(collector.name, { value: await explorer.run(session, caps) });
+      } catch (error) {
+        if (connectionLost !== undefined) throw connectionLost;
+        explored.set(collector.name, { error });
       }
     }
-    const info = replies.get(infoAll.key);
-    if (info?.error !== undefined) throw new Error(`INFO failed: ${info.error}`);
-    return {
-      caps,
-      info: serverInfo(info?.value),
-      reply(key) {
-        const reply = replies.get(key);
-        if (reply === undefined) {
-          const refusal = refused.get(key);
-          throw new Error(refusal === undefined ? `no reply for ${key}` : `refused earlier on this connection: ${refusal}`);
-        }
-        if (reply.error !== undefined) throw new Error(reply.error);
-        return reply.value;
-      },
-    };
+    return explored;
   }
 
   protected async connect(signal: AbortSignal): Promise<{ handle: Redis; caps: C }> {

@@ -3,7 +3,7 @@ import type { ValkeyCaps } from './capabilities.ts';
 import { valkeyExporter } from './definition.ts';
 
 /** Commands whose first argument is a subcommand that ACL rules can grant on its own. */
-const containerCommands = new Set(['acl', 'client', 'cluster', 'commandlog', 'config', 'latency', 'memory', 'slowlog']);
+const containerCommands = new Set(['acl', 'client', 'cluster', 'commandlog', 'config', 'latency', 'memory', 'slowlog', 'xinfo']);
 
 export const valkeyAclDialect: AclRuleDialect<ValkeyCaps> = {
   everything: { server: 'valkey', version: '99.0.0', versionNumber: 990000, clusterEnabled: true },
@@ -28,4 +28,9 @@ export function valkeyAclRules(server?: ValkeyServerVersion): string[] {
   if (server === undefined) return valkeyExporter.aclRules(valkeyAclDialect);
   const caps = { ...valkeyAclDialect.everything, server: server.flavour, version: server.version, versionNumber: versionNumber(server.version) };
   return valkeyExporter.aclRules(valkeyAclDialect, caps);
+}
+
+/** What the keys, key-groups and streams collectors add to the rules when enabled (besides `%R~<pattern>`). */
+export function valkeyKeyCheckAclRules(): { readonly collector: string; readonly rules: readonly string[] }[] {
+  return valkeyExporter.explorerAclRules(valkeyAclDialect);
 }

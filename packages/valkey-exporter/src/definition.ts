@@ -1,4 +1,5 @@
 import { type RespEngine, respExporter } from '@keepwatch/resp';
+import { noKeyChecks } from '@keepwatch/resp/key-checks';
 import packageJson from '../package.json' with { type: 'json' };
 import { detectValkeyCaps } from './capabilities.ts';
 import { createCollectors, defaultDangerousCommands } from './collectors/index.ts';
@@ -28,6 +29,15 @@ const redisExporterEnv = {
   'valkey.tls.cert-file': ['REDIS_EXPORTER_TLS_CLIENT_CERT_FILE'],
   'valkey.tls.key-file': ['REDIS_EXPORTER_TLS_CLIENT_KEY_FILE'],
   'valkey.tls.ca-file': ['REDIS_EXPORTER_TLS_CA_CERT_FILE'],
+  'collector.keys.check': ['REDIS_EXPORTER_CHECK_KEYS'],
+  'collector.keys.check-single': ['REDIS_EXPORTER_CHECK_SINGLE_KEYS'],
+  'collector.keys.count': ['REDIS_EXPORTER_COUNT_KEYS'],
+  'collector.keys.scan-count': ['REDIS_EXPORTER_CHECK_KEYS_BATCH_SIZE'],
+  'collector.key-groups.patterns': ['REDIS_EXPORTER_CHECK_KEY_GROUPS'],
+  'collector.key-groups.max-groups': ['REDIS_EXPORTER_MAX_DISTINCT_KEY_GROUPS'],
+  'collector.streams.check': ['REDIS_EXPORTER_CHECK_STREAMS'],
+  'collector.streams.check-single': ['REDIS_EXPORTER_CHECK_SINGLE_STREAMS'],
+  'collector.streams.exclude-consumers': ['REDIS_EXPORTER_STREAMS_EXCLUDE_CONSUMER_METRICS'],
 };
 
 export const valkeyExporter = respExporter({
@@ -45,6 +55,7 @@ export const valkeyExporter = respExporter({
     maxCommands: 1000,
     maxDatabases: 256,
     configCommand: 'CONFIG',
+    keyChecks: noKeyChecks,
   },
   optionNotes: {
     commandNames: 'commandstats names, subcommands as parent|sub',

@@ -1,6 +1,6 @@
 import { code, replaceGeneratedBlock, table } from '@keepwatch/core/docs';
 import { renderRespReadme } from '@keepwatch/resp';
-import { valkeyAclRules } from './acl.ts';
+import { valkeyAclRules, valkeyKeyCheckAclRules } from './acl.ts';
 import { infoCatalogue } from './catalogue/info-fields.ts';
 import { clusterCatalogue } from './collectors/cluster.ts';
 import { valkeyExporter } from './definition.ts';
@@ -38,6 +38,14 @@ function redisExporterFlagTable(): string {
   return table(['redis_exporter flag', 'valkey-exporter', 'Note'], rows);
 }
 
+/** What each key-check collector adds to the ACL user (tested by key-checks.test.ts with %R~*). */
+function keyCheckAclTable(): string {
+  return table(
+    ['Collector', 'Add to the rules above'],
+    valkeyKeyCheckAclRules().map(({ collector, rules }) => [code(collector), `${rules.map(code).join(' ')} and ${code('%R~<pattern>')}`]),
+  );
+}
+
 export function renderReadme(current: string): string {
   const rendered = renderRespReadme(current, {
     definition: valkeyExporter,
@@ -48,9 +56,10 @@ export function renderReadme(current: string): string {
       { servers: 'Valkey 7.2 to 8.0, and Redis', rules: valkeyAclRules({ flavour: 'valkey', version: '8.0' }) },
     ],
   });
-  return replaceGeneratedBlock(
-    replaceGeneratedBlock(rendered, 'redis-exporter-metrics', redisExporterComparison()),
-    'redis-exporter-flags',
-    redisExporterFlagTable(),
-  );
+  const blocks: Record<string, string> = {
+    'redis-exporter-metrics': redisExporterComparison(),
+    'redis-exporter-flags': redisExporterFlagTable(),
+    'key-check-acl': keyCheckAclTable(),
+  };
+  return Object.entries(blocks).reduce((readme, [name, content]) => replaceGeneratedBlock(readme, name, content), rendered);
 }

@@ -1,6 +1,7 @@
 /**
  * The families redis_exporter 1.69 (Debian trixie) exports from real Valkey 8.0, 8.1 and 9.1 and Redis 7.0
- * and 8.0 with a replica, keys with and without TTL, a slow log entry and an error reply, as `name type`
+ * and 8.0 with a replica, keys with and without TTL, a stream with a consumer group, a slow log entry and an
+ * error reply, and its key, key-group and stream checks on, as `name type`
  * (its Go runtime families as one `go_*`). Captured by running it; the parity test checks that a real
  * redis_exporter exports nothing beyond this list.
  */
@@ -98,6 +99,12 @@ redis_instance_info gauge
 redis_io_threaded_reads_processed counter
 redis_io_threaded_writes_processed counter
 redis_io_threads_active gauge
+redis_key_group_count gauge
+redis_key_group_memory_usage_bytes gauge
+redis_key_memory_usage_bytes gauge
+redis_key_size gauge
+redis_key_value_as_string gauge
+redis_keys_count gauge
 redis_keyspace_hits_total counter
 redis_keyspace_misses_total counter
 redis_last_key_groups_scrape_duration_milliseconds gauge
@@ -139,6 +146,7 @@ redis_net_output_bytes_total counter
 redis_net_repl_input_bytes_total counter
 redis_net_repl_output_bytes_total counter
 redis_number_of_cached_scripts gauge
+redis_number_of_distinct_key_groups gauge
 redis_number_of_functions gauge
 redis_number_of_libraries gauge
 redis_process_id gauge
@@ -171,6 +179,21 @@ redis_slave_expires_tracked_keys gauge
 redis_slowlog_last_id gauge
 redis_slowlog_length gauge
 redis_start_time_seconds gauge
+redis_stream_first_entry_id gauge
+redis_stream_group_consumer_idle_seconds gauge
+redis_stream_group_consumer_messages_pending gauge
+redis_stream_group_consumers gauge
+redis_stream_group_entries_read gauge
+redis_stream_group_lag gauge
+redis_stream_group_last_delivered_id gauge
+redis_stream_group_messages_pending gauge
+redis_stream_groups gauge
+redis_stream_last_entry_id gauge
+redis_stream_last_generated_id gauge
+redis_stream_length gauge
+redis_stream_max_deleted_entry_id gauge
+redis_stream_radix_tree_keys gauge
+redis_stream_radix_tree_nodes gauge
 redis_target_scrape_request_errors_total counter
 redis_total_blocking_keys gauge
 redis_total_blocking_keys_on_nokey gauge

@@ -15,6 +15,7 @@ const seconds = 'seconds, the base unit, instead of the unit in the name';
 const counterName = 'a counter, named with `_total`; redis_exporter types it a gauge';
 const gaugeName = 'a gauge of current keys: `total_` in the name would read as a counter';
 const totalSuffix = 'a counter, so it ends in `_total`';
+const streamId = "the time in the entry id as a Unix time in seconds; redis_exporter exports the id's milliseconds under the id's name";
 const goExtras = "Go client library extras; keepwatch's process metrics are CPU, resident memory, file descriptors and start time";
 
 export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
@@ -72,7 +73,15 @@ export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
     renamed: 'commands_latencies_seconds',
     why: `${seconds}; on every fourth power-of-two bound (1 µs to 1 s) on every instance, where redis_exporter lists the buckets each server happens to have, so it sums across instances`,
   },
-  last_key_groups_scrape_duration_milliseconds: { notYet: 'key groups (`--check-key-groups`) are planned with the key checks' },
+  last_key_groups_scrape_duration_milliseconds: {
+    leftOut: 'a key-group pass spans scrapes within the scan budget; `key_groups_scan_passes_total` counts finished passes',
+  },
+  stream_first_entry_id: { renamed: 'stream_first_entry_timestamp_seconds', why: streamId },
+  stream_last_entry_id: { renamed: 'stream_last_entry_timestamp_seconds', why: streamId },
+  stream_last_generated_id: { renamed: 'stream_last_generated_timestamp_seconds', why: streamId },
+  stream_max_deleted_entry_id: { renamed: 'stream_max_deleted_entry_timestamp_seconds', why: streamId },
+  stream_group_last_delivered_id: { renamed: 'stream_group_last_delivered_timestamp_seconds', why: streamId },
+  stream_group_entries_read: { renamed: 'stream_group_entries_read_total', why: counterName },
   'go_*': { leftOut: "redis_exporter's Go runtime; keepwatch runs on Node and reports `process_*` and `nodejs_*` on its telemetry path" },
   process_network_receive_bytes_total: {
     leftOut: goExtras,
@@ -95,7 +104,6 @@ export function parityOf(family: string): ParityAnswer | undefined {
 /** What valkey-exporter offers for each of redis_exporter 1.69's flags (`prometheus-redis-exporter --help`). */
 export type FlagAnswer = { readonly flag: string; readonly note?: string } | { readonly leftOut: string } | { readonly notYet: string };
 
-const keyChecks = 'key and stream checks (SCAN with a time and count budget) are planned with the redis_exporter drop-in work';
 const clientList =
   'one series per client address and name has no bound, and the address list is data about who connects; `connected_clients`, `connections_received_total` and the connection alerts cover floods';
 const webConfig = { flag: 'web.config.file', note: 'TLS, client certificates and bcrypt basic auth in one exporter-toolkit web config file' };
@@ -141,14 +149,20 @@ export const redisExporterFlags: Readonly<Record<string, FlagAnswer>> = {
   'is-cluster': { notYet: 'cluster node discovery (an http_sd endpoint) is planned; CLUSTER INFO is read already' },
   'is-tile38': { leftOut: 'Tile38 is not a Valkey or Redis server' },
   script: { leftOut: 'an exporter that can run EVAL holds a remote code execution grant on the server; its least-privilege user has none' },
-  'check-keys': { notYet: keyChecks },
-  'check-single-keys': { notYet: keyChecks },
-  'check-key-groups': { notYet: keyChecks },
-  'max-distinct-key-groups': { notYet: keyChecks },
-  'check-keys-batch-size': { notYet: keyChecks },
-  'count-keys': { notYet: keyChecks },
-  'disable-exporting-key-values': { notYet: keyChecks },
-  'check-streams': { notYet: keyChecks },
-  'check-single-streams': { notYet: keyChecks },
-  'streams-exclude-consumer-metrics': { notYet: keyChecks },
+  'check-keys': {
+    flag: 'collector.keys.check',
+    note: 'SCAN resumes across scrapes within `--collector.keys.scan-budget`; REDIS_EXPORTER_CHECK_KEYS is read too',
+  },
+  'check-single-keys': { flag: 'collector.keys.check-single', note: 'a missing key reads as size 0' },
+  'check-key-groups': { flag: 'collector.key-groups.patterns', note: 'the same Lua patterns, matched in the exporter: no EVAL on the server' },
+  'max-distinct-key-groups': { flag: 'collector.key-groups.max-groups' },
+  'check-keys-batch-size': { flag: 'collector.keys.scan-count' },
+  'count-keys': { flag: 'collector.keys.count' },
+  'disable-exporting-key-values': {
+    flag: 'collector.keys.export-values',
+    note: 'inverted: values are off unless asked (they can be secrets), and only strings up to 128 bytes are read',
+  },
+  'check-streams': { flag: 'collector.streams.check', note: 'patterns SCAN with TYPE stream' },
+  'check-single-streams': { flag: 'collector.streams.check-single' },
+  'streams-exclude-consumer-metrics': { flag: 'collector.streams.exclude-consumers' },
 };

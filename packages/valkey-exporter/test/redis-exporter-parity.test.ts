@@ -3,7 +3,7 @@ import { allFlags } from '@keepwatch/core/bootstrap';
 import { redisExporterBinary, serverBuilds } from '@keepwatch/testing/builds';
 import { startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { valkeyAclRules } from '../src/acl.ts';
+import { valkeyAclRules, valkeyKeyCheckAclRules } from '../src/acl.ts';
 import { valkeyExporter } from '../src/definition.ts';
 import { redisExporterFamilies } from '../src/redis-exporter-families.ts';
 import { parityOf, redisExporterFlags } from '../src/redis-exporter-parity.ts';
@@ -20,13 +20,27 @@ describe.each(serverBuilds)('valkey-exporter --namespace redis beside the real r
   beforeAll(async () => {
     topology = await startTopology(build, valkeyAclRules);
     await exerciseServer(topology);
-    const redisExporter = await startRedisExporter(topology);
+    // A stream with a group and an unacknowledged entry, and the key checks of both exporters on, so their families compare too.
+    const admin = topology.primary.admin();
+    await admin.xadd('app:events', '*', 'n', '1');
+    // A deleted entry elsewhere, so a max-deleted-entry-id is not 0-0 (which keepwatch leaves out as "none
+    // deleted"); in app:events it would make the group's lag unknown (nil), which keepwatch leaves out too.
+    await admin.xdel('app:trimmed', String(await admin.xadd('app:trimmed', '*', 'n', '2')));
+    await admin.xgroup('CREATE', 'app:events', 'workers', '0');
+    await admin.xreadgroup('GROUP', 'workers', 'w1', 'COUNT', '1', 'STREAMS', 'app:events', '>');
+    await admin.call('ACL', 'SETUSER', 'exporter', ...valkeyKeyCheckAclRules().flatMap((entry) => entry.rules), '%R~*');
+    const redisExporter = await startRedisExporter(topology.primary.url, [
+      ...['--check-keys', 'app:*', '--count-keys', 'app:*', '--check-key-groups', '^(app):', '--check-streams', 'app:events,app:trimmed'],
+    ]);
     try {
       incumbent = familyTypes(await redisExporter.scrape());
     } finally {
       redisExporter.close();
     }
-    exporter = await startTestExporter([...topology.exporterArgs(), '--namespace', 'redis']);
+    exporter = await startTestExporter([
+      ...[...topology.exporterArgs(), '--namespace', 'redis', '--collector.keys.check', 'app:*', '--collector.keys.count', 'app:*'],
+      ...['--collector.keys.export-values', '--collector.key-groups.patterns', '^(app):', '--collector.streams.check', 'app:events,app:trimmed'],
+    ]);
     keepwatch = familyTypes((await exporter.scrape()).text);
   });
 

@@ -95,7 +95,12 @@ describe('LATENCY LATEST', () => {
       ['aof-fsync-always', '1787312002', '30', '40'],
     ];
     latencyCollector.collect(
-      { caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false }, info: parseInfo(''), reply: () => reply },
+      {
+        caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false },
+        info: parseInfo(''),
+        reply: () => reply,
+        explored: () => undefined,
+      },
       sink,
     );
     const series = (name: string) =>

@@ -12,27 +12,34 @@ import {
   replicationCollector,
   slowlogCollector,
 } from '@keepwatch/resp/collectors';
+import { noKeyChecks } from '@keepwatch/resp/key-checks';
 import type { ValkeyCaps, ValkeyCollector } from '../capabilities.ts';
 import { infoCatalogue } from '../catalogue/info-fields.ts';
 import { clusterCollector } from './cluster.ts';
 import { commandlogCollector } from './commandlog.ts';
 import { configCollector, configKeys } from './config.ts';
+import { keyGroupsCollector } from './key-groups.ts';
+import { keysCollector } from './keys.ts';
 import { latencyCollector } from './latency.ts';
 import { latencyHistogramCollector } from './latency-histogram.ts';
+import { streamsCollector } from './streams.ts';
 import { tlsCollector } from './tls.ts';
 
 export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/resp/collectors';
 
 /**
- * Every collector, in exposition order. commandlog, latency, latency-histogram, cluster, tls and config are Valkey's own (files in this folder); the
+ * Every collector, in exposition order. commandlog, latency, latency-histogram, cluster, tls, config, keys, key-groups
+ * and streams are Valkey's own (files in this folder); the
  * rest mean the same on Dragonfly and live in @keepwatch/resp. A collector's name is its
  * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and its docs row.
- * Stateful collectors (acl-log, errorstats, commandlog) are built fresh per exporter.
+ * Stateful collectors (acl-log, errorstats, commandlog, the resumable scans of keys, key-groups, streams) are
+ * built fresh per target. keys, key-groups and streams send nothing until given keys or patterns.
  */
 export function createCollectors(options: RespCollectorOptions): ValkeyCollector[] {
   const postureKeys = ['protected-mode', 'enable-debug-command', 'enable-module-command'] as const;
   // One CONFIG GET for both collectors that read settings: a hardened server that refuses it sees one error.
   const configGet = { key: 'config-get', argv: [options.configCommand ?? 'CONFIG', 'GET', ...postureKeys, ...configKeys] } as const;
+  const keyChecks = options.keyChecks ?? noKeyChecks;
   return [
     infoCollector({ catalogue: infoCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
     keyspaceCollector({ maxDatabases: options.maxDatabases }),
@@ -52,5 +59,8 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     tlsCollector,
     postureCollector({ config: postureKeys, configGet }),
     configCollector({ configGet }),
+    keysCollector(keyChecks),
+    keyGroupsCollector(keyChecks),
+    streamsCollector(keyChecks),
   ];
 }

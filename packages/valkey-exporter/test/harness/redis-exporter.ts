@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort, waitFor } from '@keepwatch/testing';
 import { redisExporterBinary } from '@keepwatch/testing/builds';
-import type { Topology } from '@keepwatch/testing/valkey-topology';
 
 /** `# TYPE` of every family in an exposition, by name. */
 export function familyTypes(exposition: string): Map<string, string> {
@@ -9,13 +8,13 @@ export function familyTypes(exposition: string): Map<string, string> {
 }
 
 /**
- * The incumbent, Debian's redis_exporter 1.69, scraping the topology's primary as the default user: it needs
- * more than keepwatch's least-privilege user grants (CONFIG GET *, CLIENT LIST), and every family it can
- * export is what the comparison is about.
+ * The incumbent, Debian's redis_exporter 1.69, scraping a server as the default user: it needs more than
+ * keepwatch's least-privilege user grants (CONFIG GET *, CLIENT LIST, EVAL for key groups), and every family
+ * it can export is what the comparison is about.
  */
-export async function startRedisExporter(topology: Topology): Promise<{ scrape(): Promise<string>; close(): void }> {
+export async function startRedisExporter(url: string, args: readonly string[] = []): Promise<{ scrape(): Promise<string>; close(): void }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(redisExporterBinary(), ['--redis.addr', topology.primary.url, '--web.listen-address', `127.0.0.1:${port}`], {
+  const child: ChildProcess = spawn(redisExporterBinary(), ['--redis.addr', url, '--web.listen-address', `127.0.0.1:${port}`, ...args], {
     stdio: 'ignore',
   });
   const scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

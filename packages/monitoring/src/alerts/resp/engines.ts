@@ -28,6 +28,10 @@ export interface RespEngine {
   readonly unlimitedMemory: boolean;
   /** Whether INFO reports the TLS certificates' expiry (Valkey 9.1+). */
   readonly certificateExpiry: boolean;
+  /** Whether the exporter has the key and stream checks (--collector.keys.check, --collector.streams.check). */
+  readonly keyChecks: boolean;
+  /** Whether the exporter reads the save points (CONFIG save) that say the server snapshots on its own. */
+  readonly savePoints: boolean;
   /** Log events (from --log.file) worth an alert, by alert suffix. */
   readonly logEvents: readonly { suffix: string; events: readonly string[]; severity: AlertSpec['severity']; what: string; action: string }[];
 }
@@ -47,6 +51,8 @@ export const valkeyEngine: RespEngine = {
   protectedMode: true,
   unlimitedMemory: true,
   certificateExpiry: true,
+  keyChecks: true,
+  savePoints: true,
   logEvents: [
     {
       suffix: 'SecurityAttackLogged',
@@ -104,6 +110,8 @@ export const dragonflyEngine: RespEngine = {
   // maxmemory defaults to 80% of the machine and INFO has no total_system_memory.
   unlimitedMemory: false,
   certificateExpiry: false,
+  keyChecks: false,
+  savePoints: false,
   logEvents: [
     {
       suffix: 'CrashLogged',

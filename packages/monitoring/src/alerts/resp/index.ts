@@ -6,6 +6,7 @@ import { clusterAlerts } from './cluster.ts';
 import { connectionsAlerts } from './connections.ts';
 import { respAlertContext } from './context.ts';
 import type { RespEngine } from './engines.ts';
+import { keysAlerts } from './keys.ts';
 import { latencyAlerts } from './latency.ts';
 import { logsAlerts } from './logs.ts';
 import { memoryAlerts } from './memory.ts';
@@ -28,6 +29,7 @@ const concerns = [
   persistenceAlerts,
   latencyAlerts,
   clusterAlerts,
+  keysAlerts,
   logsAlerts,
 ];
 
