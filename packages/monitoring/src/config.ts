@@ -45,6 +45,8 @@ export interface MonitoringConfig {
     readonly streamPendingSeconds: number;
     /** A server that saves (save points, or saves seen) with changes not saved for this long. */
     readonly backupMaxAgeSeconds: number;
+    /** Healthy Sentinels per master below which one more loss leaves no failover. */
+    readonly sentinelsMinimum: number;
   };
   /** Windows of increase()/rate() and of the baselines. */
   readonly windows: {
@@ -82,6 +84,7 @@ export interface MonitoringConfig {
     readonly bigKey: string;
     readonly stream: string;
     readonly backup: string;
+    readonly sentinel: string;
   };
 }
 
@@ -115,6 +118,7 @@ export const defaultConfig: MonitoringConfig = {
     streamLagEntries: 1000,
     streamPendingSeconds: 600,
     backupMaxAgeSeconds: 6 * 3600,
+    sentinelsMinimum: 3,
   },
   windows: { burst: '5m', baseline: '1h', baselineOffset: '10m', growth: '1h', replicaHistory: '1h', loadedHistory: '6h', indexBacklog: '30m' },
   for: {
@@ -143,5 +147,6 @@ export const defaultConfig: MonitoringConfig = {
     bigKey: '15m',
     stream: '15m',
     backup: '15m',
+    sentinel: '2m',
   },
 };

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -29,6 +29,8 @@ export interface ServerHandle {
 export interface ServerOptions {
   readonly args?: readonly string[];
   readonly port?: number;
+  /** A configuration file, written into the server's directory (a Sentinel needs one it can rewrite). */
+  readonly config?: string;
 }
 
 /** The server flags that load a certificate set (`server.crt`, `server.key`, `ca.crt`), for a TLS port. */
@@ -111,8 +113,11 @@ async function startLocalServer(build: ServerBuild, options: ServerOptions = {})
   const dir = mkdtempSync(join(tmpdir(), `keepwatch-${build.id}-`));
   let child: ChildProcess | undefined;
 
+  const configFile = join(dir, 'server.conf');
+  if (options.config !== undefined) writeFileSync(configFile, options.config);
   const launch = async () => {
     const args = [
+      ...(options.config === undefined ? [] : [configFile]),
       '--port',
       String(port),
       '--bind',

@@ -3,10 +3,10 @@ import type { ValkeyCaps } from './capabilities.ts';
 import { valkeyExporter } from './definition.ts';
 
 /** Commands whose first argument is a subcommand that ACL rules can grant on its own. */
-const containerCommands = new Set(['acl', 'client', 'cluster', 'commandlog', 'config', 'latency', 'memory', 'slowlog', 'xinfo']);
+const containerCommands = new Set(['acl', 'client', 'cluster', 'commandlog', 'config', 'latency', 'memory', 'sentinel', 'slowlog', 'xinfo']);
 
 export const valkeyAclDialect: AclRuleDialect<ValkeyCaps> = {
-  everything: { server: 'valkey', version: '99.0.0', versionNumber: 990000, clusterEnabled: true },
+  everything: { server: 'valkey', version: '99.0.0', versionNumber: 990000, clusterEnabled: true, sentinel: false },
   rule([command, subcommand]) {
     const name = command.toLowerCase();
     return containerCommands.has(name) && subcommand !== undefined ? `+${name}|${subcommand.toLowerCase()}` : `+${name}`;
@@ -32,5 +32,11 @@ export function valkeyAclRules(server?: ValkeyServerVersion): string[] {
 
 /** What the keys, key-groups and streams collectors add to the rules when enabled (besides `%R~<pattern>`). */
 export function valkeyKeyCheckAclRules(): { readonly collector: string; readonly rules: readonly string[] }[] {
-  return valkeyExporter.explorerAclRules(valkeyAclDialect);
+  return valkeyExporter.explorerAclRules(valkeyAclDialect).filter((entry) => entry.collector !== 'sentinel');
+}
+
+/** The rules of an exporter user on a Sentinel: the connection's commands and SENTINEL's read-only subcommands. */
+export function sentinelAclRules(): string[] {
+  const sentinel = valkeyExporter.explorerAclRules(valkeyAclDialect).find((entry) => entry.collector === 'sentinel')?.rules ?? [];
+  return ['on', 'resetkeys', 'resetchannels', '-@all', '+client|setname', '+info', ...sentinel];
 }

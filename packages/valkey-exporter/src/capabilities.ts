@@ -4,6 +4,8 @@ import type { InfoDocument } from '@keepwatch/resp/info';
 export interface ValkeyCaps extends RespCaps {
   readonly server: 'valkey' | 'redis';
   readonly clusterEnabled: boolean;
+  /** Started with --sentinel: only INFO and SENTINEL are there to read. */
+  readonly sentinel: boolean;
 }
 
 export function detectValkeyCaps(info: InfoDocument): ValkeyCaps {
@@ -14,6 +16,8 @@ export function detectValkeyCaps(info: InfoDocument): ValkeyCaps {
     version,
     versionNumber: versionNumber(version),
     clusterEnabled: info.get('cluster_enabled') === '1',
+    // src/server.c genValkeyInfoString: server_mode (Valkey) or redis_mode (Redis) is "sentinel".
+    sentinel: (info.get('server_mode') ?? info.get('redis_mode')) === 'sentinel',
   };
 }
 

@@ -1,6 +1,6 @@
 import { code, replaceGeneratedBlock, table } from '@keepwatch/core/docs';
 import { renderRespReadme } from '@keepwatch/resp';
-import { valkeyAclRules, valkeyKeyCheckAclRules } from './acl.ts';
+import { sentinelAclRules, valkeyAclRules, valkeyKeyCheckAclRules } from './acl.ts';
 import { infoCatalogue } from './catalogue/info-fields.ts';
 import { clusterCatalogue } from './collectors/cluster.ts';
 import { valkeyExporter } from './definition.ts';
@@ -60,6 +60,7 @@ export function renderReadme(current: string): string {
     'redis-exporter-metrics': redisExporterComparison(),
     'redis-exporter-flags': redisExporterFlagTable(),
     'key-check-acl': keyCheckAclTable(),
+    'sentinel-acl': `\`\`\`\nACL SETUSER keepwatch ${sentinelAclRules().join(' ')} >CHANGE-ME\n\`\`\``,
   };
   return Object.entries(blocks).reduce((readme, [name, content]) => replaceGeneratedBlock(readme, name, content), rendered);
 }

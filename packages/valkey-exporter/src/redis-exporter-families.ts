@@ -1,7 +1,7 @@
 /**
  * The families redis_exporter 1.69 (Debian trixie) exports from real Valkey 8.0, 8.1 and 9.1 and Redis 7.0
  * and 8.0 with a replica, keys with and without TTL, a stream with a consumer group, a slow log entry and an
- * error reply, and its key, key-group and stream checks on, as `name type`
+ * error reply, and its key, key-group and stream checks on, and from a Sentinel of each flavour, as `name type`
  * (its Go runtime families as one `go_*`). Captured by running it; the parity test checks that a real
  * redis_exporter exports nothing beyond this list.
  */
@@ -175,6 +175,21 @@ redis_replication_backlog_bytes gauge
 redis_reply_buffer_expands_total counter
 redis_reply_buffer_shrinks_total counter
 redis_second_repl_offset gauge
+redis_sentinel_master_ckquorum_status gauge
+redis_sentinel_master_ok_sentinels gauge
+redis_sentinel_master_ok_slaves gauge
+redis_sentinel_master_sentinels gauge
+redis_sentinel_master_setting_ckquorum gauge
+redis_sentinel_master_setting_down_after_milliseconds gauge
+redis_sentinel_master_setting_failover_timeout gauge
+redis_sentinel_master_setting_parallel_syncs gauge
+redis_sentinel_master_slaves gauge
+redis_sentinel_master_status gauge
+redis_sentinel_masters gauge
+redis_sentinel_running_scripts gauge
+redis_sentinel_scripts_queue_length gauge
+redis_sentinel_simulate_failure_flags gauge
+redis_sentinel_tilt gauge
 redis_slave_expires_tracked_keys gauge
 redis_slowlog_last_id gauge
 redis_slowlog_length gauge

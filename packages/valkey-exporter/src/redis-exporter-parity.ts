@@ -76,6 +76,15 @@ export const redisExporterParity: Readonly<Record<string, ParityAnswer>> = {
   last_key_groups_scrape_duration_milliseconds: {
     leftOut: 'a key-group pass spans scrapes within the scan budget; `key_groups_scan_passes_total` counts finished passes',
   },
+  sentinel_master_ckquorum_status: {
+    renamed: 'sentinel_master_ckquorum_ok',
+    why: "labelled by master address instead of CKQUORUM's error text, whose words are no label value",
+  },
+  sentinel_master_setting_down_after_milliseconds: { renamed: 'sentinel_master_setting_down_after_seconds', why: seconds },
+  sentinel_master_setting_failover_timeout: {
+    renamed: 'sentinel_master_setting_failover_timeout_seconds',
+    why: 'in seconds, the base unit, with the unit in the name',
+  },
   stream_first_entry_id: { renamed: 'stream_first_entry_timestamp_seconds', why: streamId },
   stream_last_entry_id: { renamed: 'stream_last_entry_timestamp_seconds', why: streamId },
   stream_last_generated_id: { renamed: 'stream_last_generated_timestamp_seconds', why: streamId },

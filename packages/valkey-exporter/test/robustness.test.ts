@@ -5,7 +5,7 @@ import { createCollectors, defaultDangerousCommands } from '../src/collectors/in
 
 const subject = {
   namespace: 'valkey',
-  caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false } satisfies ValkeyCaps,
+  caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false, sentinel: false } satisfies ValkeyCaps,
   collectors: createCollectors({
     exportUnknownInfoFields: true,
     dangerousCommands: defaultDangerousCommands,

@@ -96,7 +96,7 @@ describe('LATENCY LATEST', () => {
     ];
     latencyCollector.collect(
       {
-        caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false },
+        caps: { server: 'valkey', version: '8.0.1', versionNumber: 80001, clusterEnabled: false, sentinel: false },
         info: parseInfo(''),
         reply: () => reply,
         explored: () => undefined,

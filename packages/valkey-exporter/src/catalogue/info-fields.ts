@@ -252,6 +252,13 @@ const replication: FieldSpec[] = [
   gauge('master_sync_last_io_seconds_ago', 'master_sync_last_io_seconds_ago', 'Seconds since the last I/O of the running sync'),
   gauge('master_link_down_since_seconds', 'master_link_down_since_seconds', 'Seconds the link to the primary has been down; -1 if it was never up'),
   gauge('replica_announced', 'replica_announced', 'Whether the replica is announced by Sentinel: 1 yes, 0 no'),
+  // A Sentinel's own section (valkey src/sentinel.c sentinelInfoCommand); the masterN lines are the sentinel collector's.
+  gauge('sentinel_masters', 'sentinel_masters', 'Masters this Sentinel monitors'),
+  gauge('sentinel_tilt', 'sentinel_tilt', 'Whether this Sentinel is in TILT mode (acting on nothing after a clock jump or stall): 1 yes, 0 no'),
+  gauge('sentinel_tilt_since_seconds', 'sentinel_tilt_since_seconds', 'Seconds this Sentinel has been in TILT mode; -1 when it is not'),
+  gauge('sentinel_running_scripts', 'sentinel_running_scripts', 'Notification and reconfiguration scripts running now'),
+  gauge('sentinel_scripts_queue_length', 'sentinel_scripts_queue_length', 'Scripts waiting to run'),
+  gauge('sentinel_simulate_failure_flags', 'sentinel_simulate_failure_flags', 'Failure simulation flags set with SENTINEL SIMULATE-FAILURE'),
 ];
 
 const cpu: FieldSpec[] = [

@@ -22,6 +22,7 @@ import { keyGroupsCollector } from './key-groups.ts';
 import { keysCollector } from './keys.ts';
 import { latencyCollector } from './latency.ts';
 import { latencyHistogramCollector } from './latency-histogram.ts';
+import { sentinelCollector } from './sentinel.ts';
 import { streamsCollector } from './streams.ts';
 import { tlsCollector } from './tls.ts';
 
@@ -40,7 +41,7 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
   // One CONFIG GET for both collectors that read settings: a hardened server that refuses it sees one error.
   const configGet = { key: 'config-get', argv: [options.configCommand ?? 'CONFIG', 'GET', ...postureKeys, ...configKeys] } as const;
   const keyChecks = options.keyChecks ?? noKeyChecks;
-  return [
+  const collectors: ValkeyCollector[] = [
     infoCollector({ catalogue: infoCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
     keyspaceCollector({ maxDatabases: options.maxDatabases }),
     commandstatsCollector({ dangerousCommands: options.dangerousCommands, maxCommands: options.maxCommands, countsUnknownCommands: false }),
@@ -62,5 +63,13 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     keysCollector(keyChecks),
     keyGroupsCollector(keyChecks),
     streamsCollector(keyChecks),
+    sentinelCollector,
   ];
+  // A Sentinel answers INFO (server, clients, cpu, stats, sentinel sections) and SENTINEL, and nothing the
+  // others send (valkey src/sentinel.c sentinelInfoCommand and its command table).
+  return collectors.map((collector) =>
+    onSentinel.has(collector.name) ? collector : { ...collector, applies: (caps: ValkeyCaps) => !caps.sentinel && (collector.applies?.(caps) ?? true) },
+  );
 }
+
+const onSentinel = new Set(['info', 'auth', 'sentinel']);

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort, waitFor } from '@keepwatch/testing';
 import { redisExporterBinary } from '@keepwatch/testing/builds';
+import { redisExporterFamilies } from '../../src/redis-exporter-families.ts';
+import { parityOf } from '../../src/redis-exporter-parity.ts';
 
 /** `# TYPE` of every family in an exposition, by name. */
 export function familyTypes(exposition: string): Map<string, string> {
@@ -25,4 +27,30 @@ export async function startRedisExporter(url: string, args: readonly string[] = 
     ),
   );
   return { scrape, close: () => child.kill('SIGKILL') };
+}
+
+/** redis_exporter's families (`name type`) missing from the captured list the README compares. */
+export function uncaptured(incumbent: ReadonlyMap<string, string>): string[] {
+  return [...incumbent]
+    .filter(([name]) => !name.startsWith('go_'))
+    .filter(([name, type]) => redisExporterFamilies.get(name) !== type)
+    .map(([name, type]) => `${name} ${type}`);
+}
+
+/** Where keepwatch's families (under --namespace redis) are not what the comparison says for redis_exporter's. */
+export function parityProblems(incumbent: ReadonlyMap<string, string>, keepwatch: ReadonlyMap<string, string>): string[] {
+  const wrong: string[] = [];
+  for (const [name, type] of incumbent) {
+    const answer = parityOf(name);
+    if (answer === undefined) {
+      if (keepwatch.get(name) !== type) wrong.push(`${name}: same ${type} claimed, keepwatch has ${keepwatch.get(name) ?? 'nothing'}`);
+    } else if ('renamed' in answer) {
+      if (!keepwatch.has(`redis_${answer.renamed}`)) wrong.push(`${name}: renamed redis_${answer.renamed} claimed, keepwatch has no such family`);
+    } else if ('typed' in answer) {
+      if (keepwatch.get(name) !== answer.typed) wrong.push(`${name}: ${answer.typed} claimed, keepwatch has ${keepwatch.get(name) ?? 'nothing'}`);
+    } else if (keepwatch.has(name)) {
+      wrong.push(`${name}: absent claimed, keepwatch exports it`);
+    }
+  }
+  return wrong;
 }

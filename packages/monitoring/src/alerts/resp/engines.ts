@@ -32,6 +32,8 @@ export interface RespEngine {
   readonly keyChecks: boolean;
   /** Whether the exporter reads the save points (CONFIG save) that say the server snapshots on its own. */
   readonly savePoints: boolean;
+  /** Whether the exporter reads a Sentinel (SENTINEL MASTERS and the rest) when pointed at one. */
+  readonly sentinel: boolean;
   /** Log events (from --log.file) worth an alert, by alert suffix. */
   readonly logEvents: readonly { suffix: string; events: readonly string[]; severity: AlertSpec['severity']; what: string; action: string }[];
 }
@@ -52,6 +54,7 @@ export const valkeyEngine: RespEngine = {
   unlimitedMemory: true,
   certificateExpiry: true,
   keyChecks: true,
+  sentinel: true,
   savePoints: true,
   logEvents: [
     {
@@ -111,6 +114,7 @@ export const dragonflyEngine: RespEngine = {
   unlimitedMemory: false,
   certificateExpiry: false,
   keyChecks: false,
+  sentinel: false,
   savePoints: false,
   logEvents: [
     {

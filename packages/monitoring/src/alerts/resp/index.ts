@@ -14,6 +14,7 @@ import { persistenceAlerts } from './persistence.ts';
 import { postureAlerts } from './posture.ts';
 import { replicationAlerts } from './replication.ts';
 import { securityAlerts } from './security.ts';
+import { sentinelAlerts } from './sentinel.ts';
 
 export { dragonflyEngine, type RespEngine, redisEngine, valkeyEngine } from './engines.ts';
 
@@ -26,6 +27,7 @@ const concerns = [
   memoryAlerts,
   connectionsAlerts,
   replicationAlerts,
+  sentinelAlerts,
   persistenceAlerts,
   latencyAlerts,
   clusterAlerts,
