@@ -188,6 +188,9 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     ...(scrapeTargets === undefined
       ? {}
       : { scrapeTarget: (requested, budgetMs) => scrapeTargets.scrape(requested, { namespace: common.namespace, budgetMs, log }) }),
+    ...(scrapeTargets?.discoveryPath === undefined
+      ? {}
+      : { discovery: { path: scrapeTargets.discoveryPath, discover: (budgetMs: number) => scrapeTargets.discover({ budgetMs, log }) } }),
   });
   let address: string;
   try {

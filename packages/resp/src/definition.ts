@@ -1,12 +1,13 @@
 import type { ExporterDefinition } from '@keepwatch/core/bootstrap';
 import type { Logger } from '@keepwatch/core/log';
+import type { DiscoveredTarget } from '@keepwatch/core/targets';
 import { type AclRuleDialect, explorerAclRules, exporterAclRules } from './acl-rules.ts';
-import type { RespEngine } from './address.ts';
+import type { RespAddress, RespEngine } from './address.ts';
 import { parseRespAddress } from './address.ts';
 import type { RespCaps } from './capabilities.ts';
 import { collectorOptionFlags, collectorOptionsFromFlags, type RespCollectorOptions } from './collector-options.ts';
 import { type ConnectionSettings, configuredTargetSettings, connectionFlags, connectionSettings } from './connection.ts';
-import type { RespCollector, RespSnapshot } from './snapshot.ts';
+import type { CommandSpec, RespCollector, RespSnapshot } from './snapshot.ts';
 import { connectionCommands, RespTarget, type RespTargetOptions } from './target.ts';
 
 /** What a Redis-protocol exporter says about itself; the rest (flags, configure, the target) follows. */
@@ -22,6 +23,12 @@ export interface RespExporterSpec<C extends RespCaps> {
   readonly connection: Pick<RespTargetOptions<C>, 'handshakeInfo' | 'detect' | 'stringNumbers'>;
   readonly logs?: ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>['logs'];
   readonly envAliases?: ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>['envAliases'];
+  /** Cluster discovery for the targets file's `cluster: true` entries: the command, and the nodes in its reply. */
+  readonly clusterDiscovery?: {
+    readonly path: string;
+    readonly command: CommandSpec['argv'];
+    nodes(reply: unknown, seed: RespAddress): DiscoveredTarget[];
+  };
 }
 
 export type RespExporterDefinition<C extends RespCaps> = Omit<ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>, 'collectors'> & {
@@ -40,6 +47,7 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
   const identity = { ...spec.connection, clientName: `keepwatch-${engine}-exporter` };
   const target = (settings: ConnectionSettings, log: Logger) => new RespTarget<C>({ ...settings, ...identity, log, passwordFlag: `--${engine}.password-file` });
   const collectors = spec.createCollectors(spec.collectorDefaults);
+  const discovery = spec.clusterDiscovery;
   return {
     engine,
     name: `${engine}-exporter`,
@@ -52,7 +60,8 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
     ...(spec.envAliases === undefined ? {} : { envAliases: spec.envAliases }),
     ...(spec.logs === undefined ? {} : { logs: spec.logs }),
     target,
-    aclRules: (dialect, caps) => exporterAclRules(connectionCommands(identity), collectors, dialect, caps),
+    aclRules: (dialect, caps) =>
+      exporterAclRules([...connectionCommands(identity), ...(discovery === undefined ? [] : [discovery.command])], collectors, dialect, caps),
     explorerAclRules: (dialect, caps) => explorerAclRules(collectors, dialect, caps),
     configure(flags, env) {
       const settings = connectionSettings(flags, env, spec.engine);
@@ -70,6 +79,17 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
               build: (log) => ({ target: target(configured, log), collectors: spec.createCollectors(options) }),
             };
           },
+          ...(discovery === undefined
+            ? {}
+            : {
+                discovery: {
+                  path: discovery.path,
+                  async discover(seed, signal) {
+                    if (!(seed instanceof RespTarget)) throw new Error('not a Redis-protocol target');
+                    return discovery.nodes(await seed.command(discovery.command, signal), seed.address);
+                  },
+                },
+              }),
         },
       };
     },

@@ -1,5 +1,5 @@
 export type { AclRuleDialect } from './acl-rules.ts';
-export { parseRespAddress, type RespEngine } from './address.ts';
+export { parseRespAddress, type RespAddress, type RespEngine } from './address.ts';
 export { type RespCaps, versionNumber } from './capabilities.ts';
 export { commonFields, commonIgnored, commonStructured, commonStructuredSections, cpuSeconds } from './catalogue.ts';
 export type { RespCollectorOptions } from './collector-options.ts';

@@ -188,6 +188,16 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
     return explored;
   }
 
+  /** One command outside a scrape (cluster discovery), on this target's connection, opened if need be. */
+  async command(argv: CommandSpec['argv'], signal: AbortSignal): Promise<unknown> {
+    await this.open(signal);
+    return raceSignal(this.connection().handle.call(...argv), signal);
+  }
+
+  get address(): RespAddress {
+    return this.#options.address;
+  }
+
   protected async connect(signal: AbortSignal): Promise<{ handle: Redis; caps: C }> {
     const { address } = this.#options;
     const client = new Redis({

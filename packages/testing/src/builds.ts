@@ -63,9 +63,9 @@ export function redisExporterBinary(): string {
   return path;
 }
 
-/** The command line that starts the build's server with `args`. */
-export function serverCommand(server: ServerBuild, args: readonly string[]): { file: string; args: string[] } {
-  const binary = `${server.flavour}-server`;
+/** The command line that runs one of the build's programs (`server`, `cli`) with `args`. */
+export function engineCommand(server: ServerBuild, program: 'server' | 'cli', args: readonly string[]): { file: string; args: string[] } {
+  const binary = `${server.flavour}-${program}`;
   if (!server.unpacked) return { file: binary, args: [...args] };
   const libraries = join(engines, 'libs/usr/lib/x86_64-linux-gnu');
   // The symlink's path becomes argv[0], which is how the binary knows it is the server and not check-rdb.

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { defaultBuilds, type Flavour, type ServerBuild, serverCommand } from './builds.ts';
+import { defaultBuilds, engineCommand, type Flavour, type ServerBuild } from './builds.ts';
 import { freePort, waitFor } from './wait.ts';
 
 export type { Flavour, ServerBuild } from './builds.ts';
@@ -132,7 +132,7 @@ async function startLocalServer(build: ServerBuild, options: ServerOptions = {})
       'no',
       ...(options.args ?? []),
     ];
-    const command = serverCommand(build, args);
+    const command = engineCommand(build, 'server', args);
     const proc = spawn(command.file, command.args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     live.add(proc);

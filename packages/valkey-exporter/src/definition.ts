@@ -2,6 +2,7 @@ import { type RespEngine, respExporter } from '@keepwatch/resp';
 import { noKeyChecks } from '@keepwatch/resp/key-checks';
 import packageJson from '../package.json' with { type: 'json' };
 import { detectValkeyCaps } from './capabilities.ts';
+import { clusterNodes } from './cluster-discovery.ts';
 import { createCollectors, defaultDangerousCommands } from './collectors/index.ts';
 import { parseValkeyLogLine } from './logs/parser.ts';
 import { valkeyLogRules } from './logs/rules.ts';
@@ -64,4 +65,6 @@ export const valkeyExporter = respExporter({
   createCollectors,
   connection: { handshakeInfo: ['INFO'], detect: detectValkeyCaps },
   logs: { parser: parseValkeyLogLine, rules: valkeyLogRules },
+  // redis_exporter's path (exporter/http.go, since 1.70.0), as http_sd for the targets file's cluster seeds.
+  clusterDiscovery: { path: '/discover-cluster-nodes', command: ['CLUSTER', 'SHARDS'], nodes: clusterNodes },
 });

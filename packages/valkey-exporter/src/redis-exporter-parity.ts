@@ -155,7 +155,10 @@ export const redisExporterFlags: Readonly<Record<string, FlagAnswer>> = {
   'export-client-list': { leftOut: clientList },
   'export-client-port': { leftOut: clientList },
   'include-modules-metrics': { notYet: 'module (Redis Stack) metrics are not catalogued yet' },
-  'is-cluster': { notYet: 'cluster node discovery (an http_sd endpoint) is planned; CLUSTER INFO is read already' },
+  'is-cluster': {
+    flag: 'scrape.config-file',
+    note: 'a targets-file entry with `cluster: true` serves /discover-cluster-nodes (http_sd with role, shard and health) and lets /scrape reach the nodes it lists',
+  },
   'is-tile38': { leftOut: 'Tile38 is not a Valkey or Redis server' },
   script: { leftOut: 'an exporter that can run EVAL holds a remote code execution grant on the server; its least-privilege user has none' },
   'check-keys': {

@@ -190,10 +190,11 @@ describe('/scrape only: an empty --valkey.addr with --scrape.config-file', () =>
 });
 
 describe('/scrape is off by default, and the targets file is checked at start', () => {
-  test('without --scrape.config-file the path does not exist', async () => {
+  test('without --scrape.config-file the path does not exist, nor cluster discovery', async () => {
     const exporter = await startTestExporter(['--valkey.addr', 'redis://127.0.0.1:1']);
     try {
       expect((await fetch(`${exporter.url}/scrape?target=127.0.0.1:1`)).status).toBe(404);
+      expect((await fetch(`${exporter.url}/discover-cluster-nodes`)).status).toBe(404);
     } finally {
       await exporter.close();
     }
@@ -213,6 +214,7 @@ describe('/scrape is off by default, and the targets file is checked at start', 
       'targets:\n  - address: redis://u:hunter2@127.0.0.1:6379',
       /targets\[0\]\.address "redis:\/\/<userinfo>@127\.0\.0\.1:6379": contains a password; use password_file/,
     ],
+    ['a cluster flag that is not a boolean', 'targets:\n  - address: 127.0.0.1:6379\n    cluster: "yes"', /targets\[0\]\.cluster must be true or false$/],
     [
       'one server listed twice',
       'targets:\n  - address: 127.0.0.1:6379\n  - address: redis://127.0.0.1:6379/2',

@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts';
 import { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from '../metrics/exposition.ts';
 import type { MetricFamily } from '../metrics/family.ts';
 import { type ScrapeTimeoutLimits, scrapeBudgetMs } from '../scrape/deadline.ts';
-import type { TargetScrape } from '../targets/registry.ts';
+import type { Discovery, TargetScrape } from '../targets/registry.ts';
 import { BasicAuthChecker } from '../web-config/basic-auth.ts';
 import { TokenBucket } from '../web-config/rate-limit.ts';
 import { configStamp, loadWebConfig, type WebConfig } from '../web-config/schema.ts';
@@ -26,6 +26,8 @@ export interface HttpAppOptions {
   readonly refusals?: HttpRefusals;
   /** Serves /scrape?target= when --scrape.config-file is given; without it the path does not exist. */
   readonly scrapeTarget?: (target: string | undefined, budgetMs: number) => Promise<TargetScrape>;
+  /** Prometheus http_sd of the cluster nodes the targets file's seeds report, at `path`. */
+  readonly discovery?: { readonly path: string; discover(budgetMs: number): Promise<Discovery> };
 }
 
 /** The scrape budget from the scraper's timeout header, or undefined after answering 400. */
@@ -132,6 +134,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   const links = [
     { path: options.telemetryPath, text: 'Metrics' },
+    ...(options.discovery === undefined ? [] : [{ path: options.discovery.path, text: 'Cluster nodes (http_sd)' }]),
     { path: '/-/healthy', text: 'Health' },
     { path: '/-/ready', text: 'Readiness' },
   ];
@@ -155,6 +158,17 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       const result = await scrapeTarget(Array.isArray(target) ? target[0] : target, budgetMs);
       if ('refused' in result) return reply.code(400).type('text/plain').send(`${result.refused}\n`);
       return sendExposition(request, reply, result.families);
+    });
+  }
+
+  const discovery = options.discovery;
+  if (discovery !== undefined) {
+    app.get(discovery.path, async (request, reply) => {
+      const budgetMs = budgetOrReject(request, reply, options.scrapeTimeout);
+      if (budgetMs === undefined) return reply;
+      const result = await discovery.discover(budgetMs);
+      if ('failed' in result) return reply.code(503).type('text/plain').send(`${result.failed}\n`);
+      return reply.type('application/json').send(JSON.stringify(result.groups));
     });
   }
 

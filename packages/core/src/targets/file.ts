@@ -16,13 +16,15 @@ export interface TargetEntry {
   readonly credentials: TargetCredentials;
   /** Where the entry is, for error messages: `--scrape.config-file /etc/targets.yml: targets[2]`. */
   readonly where: string;
+  /** A node of a cluster: the other nodes it reports may be scraped too, with its auth profile (engines with discovery). */
+  readonly cluster?: boolean;
 }
 
 const keys = {
   top: ['auth_profiles', 'targets'],
   profile: ['username', 'password_file', 'tls'],
   tls: ['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify'],
-  target: ['address', 'auth_profile'],
+  target: ['address', 'auth_profile', 'cluster'],
 };
 
 /**
@@ -98,6 +100,8 @@ export function loadTargetsFile(path: string): TargetEntry[] {
     const profileName = text(target.auth_profile, `${where}.auth_profile`);
     const credentials = profileName === undefined ? {} : profiles.get(profileName);
     if (credentials === undefined) throw fail(`${where}.auth_profile ${JSON.stringify(profileName)} is not defined under auth_profiles`);
-    return { address, credentials, where: `${origin}: ${where}` };
+    const cluster = target.cluster ?? undefined;
+    if (cluster !== undefined && typeof cluster !== 'boolean') throw fail(`${where}.cluster must be true or false`);
+    return { address, credentials, where: `${origin}: ${where}`, ...(cluster === true ? { cluster } : {}) };
   });
 }

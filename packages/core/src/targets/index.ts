@@ -1,3 +1,12 @@
 export { loadTargetsFile, type TargetCredentials, type TargetEntry } from './file.ts';
 export { PersistentTarget } from './persistent.ts';
-export { type BuiltTarget, type MultiTargetSupport, refusedRequests, ScrapeTargets, type TargetScrape } from './registry.ts';
+export {
+  type BuiltTarget,
+  type ClusterDiscovery,
+  type DiscoveredTarget,
+  type Discovery,
+  type MultiTargetSupport,
+  refusedRequests,
+  ScrapeTargets,
+  type TargetScrape,
+} from './registry.ts';

@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { engineCommand, type ServerBuild } from './builds.ts';
+import { type ServerHandle, startServer } from './servers.ts';
+import { waitFor } from './wait.ts';
+
+const run = promisify(execFile);
+
+/** CLUSTER INFO as a map. */
+export async function clusterInfo(node: ServerHandle): Promise<Map<string, string>> {
+  const text = String(await node.admin().call('CLUSTER', 'INFO'));
+  return new Map(text.split(/\r?\n/).flatMap((line) => (line.includes(':') ? [line.split(':') as [string, string]] : [])));
+}
+
+/**
+ * A real cluster on loopback made the way operators make one: `<engine>-cli --cluster create` over
+ * `primaries * 2` nodes, one replica each, a one-second node timeout so a failover takes seconds.
+ */
+export async function startCluster(build: ServerBuild, primaries: number): Promise<ServerHandle[]> {
+  const nodes: ServerHandle[] = [];
+  try {
+    for (let i = 0; i < primaries * 2; i += 1) {
+      nodes.push(await startServer(build, { args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000'] }));
+    }
+    const cli = engineCommand(build, 'cli', [
+      '--cluster',
+      'create',
+      ...nodes.map((node) => `127.0.0.1:${node.port}`),
+      '--cluster-replicas',
+      '1',
+      '--cluster-yes',
+    ]);
+    await run(cli.file, cli.args, { timeout: 60_000 });
+    for (const node of nodes) {
+      await waitFor(
+        'every node sees the cluster ok',
+        async () => {
+          const info = await clusterInfo(node);
+          return info.get('cluster_state') === 'ok' && Number(info.get('cluster_known_nodes')) === nodes.length ? true : undefined;
+        },
+        400,
+      );
+    }
+    return nodes;
+  } catch (error) {
+    for (const node of nodes) await node.dispose();
+    throw error;
+  }
+}
