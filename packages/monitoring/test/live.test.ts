@@ -1,6 +1,6 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { dragonflyExporter as dragonflyDefinition } from '@keepwatch/dragonfly-exporter';
 import { milvusExporter as milvusDefinition } from '@keepwatch/milvus-exporter';
 import { freePort, type PrometheusHandle, readFixture, startDefinitionExporter, startPrometheus, type TestExporter, waitFor } from '@keepwatch/testing';
@@ -10,26 +10,12 @@ import { type MilvusStandin, startMilvusStandin } from '@keepwatch/testing/milvu
 import { type ServerHandle, startServer, tlsCertificateArgs } from '@keepwatch/testing/servers';
 import { canaryPassword, maxmemoryBytes, startTopology, type Topology } from '@keepwatch/testing/valkey-topology';
 import { valkeyExporter as valkeyDefinition } from '@keepwatch/valkey-exporter';
-import { valkeyAclRules } from '@keepwatch/valkey-exporter/acl';
+import { valkeyAclRules, valkeyKeyCheckAclRules } from '@keepwatch/valkey-exporter/acl';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeCertificates } from '../../core/test/certificates.ts';
-import { alertGroups, dashboards, defaultConfig, type MonitoringConfig, renderAlertFiles, variableQueries } from '../src/index.ts';
-
-/** The generated rules with short windows and `for` durations, so scenarios fire and resolve within seconds. */
-const liveConfig: MonitoringConfig = {
-  ...defaultConfig,
-  thresholds: { ...defaultConfig.thresholds, authFailures: 5, memoryWarningRatio: 0.5, connectionSpikeMinimum: 20 },
-  windows: { ...defaultConfig.windows, burst: '15s', baseline: '20s', baselineOffset: '5s' },
-  for: Object.fromEntries(Object.keys(defaultConfig.for).map((key) => [key, '2s'])) as unknown as MonitoringConfig['for'],
-};
-
-interface RuleState {
-  name: string;
-  health: string;
-  lastError?: string;
-  state?: string;
-}
+import { alertGroups, dashboards, variableQueries } from '../src/index.ts';
+import { eventuallyInState, liveConfig, ruleStates, writeRuleFiles } from './live-config.ts';
 
 describe('the generated rules in a real Prometheus scraping all three exporters', () => {
   let dir: string;
@@ -47,13 +33,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keepwatch-live-rules-'));
-    const ruleFiles: string[] = [];
-    for (const [path, content] of renderAlertFiles(liveConfig)) {
-      if (!path.endsWith('.rules.yml')) continue;
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), content);
-      ruleFiles.push(join(dir, path));
-    }
+    const ruleFiles = writeRuleFiles(dir);
     topology = await startTopology('valkey', valkeyAclRules);
     dragonfly = await startDragonflyStandIn({ users: { app: { password: 'app-secret', rules: ['+get', '+set'] } } });
     dragonflyReplica = await startDragonflyStandIn({ role: 'replica' });
@@ -68,7 +48,20 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
       writeFileSync(join(dir, name), '');
       return ['--log.file', join(dir, name)];
     };
-    const primary = await startDefinitionExporter(valkeyDefinition, [...topology.exporterArgs(topology.primary), ...logFile('valkey-primary.log')]);
+    // The primary's exporters check keys and a stream (a consumer group with an entry not yet acknowledged),
+    // with the rules the README documents for them added to the exporter user.
+    const admin = topology.primary.admin();
+    await admin.call('ACL', 'SETUSER', 'exporter', ...valkeyKeyCheckAclRules().flatMap((entry) => entry.rules), '%R~app:*');
+    await admin.set('app:greeting', 'hello');
+    await admin.xadd('app:events', '*', 'n', '1');
+    await admin.xgroup('CREATE', 'app:events', 'workers', '0');
+    await admin.xreadgroup('GROUP', 'workers', 'w1', 'COUNT', '1', 'STREAMS', 'app:events', '>');
+    const keyChecks = ['--collector.keys.check', 'app:*', '--collector.streams.check', 'app:events'];
+    const primary = await startDefinitionExporter(valkeyDefinition, [
+      ...topology.exporterArgs(topology.primary),
+      ...keyChecks,
+      ...logFile('valkey-primary.log'),
+    ]);
     const replica = await startDefinitionExporter(valkeyDefinition, [...topology.exporterArgs(topology.replica), ...logFile('valkey-replica.log')]);
     const dragonflyExporter = await startDefinitionExporter(dragonflyDefinition, ['--dragonfly.addr', dragonfly.url, ...logFile('dragonfly.log')]);
     const dragonflyReplicaExporter = await startDefinitionExporter(dragonflyDefinition, [
@@ -81,7 +74,7 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     const tlsExporter = await startDefinitionExporter(valkeyDefinition, ['--valkey.addr', tlsValkey.url]);
     // The same primary and replica through valkey-exporter as a redis_exporter drop-in: the redis rule file and dashboard.
     const asRedis = (args: string[], log: string) => startDefinitionExporter(valkeyDefinition, [...args, '--namespace', 'redis', ...logFile(log)]);
-    const redisPrimary = await asRedis(topology.exporterArgs(topology.primary), 'redis-primary.log');
+    const redisPrimary = await asRedis([...topology.exporterArgs(topology.primary), ...keyChecks], 'redis-primary.log');
     const redisReplica = await asRedis(topology.exporterArgs(topology.replica), 'redis-replica.log');
     const redisTls = await asRedis(['--valkey.addr', tlsValkey.url], 'redis-tls.log');
     exporters.push(primary, replica, dragonflyExporter, dragonflyReplicaExporter, milvusExporter, tlsExporter, redisPrimary, redisReplica, redisTls);
@@ -109,10 +102,8 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const rules = async () => (await prometheus.api<{ groups: { rules: RuleState[] }[] }>('rules')).groups.flatMap((group) => group.rules);
-  const alertState = async (name: string) => (await rules()).find((rule) => rule.name === name)?.state;
-  const eventually = (name: string, state: 'firing' | 'inactive') =>
-    waitFor(`${name} ${state}`, async () => ((await alertState(name)) === state ? true : undefined), 600, 100);
+  const rules = () => ruleStates(prometheus);
+  const eventually = (name: string, state: 'firing' | 'inactive') => eventuallyInState(prometheus, name, state);
 
   test('every rule of every file evaluates without error against live data, and nothing fires on a healthy system', async () => {
     await waitFor('all nine exporters scraped', async () => ((await prometheus.value('count(up == 1)')) === exporters.length ? true : undefined), 300, 100);
@@ -243,10 +234,14 @@ describe('the generated rules in a real Prometheus scraping all three exporters'
   });
 
   test('every metric a rule reads has series in live data (an alert on an absent metric can never fire)', async () => {
-    // Present only in situations the live system does not have: cluster mode.
+    // Present only in situations the live system does not have: cluster mode (cluster-live.test.ts) and
+    // an exporter pointed at a Sentinel (packages/valkey-exporter/test/sentinel.test.ts).
     const situational = new Set(
       ['valkey', 'redis'].flatMap((ns) =>
-        ['cluster_state', 'cluster_slots_fail', 'cluster_slots_pfail', 'cluster_current_epoch'].map((metric) => `${ns}_${metric}`),
+        [
+          ...['cluster_state', 'cluster_slots_fail', 'cluster_slots_pfail', 'cluster_current_epoch'],
+          ...['sentinel_master_status', 'sentinel_master_ckquorum_ok', 'sentinel_master_ok_sentinels', 'sentinel_master_config_epoch'],
+        ].map((metric) => `${ns}_${metric}`),
       ),
     );
     const names = new Set(

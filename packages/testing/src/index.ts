@@ -5,5 +5,5 @@ export { readFixture } from './fixtures.ts';
 export { expositionShape } from './golden.ts';
 export { type HostileRespServer, resp, startHostileRespServer } from './hostile-resp.ts';
 export { checkArbitraryReplies, checkMutatedInfo, checkMutatedInfoWithPromtool, type InfoRobustnessCase, mutatedInfo } from './info-robustness.ts';
-export { type PrometheusHandle, promtoolCheckMetrics, startPrometheus } from './prometheus.ts';
+export { multiTargetJob, type PrometheusHandle, promtoolCheckMetrics, startPrometheus } from './prometheus.ts';
 export { freePort, waitFor } from './wait.ts';

@@ -56,6 +56,37 @@ export async function startPrometheus(jobs: Record<string, string[]>, ruleFiles:
   };
 }
 
+/**
+ * A scrape job (for `moreScrapeConfigs`) in the multi-target pattern: each target becomes `?target=` of the
+ * exporter's /scrape and the `instance` label. Targets are static, or from http_sd at `targets.httpSd`;
+ * `relabel` adds `[source meta label, target label]` pairs.
+ */
+export function multiTargetJob(
+  job: string,
+  exporterUrl: string,
+  targets: { readonly static: readonly string[] } | { readonly httpSd: string },
+  relabel: readonly [string, string][] = [],
+): string {
+  const discovery =
+    'static' in targets
+      ? ['    static_configs:', `      - targets: [${targets.static.map((target) => `'${target}'`).join(', ')}]`]
+      : ['    http_sd_configs:', `      - url: ${exporterUrl}${targets.httpSd}`, '        refresh_interval: 1s'];
+  return [
+    `  - job_name: ${job}`,
+    '    metrics_path: /scrape',
+    ...discovery,
+    '    relabel_configs:',
+    '      - source_labels: [__address__]',
+    '        target_label: __param_target',
+    '      - source_labels: [__param_target]',
+    '        target_label: instance',
+    ...relabel.flatMap(([source, target]) => [`      - source_labels: [${source}]`, `        target_label: ${target}`]),
+    '      - target_label: __address__',
+    `        replacement: ${new URL(exporterUrl).host}`,
+    '',
+  ].join('\n');
+}
+
 /** `promtool check metrics` on an exposition: its exit status and everything it printed (empty when clean). */
 export function promtoolCheckMetrics(text: string): { status: number | null; output: string } {
   const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });

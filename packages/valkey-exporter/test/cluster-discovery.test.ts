@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type PrometheusHandle, startPrometheus, waitFor } from '@keepwatch/testing';
+import { multiTargetJob, type PrometheusHandle, startPrometheus, waitFor } from '@keepwatch/testing';
 import { build } from '@keepwatch/testing/builds';
 import { clusterInfo, startCluster } from '@keepwatch/testing/cluster';
 import type { ServerHandle } from '@keepwatch/testing/servers';
@@ -89,27 +89,10 @@ describe.each([build('valkey-8.0'), build('redis-7.0')])('/discover-cluster-node
   });
 
   test('a real Prometheus with http_sd_configs on the endpoint scrapes every node through /scrape', async () => {
-    const host = new URL(exporter.url).host;
     prometheus = await startPrometheus(
       {},
       [],
-      [
-        '  - job_name: cluster',
-        '    metrics_path: /scrape',
-        '    http_sd_configs:',
-        `      - url: ${exporter.url}/discover-cluster-nodes`,
-        '        refresh_interval: 1s',
-        '    relabel_configs:',
-        '      - source_labels: [__address__]',
-        '        target_label: __param_target',
-        '      - source_labels: [__param_target]',
-        '        target_label: instance',
-        '      - source_labels: [__meta_valkey_cluster_shard]',
-        '        target_label: shard',
-        '      - target_label: __address__',
-        `        replacement: ${host}`,
-        '',
-      ].join('\n'),
+      multiTargetJob('cluster', exporter.url, { httpSd: '/discover-cluster-nodes' }, [['__meta_valkey_cluster_shard', 'shard']]),
     );
     await waitFor('six nodes up in Prometheus', async () => ((await prometheus?.value('sum(valkey_up{job="cluster"})')) === 6 ? true : undefined), 400);
     expect(await prometheus.value('count(count by (shard) (valkey_up{job="cluster"}))')).toBe(3);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { freePort, startPrometheus, waitFor } from '@keepwatch/testing';
+import { freePort, multiTargetJob, startPrometheus, waitFor } from '@keepwatch/testing';
 import { canaryPassword, startTopology, type Topology, writeSecret } from '@keepwatch/testing/valkey-topology';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { valkeyAclRules } from '../src/acl.ts';
@@ -115,27 +115,9 @@ describe('/scrape?target= on targets listed in --scrape.config-file (real Valkey
   });
 
   test("a real Prometheus scrapes both through /scrape with the README's relabelling", async () => {
-    const exporterAddress = exporter.url.replace(/^http:\/\//, '');
     const primary = `127.0.0.1:${topology.primary.port}`;
     const replica = `redis://127.0.0.1:${topology.replica.port}`;
-    const prometheus = await startPrometheus(
-      {},
-      [],
-      [
-        '  - job_name: valkey-managed',
-        '    metrics_path: /scrape',
-        '    static_configs:',
-        `      - targets: ['${primary}', '${replica}']`,
-        '    relabel_configs:',
-        '      - source_labels: [__address__]',
-        '        target_label: __param_target',
-        '      - source_labels: [__param_target]',
-        '        target_label: instance',
-        '      - target_label: __address__',
-        `        replacement: ${exporterAddress}`,
-        '',
-      ].join('\n'),
-    );
+    const prometheus = await startPrometheus({}, [], multiTargetJob('valkey-managed', exporter.url, { static: [primary, replica] }));
     try {
       const role = (instance: string, name: string) => prometheus.value(`valkey_instance_role{job="valkey-managed",instance="${instance}",role="${name}"}`);
       expect(
