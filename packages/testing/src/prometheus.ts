@@ -18,11 +18,20 @@ export interface PrometheusHandle {
  * evaluating `ruleFiles` (absolute paths) every second. `moreScrapeConfigs` is appended verbatim (YAML list
  * items indented by two spaces), for jobs that need more than static targets.
  */
-export async function startPrometheus(jobs: Record<string, string[]>, ruleFiles: readonly string[] = [], moreScrapeConfigs = ''): Promise<PrometheusHandle> {
+export async function startPrometheus(
+  jobs: Record<string, string[]>,
+  ruleFiles: readonly string[] = [],
+  moreScrapeConfigs = '',
+  /** Labels on every static target, e.g. the `cluster` and `namespace` a Kubernetes Prometheus adds. */
+  labels: Readonly<Record<string, string>> = {},
+): Promise<PrometheusHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'keepwatch-prometheus-'));
   const port = await freePort();
   const scrapeConfigs = Object.entries(jobs)
-    .map(([job, targets]) => `  - job_name: ${job}\n    static_configs:\n      - targets: [${targets.map((target) => `'${target}'`).join(', ')}]`)
+    .map(
+      ([job, targets]) =>
+        `  - job_name: ${job}\n    static_configs:\n      - targets: [${targets.map((target) => `'${target}'`).join(', ')}]\n        labels: ${JSON.stringify(labels)}`,
+    )
     .join('\n');
   writeFileSync(
     join(dir, 'prometheus.yml'),

@@ -39,8 +39,11 @@ function thresholdsConfig({ warning, critical }: NonNullable<PanelSpec['threshol
   return { thresholds: { mode: 'absolute', steps }, custom: { thresholdsStyle: { mode: 'line' } } };
 }
 
-/** The matchers every selector carries: the linter's target-job and target-instance rules. */
-export const scope = 'job=~"$job", instance=~"$instance"';
+/**
+ * The matchers every selector carries: `cluster` and `namespace` for a Prometheus that holds several (their
+ * All matches series without the label too), and the linter's target-job and target-instance rules.
+ */
+export const scope = 'cluster=~"$cluster", namespace=~"$namespace", job=~"$job", instance=~"$instance"';
 
 /** `metric{job=~"$job", instance=~"$instance", extra}`. */
 export const sel = (metric: string, extra = '') => `${metric}{${scope}${extra === '' ? '' : `, ${extra}`}}`;
@@ -50,7 +53,17 @@ export const sel = (metric: string, extra = '') => `${metric}{${scope}${extra ==
 const datasource = { type: 'prometheus', uid: '${datasource}' } as const;
 const panelHeight = 8;
 
-function queryVariable(name: 'job' | 'instance', label: string, query: string) {
+type VariableName = 'cluster' | 'namespace' | 'job' | 'instance';
+
+/** Variables in order; each narrows the next. `cluster` and `namespace` may be absent from every series. */
+const variables: readonly { readonly name: VariableName; readonly label: string; readonly allValue: string }[] = [
+  { name: 'cluster', label: 'Cluster', allValue: '.*' },
+  { name: 'namespace', label: 'Namespace', allValue: '.*' },
+  { name: 'job', label: 'Job', allValue: '.+' },
+  { name: 'instance', label: 'Instance', allValue: '.+' },
+];
+
+function queryVariable(name: VariableName, label: string, query: string, allValue: string) {
   return {
     name,
     label,
@@ -61,7 +74,7 @@ function queryVariable(name: 'job' | 'instance', label: string, query: string) {
     refresh: 2,
     multi: true,
     includeAll: true,
-    allValue: '.+',
+    allValue,
     current: { selected: true, text: ['All'], value: ['$__all'] },
     sort: 1,
   };
@@ -72,12 +85,14 @@ export function withMatcher(selector: string, matcher: string): string {
   return selector.endsWith('}') ? `${selector.slice(0, -1)}, ${matcher}}` : `${selector}{${matcher}}`;
 }
 
-/** Grafana's variable queries; each is `label_values(<series selector>, <label>)`. */
-export function variableQueries(spec: Pick<DashboardSpec, 'variableMetric'>): { readonly job: string; readonly instance: string } {
-  return {
-    job: `label_values(${spec.variableMetric}, job)`,
-    instance: `label_values(${withMatcher(spec.variableMetric, 'job=~"$job"')}, instance)`,
-  };
+/** Grafana's variable queries; each is `label_values(<series selector narrowed by the variables before it>, <label>)`. */
+export function variableQueries(spec: Pick<DashboardSpec, 'variableMetric'>): Readonly<Record<VariableName, string>> {
+  const queries = {} as Record<VariableName, string>;
+  for (const [index, { name }] of variables.entries()) {
+    const before = variables.slice(0, index).map((variable) => `${variable.name}=~"$${variable.name}"`);
+    queries[name] = `label_values(${before.length === 0 ? spec.variableMetric : withMatcher(spec.variableMetric, before.join(', '))}, ${name})`;
+  }
+  return queries;
 }
 
 /** The dashboard JSON, deterministic (stable ids and grid positions) so the committed file can be diffed. */
@@ -140,8 +155,7 @@ export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
     templating: {
       list: [
         { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1 },
-        queryVariable('job', 'Job', variableQueries(spec).job),
-        queryVariable('instance', 'Instance', variableQueries(spec).instance),
+        ...variables.map((variable) => queryVariable(variable.name, variable.label, variableQueries(spec)[variable.name], variable.allValue)),
       ],
     },
     annotations: { list: [] },

@@ -65,6 +65,14 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
             ],
           },
           {
+            title: 'Clients of maxclients',
+            description: "Connected clients as a ratio of maxclients; beyond 1 new connections are refused. The line is the connections alert's threshold.",
+            type: 'timeseries',
+            unit: 'percentunit',
+            thresholds: { warning: t.connectionsNearMaxRatio },
+            targets: [{ expr: `${m('connected_clients')} / (${m('max_clients')} > 0)`, legend: '{{instance}}' }],
+          },
+          {
             title: 'Keyspace hit ratio',
             description: 'Share of key lookups that found the key.',
             type: 'timeseries',
@@ -168,6 +176,8 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
           },
         ],
       },
+      ...(engine.keyChecks ? [keysRow(engine)] : []),
+      ...(engine.sentinel ? [clusterAndSentinelRow(engine)] : []),
       {
         title: 'Performance and exporter',
         panels: [
@@ -214,6 +224,93 @@ export function respDashboard(engine: RespEngine): DashboardSpec {
               { expr: sel('nodejs_heap_size_used_bytes'), legend: '{{instance}} heap used' },
             ],
           },
+        ],
+      },
+    ],
+  };
+}
+
+/** Checked keys and streams (series only with --collector.keys.check and --collector.streams.check). */
+function keysRow(engine: RespEngine): DashboardSpec['rows'][number] {
+  const t = defaultConfig.thresholds;
+  const m = (metric: string, extra = '') => sel(`${engine.id}_${metric}`, extra);
+  return {
+    title: 'Checked keys and streams',
+    panels: [
+      {
+        title: 'Largest checked keys',
+        description: "Memory of the ten largest keys named by --collector.keys.check; the line is the big-key alert's threshold.",
+        type: 'timeseries',
+        unit: 'bytes',
+        width: 8,
+        thresholds: { warning: t.bigKeyBytes },
+        targets: [{ expr: `topk(10, ${m('key_memory_usage_bytes')})`, legend: '{{instance}} {{db}} {{key}}' }],
+      },
+      {
+        title: 'Stream consumer group lag',
+        description: "Entries not yet delivered to each consumer group (--collector.streams.check); the line is the lag alert's threshold.",
+        type: 'timeseries',
+        unit: 'short',
+        width: 8,
+        thresholds: { warning: t.streamLagEntries },
+        targets: [{ expr: m('stream_group_lag'), legend: '{{instance}} {{stream}} {{group}}' }],
+      },
+      {
+        title: 'Oldest unacknowledged stream entry',
+        description: "Age of the oldest entry delivered to each group and not acknowledged; the line is the stuck-entries alert's threshold.",
+        type: 'timeseries',
+        unit: 's',
+        width: 8,
+        thresholds: { warning: t.streamPendingSeconds },
+        targets: [{ expr: `time() - ${m('stream_group_oldest_pending_timestamp_seconds')}`, legend: '{{instance}} {{stream}} {{group}}' }],
+      },
+    ],
+  };
+}
+
+/** Cluster mode and Sentinel (series only from cluster nodes and from exporters pointed at a Sentinel). */
+function clusterAndSentinelRow(engine: RespEngine): DashboardSpec['rows'][number] {
+  const m = (metric: string, extra = '') => sel(`${engine.id}_${metric}`, extra);
+  return {
+    title: 'Cluster and Sentinel',
+    panels: [
+      {
+        title: 'Cluster state',
+        description: 'Per cluster node: whether it sees the cluster ok (every slot served).',
+        type: 'timeseries',
+        unit: 'bool_yes_no',
+        width: 6,
+        targets: [{ expr: m('cluster_state'), legend: '{{instance}}' }],
+      },
+      {
+        title: 'Cluster slots failing',
+        description: 'Slots whose node is failed or possibly failing, as each node sees them.',
+        type: 'timeseries',
+        unit: 'short',
+        width: 6,
+        targets: [
+          { expr: m('cluster_slots_fail'), legend: '{{instance}} fail' },
+          { expr: m('cluster_slots_pfail'), legend: '{{instance}} pfail' },
+        ],
+      },
+      {
+        title: 'Sentinel: masters not ok',
+        description: 'Per Sentinel and master: 1 while the Sentinel sees the master subjectively (sdown) or objectively (odown) down.',
+        type: 'timeseries',
+        unit: 'short',
+        width: 6,
+        targets: [{ expr: `1 - ${m('sentinel_master_status')}`, legend: '{{instance}} {{master_name}} {{master_status}}' }],
+      },
+      {
+        title: 'Sentinel: healthy Sentinels and replicas',
+        description: 'Per master, as each Sentinel sees them: Sentinels and replicas up, and whether the quorum can be reached now.',
+        type: 'timeseries',
+        unit: 'short',
+        width: 6,
+        targets: [
+          { expr: m('sentinel_master_ok_sentinels'), legend: '{{instance}} {{master_name}} sentinels' },
+          { expr: m('sentinel_master_ok_slaves'), legend: '{{instance}} {{master_name}} replicas' },
+          { expr: m('sentinel_master_ckquorum_ok'), legend: '{{instance}} {{master_name}} quorum reachable' },
         ],
       },
     ],

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { multiTargetJob, type PrometheusHandle, startDefinitionExporter, startPrometheus, type TestExporter, waitFor } from '@keepwatch/testing';
 import { build } from '@keepwatch/testing/builds';
 import { clusterInfo, startCluster } from '@keepwatch/testing/cluster';
-import type { ServerHandle } from '@keepwatch/testing/servers';
+import { masterName, startSentinels } from '@keepwatch/testing/sentinel';
+import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { valkeyExporter } from '@keepwatch/valkey-exporter';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { eventuallyInState, ruleStates, writeRuleFiles } from './live-config.ts';
+import { activeAfterEvaluation, eventuallyInState, panelQueries, queriesWithoutData, writeRuleFiles } from './live-config.ts';
 
 /** The cluster alerts on a real cluster, its nodes found through /discover-cluster-nodes as a user would. */
 describe('the cluster rules in a real Prometheus scraping a real 6-node Valkey cluster through http_sd', () => {
@@ -34,16 +35,7 @@ describe('the cluster rules in a real Prometheus scraping a real 6-node Valkey c
 
   test('a healthy cluster: every node scraped, no cluster alert', async () => {
     await waitFor('six nodes scraped', async () => ((await prometheus.value('count(valkey_cluster_state == 1)')) === 6 ? true : undefined), 400, 100);
-    const rules = await waitFor(
-      'cluster rules evaluated',
-      async () => {
-        const states = (await ruleStates(prometheus)).filter((rule) => clusterAlerts.includes(rule.name));
-        return states.length === clusterAlerts.length && states.every((rule) => rule.health === 'ok') ? states : undefined;
-      },
-      300,
-      100,
-    );
-    expect(rules.filter((rule) => rule.state !== 'inactive').map((rule) => rule.name)).toEqual([]);
+    expect(await activeAfterEvaluation(prometheus, clusterAlerts)).toEqual([]);
   });
 
   test('a shard that loses its primary and its replica: slots fail, the cluster state fails, both alerts fire', async () => {
@@ -57,5 +49,55 @@ describe('the cluster rules in a real Prometheus scraping a real 6-node Valkey c
     await waitFor('the seed sees the slots fail', async () => (Number((await clusterInfo(seed)).get('cluster_slots_fail')) > 0 ? true : undefined), 600, 100);
     await eventuallyInState(prometheus, 'ValkeyClusterSlotsFailing', 'firing');
     await eventuallyInState(prometheus, 'ValkeyClusterStateNotOk', 'firing');
+    expect(
+      await queriesWithoutData(
+        prometheus,
+        panelQueries((row) => row === 'Cluster and Sentinel').filter((query) => query.where.startsWith('valkey / Cluster')),
+      ),
+    ).toEqual([]);
   }, 120_000);
+});
+
+describe('the Sentinel rules and panels in a real Prometheus scraping three real Sentinels', () => {
+  let dir: string;
+  let primary: ServerHandle;
+  let replica: ServerHandle;
+  let sentinels: ServerHandle[];
+  const exporters: TestExporter[] = [];
+  let prometheus: PrometheusHandle;
+  const sentinelAlerts = ['ValkeySentinelMasterDown', 'ValkeySentinelFailover', 'ValkeySentinelQuorumUnreachable', 'ValkeySentinelsTooFew'];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'keepwatch-sentinel-live-'));
+    primary = await startServer(build('valkey-8.0'));
+    replica = await startServer(build('valkey-8.0'), { args: ['--replicaof', '127.0.0.1', String(primary.port)] });
+    sentinels = await startSentinels(primary, { count: 3, replicas: 1 });
+    for (const sentinel of sentinels) exporters.push(await startDefinitionExporter(valkeyExporter, ['--valkey.addr', sentinel.url]));
+    prometheus = await startPrometheus({ sentinel: exporters.map((exporter) => new URL(exporter.url).host) }, writeRuleFiles(dir));
+  }, 120_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    for (const exporter of exporters) await exporter.close();
+    for (const server of [...(sentinels ?? []), replica, primary]) await server?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('healthy: the Sentinel panels have data and no Sentinel alert fires', async () => {
+    expect(
+      await queriesWithoutData(
+        prometheus,
+        panelQueries((row) => row === 'Cluster and Sentinel').filter((query) => query.where.startsWith('valkey / Sentinel')),
+      ),
+    ).toEqual([]);
+    expect(await activeAfterEvaluation(prometheus, sentinelAlerts)).toEqual([]);
+  });
+
+  test('the primary dies: the Sentinels fail it over and SentinelFailover fires once for the master', async () => {
+    await primary.stop();
+    await eventuallyInState(prometheus, 'ValkeySentinelFailover', 'firing');
+    const alerts = await prometheus.api<{ alerts: { labels: Record<string, string>; state: string }[] }>('alerts');
+    const failovers = alerts.alerts.filter((alert) => alert.labels.alertname === 'ValkeySentinelFailover');
+    expect(failovers.map((alert) => alert.labels.master_name)).toEqual([masterName]);
+  }, 60_000);
 });
