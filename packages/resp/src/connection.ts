@@ -98,15 +98,19 @@ function dropInPassword(engine: RespEngine, env: NodeJS.ProcessEnv, address: Res
   const mapFile = env[dropIn.mapFileEnv];
   if (mapFile === undefined) return undefined;
   const where = `${dropIn.mapFileEnv}=${mapFile}`;
+  const content = readSecretFile(mapFile, dropIn.mapFileEnv);
+  // The bitnami valkey and redis charts point it at a plain password file, which their default command
+  // exports into REDIS_PASSWORD with bash (bitnami/charts bitnami/valkey/templates/primary/application.yaml
+  // at 04a51685, bitnami/redis/templates/master/application.yaml at 03d72508); this image has no shell.
+  if (!content.trimStart().startsWith('{')) return content;
   let map: unknown;
   try {
-    map = JSON.parse(readSecretFile(mapFile, dropIn.mapFileEnv));
-  } catch (error) {
-    if (error instanceof KeepwatchError) throw error;
+    map = JSON.parse(content);
+  } catch {
     // Not the parser's message: it quotes the file's content, which is a secret.
     throw new KeepwatchError(
       'KW_ERR_FILE',
-      `${where} is not JSON; it is redis_exporter's map of address to password, e.g. {"redis://host:6379": "..."}; for a plain password file use --${engine.name}.password-file`,
+      `${where} starts with { but is not JSON; it is redis_exporter's map of address to password, e.g. {"redis://host:6379": "..."}`,
     );
   }
   if (typeof map !== 'object' || map === null || Array.isArray(map)) {

@@ -58,8 +58,21 @@ describe("redis_exporter's environment variables, for a sidecar whose image is s
     }
   });
 
+  test('REDIS_PASSWORD_FILE that is not a JSON object is the password itself, as the bitnami charts mount it', async () => {
+    const exporter = await startWithEnvironment({ ...base(), REDIS_PASSWORD_FILE: writeSecret(canaryPassword) });
+    try {
+      expect((await exporter.scrape()).value('redis_up')).toBe(1);
+    } finally {
+      await exporter.close();
+    }
+  });
+
   test.each([
-    ['a plain password file', (path: string) => writeFileSync(path, canaryPassword), "is not JSON; it is redis_exporter's map of address to password"],
+    [
+      'a broken map',
+      (path: string) => writeFileSync(path, `{"redis://10.0.0.9:6379": "${canaryPassword}"`),
+      "starts with { but is not JSON; it is redis_exporter's map",
+    ],
     [
       'a map without this address',
       (path: string) => writeFileSync(path, JSON.stringify({ 'redis://10.0.0.9:6379': canaryPassword })),
