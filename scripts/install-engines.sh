@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Unpacks newer real servers than bookworm's into .tools/engines/, without installing anything:
-# Valkey 8.1 (trixie), Valkey 9.1 (sid) and Redis 8.0 (trixie), and the incumbent redis_exporter 1.69 (trixie,
-# a static Go binary; the drop-in tests and the benches run it). The servers need trixie's glibc; they run
+# Valkey 8.1 (trixie), Valkey 9.1 (sid) and Redis 8.0 (trixie), the incumbent redis_exporter 1.69 (trixie,
+# a static Go binary; the drop-in tests and the benches run it) and the RediSearch module (sid). The servers need trixie's glibc; they run
 # through that loader (see packages/testing/src/builds.ts). apt works on a private state directory, so the
 # machine's sources, pins and package database are untouched.
 set -euo pipefail
@@ -17,7 +17,7 @@ libraries=(libc6 libstdc++6 libgcc-s1 libssl3t64 libsystemd0 libjemalloc2 liblzf
   libgpg-error0 liblz4-1 liblzma5 libzstd1 libatomic1)
 
 complete=1
-for build in "${builds[@]}" libs: redis-exporter:; do [ -f "$engines/${build%%:*}/.complete" ] || complete=""; done
+for build in "${builds[@]}" libs: redis-exporter: redisearch:; do [ -f "$engines/${build%%:*}/.complete" ] || complete=""; done
 [ -z "$complete" ] || exit 0
 
 echo "install-engines: unpacking ${builds[*]} into .tools/engines/"
@@ -40,6 +40,9 @@ unpack() { # <directory> <package/suite>...
 }
 unpack libs "${libraries[@]/%//trixie}"
 unpack redis-exporter prometheus-redis-exporter/trixie
+# A module to load, for the modules collector (RediSearch 1.2 from sid: its .so needs only libc 2.29).
+unpack redisearch redis-redisearch/sid
+test -f "$engines/redisearch/usr/lib/redis/modules/redisearch.so"
 "$engines/redis-exporter/usr/bin/prometheus-redis-exporter" --version 2>&1 | sed 's/.*msg="//; s/ *build date.*//'
 for build in "${builds[@]}"; do
   IFS=, read -r -a packages <<<"${build#*:}"

@@ -63,6 +63,13 @@ export function redisExporterBinary(): string {
   return path;
 }
 
+/** RediSearch 1.2 (Debian sid's redis-redisearch), a module any tested server loads with --loadmodule. */
+export function redisearchModule(): string {
+  const path = join(engines, 'redisearch/usr/lib/redis/modules/redisearch.so');
+  if (!existsSync(path)) throw new Error(`RediSearch is not unpacked at ${path}: run scripts/install-engines.sh`);
+  return path;
+}
+
 /** The command line that runs one of the build's programs (`server`, `cli`) with `args`. */
 export function engineCommand(server: ServerBuild, program: 'server' | 'cli', args: readonly string[]): { file: string; args: string[] } {
   const binary = `${server.flavour}-${program}`;

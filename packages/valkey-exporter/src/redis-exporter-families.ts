@@ -1,7 +1,8 @@
 /**
  * The families redis_exporter 1.69 (Debian trixie) exports from real Valkey 8.0, 8.1 and 9.1 and Redis 7.0
  * and 8.0 with a replica, keys with and without TTL, a stream with a consumer group, a slow log entry and an
- * error reply, and its key, key-group and stream checks on, and from a Sentinel of each flavour, as `name type`
+ * error reply, its key, key-group and stream checks on, from a Sentinel of each flavour, and with RediSearch
+ * loaded and --include-modules-metrics, as `name type`
  * (its Go runtime families as one `go_*`). Captured by running it; the parity test checks that a real
  * redis_exporter exports nothing beyond this list.
  */
@@ -141,6 +142,7 @@ redis_memory_used_vm_total gauge
 redis_migrate_cached_sockets_total gauge
 redis_module_fork_in_progress gauge
 redis_module_fork_last_cow_size gauge
+redis_module_info gauge
 redis_net_input_bytes_total counter
 redis_net_output_bytes_total counter
 redis_net_repl_input_bytes_total counter

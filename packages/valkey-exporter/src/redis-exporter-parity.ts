@@ -154,7 +154,7 @@ export const redisExporterFlags: Readonly<Record<string, FlagAnswer>> = {
   'exclude-latency-histogram-metrics': { flag: 'no-collector.latency-histogram' },
   'export-client-list': { leftOut: clientList },
   'export-client-port': { leftOut: clientList },
-  'include-modules-metrics': { notYet: 'module (Redis Stack) metrics are not catalogued yet' },
+  'include-modules-metrics': { flag: 'collector.modules', note: 'module_info and the RediSearch search_* fields, milliseconds as seconds' },
   'is-cluster': {
     flag: 'scrape.config-file',
     note: 'a targets-file entry with `cluster: true` serves /discover-cluster-nodes (http_sd with role, shard and health) and lets /scrape reach the nodes it lists',

@@ -22,6 +22,7 @@ import { keyGroupsCollector } from './key-groups.ts';
 import { keysCollector } from './keys.ts';
 import { latencyCollector } from './latency.ts';
 import { latencyHistogramCollector } from './latency-histogram.ts';
+import { modulesCollector } from './modules.ts';
 import { sentinelCollector } from './sentinel.ts';
 import { streamsCollector } from './streams.ts';
 import { tlsCollector } from './tls.ts';
@@ -29,8 +30,8 @@ import { tlsCollector } from './tls.ts';
 export { valkeyDangerousCommands as defaultDangerousCommands } from '@keepwatch/resp/collectors';
 
 /**
- * Every collector, in exposition order. commandlog, latency, latency-histogram, cluster, tls, config, keys, key-groups
- * and streams are Valkey's own (files in this folder); the
+ * Every collector, in exposition order. commandlog, latency, latency-histogram, cluster, tls, config, modules,
+ * keys, key-groups, streams and sentinel are Valkey's own (files in this folder); the
  * rest mean the same on Dragonfly and live in @keepwatch/resp. A collector's name is its
  * --[no-]collector.<name> flag, the `collector` label of the exporter's health metrics and its docs row.
  * Stateful collectors (acl-log, errorstats, commandlog, the resumable scans of keys, key-groups, streams) are
@@ -60,6 +61,7 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     tlsCollector,
     postureCollector({ config: postureKeys, configGet }),
     configCollector({ configGet }),
+    modulesCollector({ exportUnknownFields: options.exportUnknownInfoFields }),
     keysCollector(keyChecks),
     keyGroupsCollector(keyChecks),
     streamsCollector(keyChecks),
