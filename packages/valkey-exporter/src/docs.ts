@@ -10,8 +10,7 @@ import { type ParityAnswer, parityOf, redisExporterFlags } from './redis-exporte
 function answerCells(answer: ParityAnswer): [string, string] {
   if ('renamed' in answer) return [code(`redis_${answer.renamed}`), answer.why];
   if ('typed' in answer) return [`same name, ${answer.typed}`, answer.why];
-  if ('leftOut' in answer) return ['left out', answer.leftOut];
-  return ['not yet', answer.notYet];
+  return ['left out', answer.leftOut];
 }
 
 /** redis_exporter's families beside valkey-exporter's under --namespace redis (checked by redis-exporter-parity.test.ts). */
@@ -33,7 +32,7 @@ function redisExporterComparison(): string {
 function redisExporterFlagTable(): string {
   const rows = Object.entries(redisExporterFlags).map(([flag, answer]) => {
     if ('flag' in answer) return [code(`-${flag}`), code(`--${answer.flag}`), answer.note ?? ''];
-    return [code(`-${flag}`), 'leftOut' in answer ? 'left out' : 'not yet', 'leftOut' in answer ? answer.leftOut : answer.notYet];
+    return [code(`-${flag}`), 'left out', answer.leftOut];
   });
   return table(['redis_exporter flag', 'valkey-exporter', 'Note'], rows);
 }

@@ -8,8 +8,7 @@
 export type ParityAnswer =
   | { readonly renamed: string; readonly why: string }
   | { readonly typed: 'counter'; readonly why: string }
-  | { readonly leftOut: string }
-  | { readonly notYet: string };
+  | { readonly leftOut: string };
 
 const seconds = 'seconds, the base unit, instead of the unit in the name';
 const counterName = 'a counter, named with `_total`; redis_exporter types it a gauge';
@@ -111,7 +110,7 @@ export function parityOf(family: string): ParityAnswer | undefined {
 }
 
 /** What valkey-exporter offers for each of redis_exporter 1.69's flags (`prometheus-redis-exporter --help`). */
-export type FlagAnswer = { readonly flag: string; readonly note?: string } | { readonly leftOut: string } | { readonly notYet: string };
+export type FlagAnswer = { readonly flag: string; readonly note?: string } | { readonly leftOut: string };
 
 const clientList =
   'one series per client address and name has no bound, and the address list is data about who connects; `connected_clients`, `connections_received_total` and the connection alerts cover floods';
