@@ -1,6 +1,6 @@
 import { type CommonConfig, commonConfig, commonFlags } from './cli/common.ts';
 import { type FlagSpec, type ParsedFlags, parseFlags } from './cli/flags.ts';
-import { KeepwatchError } from './errors.ts';
+import { errorText, KeepwatchError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
 import { HttpRefusals } from './http/refusals.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -16,6 +16,7 @@ import { selectCollectors } from './scrape/select.ts';
 import { singleFlight } from './scrape/single-flight.ts';
 import { loadTargetsFile } from './targets/file.ts';
 import { type MultiTargetSupport, ScrapeTargets } from './targets/registry.ts';
+import { watchFile } from './targets/watch.ts';
 
 export const buildInfo = gauge('exporter_build_info', 'Version of the exporter and of Node.js it runs on; always 1.', ['version', 'nodejs_version']);
 
@@ -80,7 +81,8 @@ function collectorFlags(collectors: readonly CollectorInfo[]): FlagSpec[] {
 export function allFlags(
   definition: Pick<ExporterDefinition<never, never, never>, 'engine' | 'defaultPort' | 'flags' | 'collectors' | 'multiTarget' | 'envAliases'>,
 ): FlagSpec[] {
-  const common = commonFlags(definition.engine, definition.defaultPort).filter((spec) => definition.multiTarget === true || spec.name !== 'scrape.config-file');
+  const multiTargetFlags = new Set(['scrape.config-file', 'scrape.max-connections', 'scrape.idle-timeout']);
+  const common = commonFlags(definition.engine, definition.defaultPort).filter((spec) => definition.multiTarget === true || !multiTargetFlags.has(spec.name));
   const aliases = definition.envAliases ?? {};
   return [...common, ...definition.flags, ...collectorFlags(definition.collectors)].map((spec) =>
     aliases[spec.name] === undefined ? spec : { ...spec, envAliases: aliases[spec.name] },
@@ -89,6 +91,8 @@ export function allFlags(
 
 export interface RunningExporter {
   readonly url: string;
+  /** Takes --scrape.config-file again (SIGHUP does this); a file with a mistake is logged and changes nothing. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -120,7 +124,9 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   if (targetEntries !== undefined && setup.targets === undefined)
     throw new KeepwatchError('KW_ERR_INTERNAL', `${definition.name} declares /scrape but cannot serve it`);
   const scrapeTargets =
-    targetEntries === undefined || setup.targets === undefined ? undefined : new ScrapeTargets(targetEntries, setup.targets, chooseCollectors);
+    targetEntries === undefined || setup.targets === undefined
+      ? undefined
+      : new ScrapeTargets(targetEntries, setup.targets, chooseCollectors, common.connectionLimits);
   const targetSecrets = (targetEntries ?? []).map(({ credentials }) => credentials.password ?? '');
   const hashKey = common.engineLog?.hashKey;
   const log = createLogger({
@@ -188,6 +194,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     ...(scrapeTargets === undefined
       ? {}
       : { scrapeTarget: (requested, budgetMs) => scrapeTargets.scrape(requested, { namespace: common.namespace, budgetMs, log }) }),
+    ...(scrapeTargets === undefined ? {} : { fileTargets: () => scrapeTargets.fileTargets() }),
     ...(scrapeTargets?.discoveryPath === undefined
       ? {}
       : { discovery: { path: scrapeTargets.discoveryPath, discover: (budgetMs: number) => scrapeTargets.discover({ budgetMs, log }) } }),
@@ -204,6 +211,17 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     );
   }
   logMonitor?.start();
+  const reload = async () => {
+    if (scrapeTargets === undefined || common.targetsFile === undefined) return;
+    try {
+      const file = common.targetsFile;
+      const { added, removed } = scrapeTargets.reload(() => loadTargetsFile(file));
+      log.info('targets file reloaded', { file: common.targetsFile, targets: scrapeTargets.size, added, removed });
+    } catch (error) {
+      log.error('targets file reload failed; keeping the targets it had', { reason: error instanceof KeepwatchError ? error.toLine() : errorText(error) });
+    }
+  };
+  const stopWatching = common.targetsFile === undefined || scrapeTargets === undefined ? undefined : watchFile(common.targetsFile, reload);
   log.info('listening', {
     address,
     telemetry_path: common.telemetryPath,
@@ -214,7 +232,9 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   });
   return {
     url: address,
+    reload,
     async close() {
+      stopWatching?.();
       await app.close();
       await logMonitor?.stop();
       await target?.close();
@@ -239,4 +259,5 @@ export async function runExporterMain<Caps, Snapshot, C extends Collector<Caps, 
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.on('SIGHUP', () => void running?.reload());
 }

@@ -61,6 +61,8 @@ export interface TestExporter {
   readonly url: string;
   readonly logs: string[];
   scrape(headers?: Record<string, string>): Promise<Metrics>;
+  /** What SIGHUP does: takes --scrape.config-file again. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startDefinitionExporter<Caps, Snapshot, C extends Collecto
       if (response.status !== 200) throw new Error(`scrape returned HTTP ${response.status}: ${await response.text()}`);
       return parseMetrics(await response.text());
     },
+    reload: () => running.reload(),
     close: () => running.close(),
   };
 }

@@ -2,6 +2,7 @@ import { KeepwatchError } from '../errors.ts';
 import { type LogFormat, type LogLevel, logFormats, logLevels } from '../log.ts';
 import { defaultMaxBytes, type PersonalDataPolicy, personalDataPolicies } from '../logs/events.ts';
 import { minimumBudgetSeconds, type ScrapeTimeoutLimits } from '../scrape/deadline.ts';
+import type { ConnectionLimits } from '../targets/registry.ts';
 import type { FlagSpec, ParsedFlags } from './flags.ts';
 import { readSecretFile } from './secrets.ts';
 
@@ -34,7 +35,21 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
     {
       name: 'scrape.config-file',
       kind: 'string',
-      help: 'Targets file (YAML) that turns on /scrape?target=: the only servers it may scrape, each with its auth profile. /scrape is off without it.',
+      help: 'Targets file (YAML) that turns on /scrape?target=: the only servers it may scrape, each with its auth profile. /scrape is off without it; reloaded on SIGHUP and when it changes.',
+    },
+    {
+      name: 'scrape.max-connections',
+      kind: 'number',
+      default: 1000,
+      range: { min: 1, max: 100_000, integer: true },
+      help: 'Target connections /scrape keeps open at most; beyond, the least recently scraped one is closed and reopens on its next scrape.',
+    },
+    {
+      name: 'scrape.idle-timeout',
+      kind: 'number',
+      default: 300,
+      range: { min: 1, max: 86_400 },
+      help: 'Seconds without a scrape after which a /scrape target connection is closed.',
     },
     { name: 'log.level', kind: 'string', default: 'info', choices: logLevels, help: 'Only log messages at or above this level.' },
     { name: 'log.format', kind: 'string', default: 'logfmt', choices: logFormats, help: 'Log line format.' },
@@ -81,6 +96,7 @@ export interface CommonConfig {
   readonly namespace: string;
   readonly scrapeTimeout: ScrapeTimeoutLimits;
   readonly targetsFile: string | undefined;
+  readonly connectionLimits: ConnectionLimits;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly engineLog:
@@ -128,6 +144,9 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
     namespace,
     scrapeTimeout: { offsetSeconds: offset, maxSeconds: maxScrapeTimeout },
     targetsFile: targetsFile(flags),
+    connectionLimits: flags.declares('scrape.max-connections')
+      ? { maxConnections: flags.number('scrape.max-connections'), idleTimeoutMs: flags.number('scrape.idle-timeout') * 1000 }
+      : { maxConnections: 1000, idleTimeoutMs: 300_000 },
     logLevel: flags.choice('log.level', logLevels),
     logFormat: flags.choice('log.format', logFormats),
     engineLog:

@@ -26,6 +26,8 @@ export interface HttpAppOptions {
   readonly refusals?: HttpRefusals;
   /** Serves /scrape?target= when --scrape.config-file is given; without it the path does not exist. */
   readonly scrapeTarget?: (target: string | undefined, budgetMs: number) => Promise<TargetScrape>;
+  /** Prometheus http_sd of the targets file's own targets, at /targets. */
+  readonly fileTargets?: () => { targets: string[]; labels: Record<string, string> }[];
   /** Prometheus http_sd of the cluster nodes the targets file's seeds report, at `path`. */
   readonly discovery?: { readonly path: string; discover(budgetMs: number): Promise<Discovery> };
 }
@@ -134,6 +136,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   const links = [
     { path: options.telemetryPath, text: 'Metrics' },
+    ...(options.fileTargets === undefined ? [] : [{ path: '/targets', text: 'Targets (http_sd)' }]),
     ...(options.discovery === undefined ? [] : [{ path: options.discovery.path, text: 'Cluster nodes (http_sd)' }]),
     { path: '/-/healthy', text: 'Health' },
     { path: '/-/ready', text: 'Readiness' },
@@ -159,6 +162,11 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       if ('refused' in result) return reply.code(400).type('text/plain').send(`${result.refused}\n`);
       return sendExposition(request, reply, result.families);
     });
+  }
+
+  const fileTargets = options.fileTargets;
+  if (fileTargets !== undefined) {
+    app.get('/targets', async (_request, reply) => reply.type('application/json').send(JSON.stringify(fileTargets())));
   }
 
   const discovery = options.discovery;

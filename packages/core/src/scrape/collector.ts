@@ -24,4 +24,6 @@ export interface ScrapeTarget<Caps, Snapshot, C extends Collector<Caps, Snapshot
   fetch(caps: Caps, collectors: readonly C[], signal: AbortSignal, deadline: number): Promise<Snapshot>;
   /** Metrics about the connection itself (connect duration, reconnects), added on every scrape. */
   describe?(sink: MetricSink): void;
+  /** Whether a connection is open now (targets that keep one), for the multi-target connection cap. */
+  readonly connected?: boolean;
 }

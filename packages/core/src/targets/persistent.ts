@@ -82,6 +82,10 @@ export abstract class PersistentTarget<Caps, Snapshot, C extends Collector<Caps,
     return raceSignal(this.#connecting, signal).then((connection) => connection.caps);
   }
 
+  get connected(): boolean {
+    return this.#current !== undefined;
+  }
+
   /** The open connection; a fetch only runs after `open` succeeded. */
   protected connection(): Connection<Handle, Caps> {
     if (this.#current === undefined) throw new Error(`not connected to ${this.display}`);

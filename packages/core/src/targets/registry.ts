@@ -1,6 +1,6 @@
 import { errorText, KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { counter } from '../metrics/descriptor.ts';
+import { counter, gauge } from '../metrics/descriptor.ts';
 import type { MetricFamily, MetricSink } from '../metrics/family.ts';
 import type { Collector, ScrapeTarget } from '../scrape/collector.ts';
 import { scrape } from '../scrape/engine.ts';
@@ -44,6 +44,29 @@ export const refusedRequests = counter(
 );
 const refusalReasons = ['missing_target', 'unlisted_target'] as const;
 
+const fleetMetrics = {
+  targets: gauge('exporter_scrape_targets', 'Servers /scrape accepts: listed in --scrape.config-file, or nodes a listed cluster reported.', ['source']),
+  connections: gauge('exporter_scrape_target_connections', 'Target connections open now (at most --scrape.max-connections).'),
+  closed: counter(
+    'exporter_scrape_target_connections_closed_total',
+    'Target connections closed to stay within --scrape.max-connections (cap) or after --scrape.idle-timeout without a scrape (idle); the next scrape reopens them.',
+    ['reason'],
+  ),
+  reloads: counter(
+    'exporter_scrape_config_reloads_total',
+    'Reloads of --scrape.config-file (on SIGHUP and when it changes); a failed one keeps the targets it had.',
+    ['result'],
+  ),
+};
+
+/** Bounds on the connections of a large targets file. */
+export interface ConnectionLimits {
+  /** Open target connections at most; beyond, the least recently scraped one is closed. */
+  readonly maxConnections: number;
+  /** A target not scraped for this long has its connection closed. */
+  readonly idleTimeoutMs: number;
+}
+
 interface ScrapeOptions {
   readonly namespace: string;
   readonly budgetMs: number;
@@ -59,32 +82,71 @@ interface Slot<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
   built?: { readonly log: Logger } & BuiltTarget<Caps, Snapshot, C>;
   /** Concurrent scrapes of one target share one in flight. */
   readonly scrape: (options: ScrapeOptions) => Promise<readonly MetricFamily[]>;
+  /** The scrape in flight, which a close waits for. */
+  inFlight?: Promise<unknown>;
+  lastScrapedAt: number;
 }
 
 export type TargetScrape = { readonly families: readonly MetricFamily[] } | { readonly refused: string };
 
+/** Two entries that scrape the same way: same address spelling, credentials and cluster flag. */
+function sameEntry(a: TargetEntry, b: TargetEntry): boolean {
+  return a.address === b.address && a.cluster === b.cluster && JSON.stringify(a.credentials) === JSON.stringify(b.credentials);
+}
+
 /**
  * The targets /scrape may scrape, and nothing else. Each keeps its own persistent connection and its own
  * collectors (their state, the ACL LOG position say, belongs to one server), opened on its first scrape;
- * concurrent scrapes of one target share one in flight, so load is bounded by the file's length.
+ * concurrent scrapes of one target share one in flight. Connections are bounded: at most `maxConnections`
+ * open (the least recently scraped is closed first) and none idle longer than `idleTimeoutMs`; a closed
+ * connection reopens on the target's next scrape, with its collectors' state kept.
  */
 export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
-  readonly #slots = new Map<string, Slot<Caps, Snapshot, C>>();
+  #slots = new Map<string, Slot<Caps, Snapshot, C>>();
   readonly #support: MultiTargetSupport<Caps, Snapshot, C>;
   readonly #chooseCollectors: (registry: readonly C[]) => readonly C[];
+  readonly #limits: ConnectionLimits;
   readonly #refused = new Map<string, number>(refusalReasons.map((reason) => [reason, 0]));
+  readonly #closed = new Map<string, number>([
+    ['cap', 0],
+    ['idle', 0],
+  ]);
+  readonly #reloads = new Map<string, number>([
+    ['success', 0],
+    ['failure', 0],
+  ]);
+  readonly #sweep: NodeJS.Timeout;
 
   /** `chooseCollectors` applies the collector flags to each target's registry, as for the exporter's own target. */
-  constructor(entries: readonly TargetEntry[], support: MultiTargetSupport<Caps, Snapshot, C>, chooseCollectors: (registry: readonly C[]) => readonly C[]) {
+  constructor(
+    entries: readonly TargetEntry[],
+    support: MultiTargetSupport<Caps, Snapshot, C>,
+    chooseCollectors: (registry: readonly C[]) => readonly C[],
+    limits: ConnectionLimits = { maxConnections: 1000, idleTimeoutMs: 300_000 },
+  ) {
     this.#support = support;
     this.#chooseCollectors = chooseCollectors;
+    this.#limits = limits;
+    this.#slots = this.#fileSlots(entries, new Map());
+    this.#sweep = setInterval(() => this.#closeIdle(), Math.min(30_000, Math.max(1000, limits.idleTimeoutMs / 2)));
+    this.#sweep.unref();
+  }
+
+  /**
+   * The slots of the file's entries, validated all together before anything changes: an entry that scrapes
+   * as before keeps its slot from `previous` (its connection and collector state).
+   */
+  #fileSlots(entries: readonly TargetEntry[], previous: ReadonlyMap<string, Slot<Caps, Snapshot, C>>): Map<string, Slot<Caps, Snapshot, C>> {
+    const slots = new Map<string, Slot<Caps, Snapshot, C>>();
     for (const entry of entries) {
       // prepare() first: its errors name the entry; canonical() only spells a valid address.
-      const slot = this.#slot(entry);
-      const key = support.canonical(entry.address);
-      if (this.#slots.has(key)) throw new KeepwatchError('KW_ERR_TARGETS_FILE', `${entry.where}: ${slot.display} is listed twice`);
-      this.#slots.set(key, slot);
+      const fresh = this.#slot(entry);
+      const key = this.#support.canonical(entry.address);
+      if (slots.has(key)) throw new KeepwatchError('KW_ERR_TARGETS_FILE', `${entry.where}: ${fresh.display} is listed twice`);
+      const kept = previous.get(key);
+      slots.set(key, kept !== undefined && kept.discoveredBy === undefined && sameEntry(kept.entry, entry) ? kept : fresh);
     }
+    return slots;
   }
 
   #slot(entry: TargetEntry, discoveredBy?: string): Slot<Caps, Snapshot, C> {
@@ -95,8 +157,48 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
       ...(discoveredBy === undefined ? {} : { discoveredBy }),
       build: prepared.build,
       scrape: singleFlight((options: ScrapeOptions) => this.#scrapeSlot(slot, options)),
+      lastScrapedAt: 0,
     };
     return slot;
+  }
+
+  /**
+   * Takes the targets file again: new entries become targets, removed or changed ones stop being (their
+   * connection closes once a scrape in flight has finished), unchanged ones keep their connection and state,
+   * and the nodes of clusters still listed stay. A file with a mistake changes nothing and throws.
+   */
+  reload(load: () => readonly TargetEntry[]): { added: number; removed: number } {
+    let next: Map<string, Slot<Caps, Snapshot, C>>;
+    try {
+      next = this.#fileSlots(load(), this.#slots);
+    } catch (error) {
+      this.#reloads.set('failure', (this.#reloads.get('failure') ?? 0) + 1);
+      throw error;
+    }
+    for (const [key, slot] of this.#slots) {
+      if (slot.discoveredBy !== undefined && next.get(slot.discoveredBy)?.entry.cluster === true && !next.has(key)) next.set(key, slot);
+    }
+    let removed = 0;
+    for (const [key, slot] of this.#slots) {
+      if (next.get(key) === slot) continue;
+      removed += 1;
+      void this.#closeWhenIdle(slot);
+    }
+    const added = [...next].filter(([key, slot]) => this.#slots.get(key) !== slot).length;
+    this.#slots = next;
+    this.#reloads.set('success', (this.#reloads.get('success') ?? 0) + 1);
+    return { added, removed };
+  }
+
+  async #closeWhenIdle(slot: Slot<Caps, Snapshot, C>): Promise<void> {
+    await slot.inFlight?.catch(() => undefined);
+    await slot.built?.target.close();
+  }
+
+  /** The file's targets as one Prometheus http_sd group, so Prometheus needs no second copy of the list. */
+  fileTargets(): { targets: string[]; labels: Record<string, string> }[] {
+    const targets = [...this.#slots.values()].filter((slot) => slot.discoveredBy === undefined).map((slot) => slot.entry.address);
+    return [{ targets, labels: {} }];
   }
 
   #built(slot: Slot<Caps, Snapshot, C>, parentLog: Logger): NonNullable<Slot<Caps, Snapshot, C>['built']> {
@@ -146,7 +248,7 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
       for (const [key, slot] of this.#slots) {
         if (slot.discoveredBy !== seedKey || current.has(key)) continue;
         this.#slots.delete(key);
-        await slot.built?.target.close();
+        await this.#closeWhenIdle(slot);
       }
     }
     return { groups };
@@ -169,12 +271,19 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     return slot.scrape(options).then((families) => ({ families }));
   }
 
-  /** The refusal counters, for the exporter's own /metrics. */
+  /** The refusal, connection and reload counters, for the exporter's own /metrics. */
   describe(sink: MetricSink): void {
     for (const [reason, count] of this.#refused) sink.emit(refusedRequests, count, { reason });
+    const slots = [...this.#slots.values()];
+    sink.emit(fleetMetrics.targets, slots.filter((slot) => slot.discoveredBy === undefined).length, { source: 'file' });
+    sink.emit(fleetMetrics.targets, slots.filter((slot) => slot.discoveredBy !== undefined).length, { source: 'cluster' });
+    sink.emit(fleetMetrics.connections, this.#open().length);
+    for (const [reason, count] of this.#closed) sink.emit(fleetMetrics.closed, count, { reason });
+    for (const [result, count] of this.#reloads) sink.emit(fleetMetrics.reloads, count, { result });
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#sweep);
     await Promise.all([...this.#slots.values()].map((slot) => slot.built?.target.close()));
   }
 
@@ -183,9 +292,45 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     return { refused: message };
   }
 
+  #open(): Slot<Caps, Snapshot, C>[] {
+    return [...this.#slots.values()].filter((slot) => slot.built?.target.connected === true);
+  }
+
+  #evict(slot: Slot<Caps, Snapshot, C>, reason: 'cap' | 'idle'): void {
+    this.#closed.set(reason, (this.#closed.get(reason) ?? 0) + 1);
+    void slot.built?.target.close();
+  }
+
+  #closeIdle(): void {
+    const before = Date.now() - this.#limits.idleTimeoutMs;
+    for (const slot of this.#open()) if (slot.inFlight === undefined && slot.lastScrapedAt < before) this.#evict(slot, 'idle');
+  }
+
+  /** Before a target without a connection opens one: close the least recently scraped idle ones beyond the cap. */
+  #makeRoom(slot: Slot<Caps, Snapshot, C>): void {
+    if (slot.built?.target.connected === true) return;
+    const open = this.#open()
+      .filter((candidate) => candidate.inFlight === undefined)
+      .sort((a, b) => a.lastScrapedAt - b.lastScrapedAt);
+    let excess = this.#open().length + 1 - this.#limits.maxConnections;
+    for (const candidate of open) {
+      if (excess <= 0) break;
+      this.#evict(candidate, 'cap');
+      excess -= 1;
+    }
+  }
+
   async #scrapeSlot(slot: Slot<Caps, Snapshot, C>, options: ScrapeOptions): Promise<readonly MetricFamily[]> {
     const { log, target, collectors } = this.#built(slot, options.log);
-    const sink = await scrape({ namespace: options.namespace, target, collectors, budgetMs: options.budgetMs, log });
-    return sink.families();
+    this.#makeRoom(slot);
+    slot.lastScrapedAt = Date.now();
+    const running = scrape({ namespace: options.namespace, target, collectors, budgetMs: options.budgetMs, log });
+    slot.inFlight = running;
+    try {
+      return (await running).families();
+    } finally {
+      slot.inFlight = undefined;
+      slot.lastScrapedAt = Date.now();
+    }
   }
 }
