@@ -78,14 +78,14 @@ export const valkeyExporterArgs = (serverUrl: string) => (port: number) => [
 ];
 
 /** VmRSS and its parts: anonymous (the process' own) and file-backed (the executable's and libraries' pages, shareable). */
-function rssMiB(pid: number | undefined) {
+export function rssMiB(pid: number | undefined) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
   return { total: field('VmRSS'), anonymous: field('RssAnon'), file: field('RssFile') };
 }
 
 /** User plus system CPU of a process and all its threads, in ms (clock ticks of 10 ms). */
-function cpuMs(pid: number | undefined): number {
+export function cpuMs(pid: number | undefined): number {
   const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }

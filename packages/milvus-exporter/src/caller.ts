@@ -32,14 +32,28 @@ export class Caller {
   readonly #log: Logger;
   #free: number;
   readonly #waiting: (() => void)[] = [];
+  /** Calls start at most this often (the background reader's rate); 0: as soon as a slot is free. */
+  readonly #intervalMs: number;
+  #nextStart = 0;
+  /** Calls started, for the background reader's accounting. */
+  calls = 0;
 
-  constructor(options: { refused: Map<string, string>; deadline: number; timeoutMs: number; signal: AbortSignal; concurrency: number; log: Logger }) {
+  constructor(options: {
+    refused: Map<string, string>;
+    deadline: number;
+    timeoutMs: number;
+    signal: AbortSignal;
+    concurrency: number;
+    log: Logger;
+    ratePerSecond?: number;
+  }) {
     this.#refused = options.refused;
     this.#deadline = options.deadline;
     this.#timeoutMs = options.timeoutMs;
     this.#signal = options.signal;
     this.#free = options.concurrency;
     this.#log = options.log;
+    this.#intervalMs = options.ratePerSecond === undefined ? 0 : 1000 / options.ratePerSecond;
   }
 
   /**
@@ -51,6 +65,8 @@ export class Caller {
     if (refusal !== undefined) throw new RefusedError(`${rpc} refused earlier on this connection: ${refusal}`);
     await this.#slot();
     try {
+      await this.#pace();
+      this.calls += 1;
       const timeout = Math.min(this.#timeoutMs, this.#deadline - Date.now());
       if (this.#signal.aborted || timeout <= 0) throw new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `${rpc}: no time left in the scrape deadline`);
       let reply: T;
@@ -77,6 +93,14 @@ export class Caller {
     this.#refused.set(key, reason);
     this.#log.warn('call refused by Milvus; not sent again on this connection', { rpc, key, reason });
     throw new RefusedError(`${rpc}: ${reason}`);
+  }
+
+  async #pace(): Promise<void> {
+    if (this.#intervalMs === 0) return;
+    const now = Date.now();
+    const start = Math.max(now, this.#nextStart);
+    this.#nextStart = start + this.#intervalMs;
+    if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now).unref());
   }
 
   #slot(): Promise<void> {

@@ -7,6 +7,10 @@ export interface CollectionOptions {
   readonly exclude: RegExp | undefined;
   readonly limit: number;
   readonly refreshIntervalMs: number;
+  /** Beyond this many selected collections, their details are read in the background, not in the scrape. */
+  readonly backgroundAfter: number;
+  /** The background reader's calls per second. */
+  readonly ratePerSecond: number;
 }
 
 export const collectionFlags: readonly FlagSpec[] = [
@@ -35,6 +39,20 @@ export const collectionFlags: readonly FlagSpec[] = [
     range: { min: 0, max: 86_400, unit: 'seconds' },
     help: 'Seconds to reuse per-collection and per-index details between scrapes (0: read on every scrape); for deployments with many collections.',
   },
+  {
+    name: 'collector.collections.background-after',
+    kind: 'number',
+    default: 50,
+    range: { min: 0, max: 100_000, integer: true },
+    help: 'Beyond this many selected collections, their details are read in the background at --collector.collections.rate, and a scrape never waits for them.',
+  },
+  {
+    name: 'collector.collections.rate',
+    kind: 'number',
+    default: 5,
+    range: { min: 0.1, max: 1000 },
+    help: 'Calls per second the background reader sends to the proxy (a collection costs 4 or 5: a full pass takes collections x 5 / rate seconds).',
+  },
 ];
 
 function anchored(flag: string, source: string): RegExp {
@@ -53,6 +71,8 @@ export function collectionOptions(flags: ParsedFlags): CollectionOptions {
     exclude: exclude === undefined || exclude === '' ? undefined : anchored('collector.collections.exclude', exclude),
     limit: flags.number('collector.collections.limit'),
     refreshIntervalMs: refreshSeconds * 1000,
+    backgroundAfter: flags.number('collector.collections.background-after'),
+    ratePerSecond: flags.number('collector.collections.rate'),
   };
 }
 

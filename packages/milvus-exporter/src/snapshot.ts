@@ -60,8 +60,10 @@ export interface CollectionsRead {
   readonly collections: readonly CollectionRead[];
   /** Per-collection calls that failed this scrape (the values they would give are absent). */
   readonly failedCalls: number;
-  /** Age of the per-collection details: 0 when read during this scrape, more when reused (--collector.collections.refresh-interval). */
+  /** Age of the oldest per-collection details: 0 when read during this scrape, more when reused or read in the background. */
   readonly ageSeconds: number;
+  /** Selected collections the background reader has not read yet (0 when details are read in the scrape). */
+  readonly unread: number;
 }
 
 export interface IndexRead {

@@ -4,6 +4,7 @@ import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { Caller } from './caller.ts';
 import { connectionError, connectMilvusClient, createMilvusClient, grpcDetails } from './client.ts';
 import { type CollectionOptions, type ListedCollection, selectCollections } from './collection-filter.ts';
+import { CollectionRefresher, collectionKey } from './collection-refresher.ts';
 import {
   listCollections,
   listDatabaseNames,
@@ -32,8 +33,6 @@ interface DetailCache {
   readonly indexes: Map<string, readonly IndexRead[]>;
 }
 
-const collectionKey = (collection: { db: string; name: string }) => `${collection.db}.${collection.name}`;
-
 /**
  * One Milvus proxy, reached through the SDK: one client (a small channel pool) kept across scrapes, on core's
  * PersistentTarget. A Connect still running when a scrape's deadline passed is awaited by the next scrape,
@@ -43,6 +42,7 @@ export class MilvusTarget extends PersistentTarget<MilvusCaps, MilvusSnapshot, M
   readonly #options: MilvusTargetOptions;
   #client: MilvusClient | undefined;
   #details: DetailCache | undefined;
+  #refresher: CollectionRefresher | undefined;
 
   constructor(options: MilvusTargetOptions) {
     super({ display: options.settings.display, log: options.log });
@@ -152,6 +152,17 @@ export class MilvusTarget extends PersistentTarget<MilvusCaps, MilvusSnapshot, M
     const perDatabase = new Map(names.map((db, index) => [db, listedPerDatabase[index]?.length ?? 0]));
     const listed = listedPerDatabase.flat();
     const { selected, excluded, overLimit } = selectCollections(listed, this.#options.collections);
+    const unexported = { excluded, limit: overLimit };
+    if (selected.length > this.#options.collections.backgroundAfter) {
+      const { settings, collections, log } = this.#options;
+      this.#refresher ??= new CollectionRefresher({ client, refused: new Map(), timeoutMs: settings.timeoutMs, ratePerSecond: collections.ratePerSecond, log });
+      this.#refresher.update(selected, { collections: wantCollections, indexes: wantIndexes });
+      const read = this.#refresher.snapshot(Date.now());
+      return {
+        collections: { perDatabase, unexported, collections: read.collections, failedCalls: 0, ageSeconds: read.oldestAgeSeconds, unread: read.unread },
+        indexes: read.indexes,
+      };
+    }
     const now = Date.now();
     const cached = this.#details !== undefined && now - this.#details.at < this.#options.collections.refreshIntervalMs ? this.#details : undefined;
     const cache: DetailCache = cached ?? { at: now, collections: new Map(), indexes: new Map() };
@@ -177,16 +188,19 @@ export class MilvusTarget extends PersistentTarget<MilvusCaps, MilvusSnapshot, M
     return {
       collections: {
         perDatabase,
-        unexported: { excluded, limit: overLimit },
+        unexported,
         collections: keys.flatMap((key) => cache.collections.get(key) ?? []),
         failedCalls,
         ageSeconds: (now - cache.at) / 1000,
+        unread: 0,
       },
       indexes: keys.flatMap((key) => cache.indexes.get(key) ?? []),
     };
   }
 
   override async close(): Promise<void> {
+    await this.#refresher?.close();
+    this.#refresher = undefined;
     await super.close();
     await this.#client?.closeConnection();
     this.#client = undefined;

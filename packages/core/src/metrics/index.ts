@@ -1,5 +1,5 @@
 export { counter, gauge, histogram, type MetricDescriptor, type MetricType, type SampleSuffix, summary, untyped } from './descriptor.ts';
 export { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from './exposition.ts';
 export { type Labels, type MetricFamily, MetricSink, type Sample } from './family.ts';
-export { LabelCap, overflowLabelValue } from './label-cap.ts';
+export { detached, LabelCap, overflowLabelValue } from './label-cap.ts';
 export { describeProcess, processMetrics } from './process.ts';

@@ -14,7 +14,14 @@ const metrics = {
     ['reason'],
   ),
   failedCalls: gauge('collections_failed_calls', 'Per-collection calls that failed during this scrape (their values are absent).'),
-  age: gauge('collections_details_age_seconds', `Age of the per-collection and per-index details, in seconds: 0 when read during this scrape. ${cachedNote}`),
+  age: gauge(
+    'collections_details_age_seconds',
+    `Age of the oldest per-collection and per-index details, in seconds: 0 when read during this scrape. ${cachedNote} Read in the background beyond --collector.collections.background-after.`,
+  ),
+  unread: gauge(
+    'collections_details_unread',
+    'Selected collections whose details the background reader has not read yet (beyond --collector.collections.background-after); 0 otherwise.',
+  ),
   rows: gauge('collection_rows', `Rows in the collection, including deleted rows not yet compacted (GetCollectionStatistics row_count). ${cachedNote}`, labels),
   loadState: gauge('collection_load_state', `Load state of the collection, one series per state: 1 for the current one (GetLoadState). ${cachedNote}`, [
     ...labels,
@@ -47,6 +54,7 @@ export const collectionsCollector: MilvusCollector = {
     sink.emit(metrics.unexported, read.unexported.limit, { reason: 'limit' });
     sink.emit(metrics.failedCalls, read.failedCalls);
     sink.emit(metrics.age, read.ageSeconds);
+    sink.emit(metrics.unread, read.unread);
     for (const collection of read.collections) {
       const series = { db: collection.db, collection: collection.name };
       for (const [field, descriptor] of values) {

@@ -1,3 +1,4 @@
+import { detached } from '@keepwatch/core/metrics';
 import type { InfoDocument } from '../info/index.ts';
 
 /** RESP2 flat [k1, v1, k2, v2, ...] arrays (CONFIG GET, ACL GETUSER, ACL LOG entries, LATENCY HISTOGRAM) as a map. */
@@ -19,7 +20,7 @@ export function restartWatch(): (info: InfoDocument) => boolean {
     const currentRunId = info.get('run_id');
     const currentUptime = info.number('uptime_in_seconds') ?? -1;
     const restarted = (runId !== undefined && currentRunId !== runId) || currentUptime < uptime;
-    runId = currentRunId;
+    runId = currentRunId === undefined ? undefined : detached(currentRunId);
     uptime = currentUptime;
     return restarted;
   };

@@ -1,0 +1,170 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { build } from 'esbuild';
+import { redisExporterBinary } from '../packages/testing/src/builds.ts';
+import { freePort, multiTargetJob, startPrometheus } from '../packages/testing/src/index.ts';
+import { type ServerHandle, startServer } from '../packages/testing/src/servers.ts';
+import { bundle } from '../scripts/bundle/bundle.ts';
+import { type Contender, cpuMs, launch, launchAsImage, rssMiB } from './harness.ts';
+
+/**
+ * One exporter for many servers: N real valkey-servers (2,000 keys each), valkey-exporter's /scrape and
+ * redis_exporter 1.69's /scrape scraped as Prometheus does (every target once per round, a bounded number of
+ * scrapes at once), in turns, plus the Node floor answering one target's exposition. Prints per contender:
+ * CPU per scrape, RSS and anonymous RSS, new server connections per scrape, scrape latency p50/p99 and the
+ * time of a round. FLEET_PROMETHEUS_MINUTES > 0 then has a real Prometheus scrape the largest fleet through
+ * valkey-exporter's /targets at 15 s and reports any scrape that missed its deadline. Asserts nothing.
+ */
+const sizes = (process.env.FLEET_SIZES ?? '100,400,1000').split(',').map(Number);
+const keysPerServer = Number(process.env.FLEET_KEYS ?? 2000);
+const rounds = Number(process.env.FLEET_ROUNDS ?? 3);
+const concurrency = Number(process.env.FLEET_CONCURRENCY ?? 4);
+const prometheusMinutes = Number(process.env.FLEET_PROMETHEUS_MINUTES ?? 0);
+/** Servers whose INFO says how many connections each contender opened (a sample: reading all costs a round of its own). */
+const sampleSize = 50;
+const root = new URL('../', import.meta.url).pathname;
+const benchDir = `${root}.bench/`;
+mkdirSync(benchDir, { recursive: true });
+
+const address = (server: ServerHandle) => `redis://127.0.0.1:${server.port}`;
+
+async function startFleet(count: number): Promise<ServerHandle[]> {
+  const servers: ServerHandle[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const server = await startServer('valkey', { args: ['--maxmemory', '32mb'] });
+    const pipeline = server.admin().pipeline();
+    for (let key = 0; key < keysPerServer; key += 1) pipeline.set(`fleet:${key}`, 'value');
+    await pipeline.exec();
+    servers.push(server);
+  }
+  return servers;
+}
+
+/** Every target once, `concurrency` at a time on keep-alive connections, as Prometheus spreads a scrape interval. */
+async function round(contender: Contender, targets: readonly string[], agent: Agent): Promise<{ latencies: number[]; ms: number }> {
+  const base = contender.url.replace(/\/metrics$/, '/scrape?target=');
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < targets.length) {
+      const target = targets[next++] as string;
+      const t0 = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        request(`${base}${encodeURIComponent(target)}`, { agent, headers: { 'accept-encoding': 'gzip' } }, (response) => {
+          response.resume();
+          response.on('end', resolve);
+          response.on('error', reject);
+        })
+          .on('error', reject)
+          .end();
+      });
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { latencies, ms: performance.now() - started };
+}
+
+async function connectionsReceived(admins: readonly ReturnType<ServerHandle['admin']>[]): Promise<number> {
+  let total = 0;
+  for (const admin of admins) total += Number(/total_connections_received:(\d+)/.exec(await admin.info('stats'))?.[1]);
+  return total;
+}
+
+const largest = Math.max(...sizes);
+console.log(`starting ${largest} valkey-servers with ${keysPerServer} keys each`);
+const fleet = await startFleet(largest);
+const bundlePath = await bundle('valkey-exporter');
+await build({
+  entryPoints: [`${root}bench/node-floor.ts`],
+  outfile: `${benchDir}node-floor.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  logLevel: 'warning',
+});
+const summary: string[] = [];
+const rssAt = new Map<number, number>();
+
+for (const size of sizes) {
+  const servers = fleet.slice(0, size);
+  const targets = servers.map(address);
+  const targetsFile = `${benchDir}fleet-targets.yml`;
+  writeFileSync(targetsFile, `targets:\n${targets.map((target) => `  - address: ${target}\n`).join('')}`);
+  const theirPort = await freePort();
+  const contenders = [
+    await launchAsImage('valkey-exporter', bundlePath, (port) => [
+      ...['--valkey.addr', '', '--scrape.config-file', targetsFile, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'error'],
+    ]),
+    await launch('redis_exporter 1.69', redisExporterBinary(), ['--redis.addr', '', '--web.listen-address', `127.0.0.1:${theirPort}`], theirPort),
+  ];
+  writeFileSync(`${benchDir}exposition.txt`, await (await fetch(`${contenders[0]?.url.replace(/\/metrics$/, '')}/scrape?target=${targets[0]}`)).text());
+  contenders.push(await launchAsImage('Node floor', `${benchDir}node-floor.mjs`, (port) => [`${benchDir}exposition.txt`, String(port)]));
+  const agents = contenders.map(() => new Agent({ keepAlive: true, maxSockets: concurrency }));
+  const sample = servers.slice(0, sampleSize).map((server) => server.admin());
+  const sampleTargets = new Set(targets.slice(0, sampleSize));
+  const results = contenders.map(() => ({ latencies: [] as number[], roundMs: [] as number[], cpu: 0, connections: 0 }));
+  // A warm-up round each: connections opened, code compiled.
+  for (const [index, contender] of contenders.entries()) await round(contender, targets, agents[index] as Agent);
+  for (let turn = 0; turn < rounds; turn += 1) {
+    for (const [index, contender] of contenders.entries()) {
+      const result = results[index] as (typeof results)[number];
+      const cpuBefore = cpuMs(contender.process.pid);
+      const connectionsBefore = await connectionsReceived(sample);
+      const { latencies, ms } = await round(contender, targets, agents[index] as Agent);
+      result.cpu += cpuMs(contender.process.pid) - cpuBefore;
+      result.connections += (await connectionsReceived(sample)) - connectionsBefore;
+      result.latencies.push(...latencies);
+      result.roundMs.push(ms);
+    }
+  }
+  console.log(`\n${size} targets, ${rounds} rounds of every target, ${concurrency} scrapes at once:\n`);
+  console.log('| | CPU per scrape | RSS | anonymous RSS | new server connections per scrape | latency p50 / p99 | round of all targets |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const [index, contender] of contenders.entries()) {
+    const result = results[index] as (typeof results)[number];
+    const sorted = result.latencies.sort((a, b) => a - b);
+    const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN).toFixed(2);
+    const rss = rssMiB(contender.process.pid);
+    if (index === 0) rssAt.set(size, rss.total);
+    const perScrape = result.cpu / (size * rounds);
+    console.log(
+      `| ${contender.name} | ${perScrape.toFixed(2)} ms | ${rss.total.toFixed(1)} MiB | ${rss.anonymous.toFixed(1)} MiB | ${(result.connections / (sampleTargets.size * rounds)).toFixed(2)} | ${at(0.5)} / ${at(0.99)} ms | ${(result.roundMs.reduce((a, b) => a + b, 0) / rounds / 1000).toFixed(2)} s |`,
+    );
+    summary.push(`${size} ${contender.name}: cpu ${perScrape.toFixed(2)} ms rss ${rss.total.toFixed(1)} MiB`);
+  }
+  for (const contender of contenders) contender.process.kill('SIGTERM');
+}
+if (sizes.length > 1) {
+  const [small, large] = [Math.min(...sizes), largest];
+  const marginal = (((rssAt.get(large) ?? 0) - (rssAt.get(small) ?? 0)) * 1024) / (large - small);
+  console.log(`\nvalkey-exporter memory per additional target: ${marginal.toFixed(1)} KiB (RSS at ${small} and ${large} targets)`);
+}
+
+if (prometheusMinutes > 0) {
+  const targets = fleet.map(address);
+  writeFileSync(`${benchDir}fleet-targets.yml`, `targets:\n${targets.map((target) => `  - address: ${target}\n`).join('')}`);
+  const exporter = await launchAsImage('valkey-exporter', bundlePath, (port) => [
+    ...['--valkey.addr', '', '--scrape.config-file', `${benchDir}fleet-targets.yml`, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'error'],
+  ]);
+  const job = multiTargetJob('fleet', exporter.url.replace(/\/metrics$/, ''), { httpSd: '/targets' }).replace(
+    '    metrics_path',
+    '    scrape_interval: 15s\n    scrape_timeout: 10s\n    metrics_path',
+  );
+  const prometheus = await startPrometheus({}, [], job);
+  console.log(`\na real Prometheus scraping ${targets.length} targets at 15 s through valkey-exporter for ${prometheusMinutes} minutes`);
+  await new Promise((resolve) => setTimeout(resolve, prometheusMinutes * 60_000));
+  const window = `${prometheusMinutes}m`;
+  const scrapes = await prometheus.value(`sum(count_over_time(up{job="fleet"}[${window}]))`);
+  const failed = await prometheus.value(`sum(count_over_time((up{job="fleet"} == 0)[${window}:15s]))`);
+  const slowest = await prometheus.value(`max(max_over_time(scrape_duration_seconds{job="fleet"}[${window}]))`);
+  console.log(
+    `scrapes: ${scrapes}, failed or past the deadline: ${failed ?? 0}, slowest: ${((slowest ?? 0) * 1000).toFixed(0)} ms, exporter RSS ${rssMiB(exporter.process.pid).total.toFixed(1)} MiB`,
+  );
+  await prometheus.stop();
+  exporter.process.kill('SIGTERM');
+}
+for (const server of fleet) await server.dispose();
+console.log(`\n${summary.join('\n')}`);
+process.exit(0);
