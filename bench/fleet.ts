@@ -1,11 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { build } from 'esbuild';
 import { redisExporterBinary } from '../packages/testing/src/builds.ts';
 import { freePort, multiTargetJob, startPrometheus } from '../packages/testing/src/index.ts';
 import { type ServerHandle, startServer } from '../packages/testing/src/servers.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
-import { type Contender, cpuMs, launch, launchAsImage, rssMiB } from './harness.ts';
+import { type Contender, cpuMs, launch, launchAsImage, launchNodeFloor, rssMiB } from './harness.ts';
 
 /**
  * One exporter for many servers: N real valkey-servers (2,000 keys each), valkey-exporter's /scrape and
@@ -22,8 +21,7 @@ const concurrency = Number(process.env.FLEET_CONCURRENCY ?? 4);
 const prometheusMinutes = Number(process.env.FLEET_PROMETHEUS_MINUTES ?? 0);
 /** Servers whose INFO says how many connections each contender opened (a sample: reading all costs a round of its own). */
 const sampleSize = 50;
-const root = new URL('../', import.meta.url).pathname;
-const benchDir = `${root}.bench/`;
+const benchDir = new URL('../.bench/', import.meta.url).pathname;
 mkdirSync(benchDir, { recursive: true });
 
 const address = (server: ServerHandle) => `redis://127.0.0.1:${server.port}`;
@@ -76,14 +74,6 @@ const largest = Math.max(...sizes);
 console.log(`starting ${largest} valkey-servers with ${keysPerServer} keys each`);
 const fleet = await startFleet(largest);
 const bundlePath = await bundle('valkey-exporter');
-await build({
-  entryPoints: [`${root}bench/node-floor.ts`],
-  outfile: `${benchDir}node-floor.mjs`,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  logLevel: 'warning',
-});
 const summary: string[] = [];
 const rssAt = new Map<number, number>();
 
@@ -99,8 +89,8 @@ for (const size of sizes) {
     ]),
     await launch('redis_exporter 1.69', redisExporterBinary(), ['--redis.addr', '', '--web.listen-address', `127.0.0.1:${theirPort}`], theirPort),
   ];
-  writeFileSync(`${benchDir}exposition.txt`, await (await fetch(`${contenders[0]?.url.replace(/\/metrics$/, '')}/scrape?target=${targets[0]}`)).text());
-  contenders.push(await launchAsImage('Node floor', `${benchDir}node-floor.mjs`, (port) => [`${benchDir}exposition.txt`, String(port)]));
+  const exposition = await (await fetch(`${contenders[0]?.url.replace(/\/metrics$/, '')}/scrape?target=${targets[0]}`)).text();
+  contenders.push(await launchNodeFloor('Node floor', exposition));
   const agents = contenders.map(() => new Agent({ keepAlive: true, maxSockets: concurrency }));
   const sample = servers.slice(0, sampleSize).map((server) => server.admin());
   const sampleTargets = new Set(targets.slice(0, sampleSize));

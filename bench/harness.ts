@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { freePort, waitFor } from '../packages/testing/src/index.ts';
 import { startServer } from '../packages/testing/src/servers.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
@@ -122,4 +123,21 @@ export async function measureInTurns(contenders: readonly Contender[], scrapes: 
       bytes: run.bytes,
     };
   });
+}
+
+const benchDir = new URL('../.bench/', import.meta.url).pathname;
+
+/** The Node floor (node-floor.ts, bundled), started as the image starts a bundle, answering `exposition` on every request. */
+export async function launchNodeFloor(name: string, exposition: string): Promise<Contender> {
+  mkdirSync(benchDir, { recursive: true });
+  writeFileSync(`${benchDir}exposition.txt`, exposition);
+  await build({
+    entryPoints: [new URL('node-floor.ts', import.meta.url).pathname],
+    outfile: `${benchDir}node-floor.mjs`,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  return launchAsImage(name, `${benchDir}node-floor.mjs`, (port) => [`${benchDir}exposition.txt`, String(port)]);
 }

@@ -51,3 +51,49 @@ for (const collections of collectionCounts) {
   ]);
   console.log(`| ${collections} | 4 | 300 s | ${cached.calls} | ${cached.ms.toFixed(1)} ms | ${cached.up} | ${cached.exported} |`);
 }
+
+/**
+ * Beyond --collector.collections.background-after: the per-collection reads run in the background at
+ * --collector.collections.rate. For 1,000 and 10,000 collections: how long a scrape takes (it never waits for
+ * them), the calls per second the stand-in saw over a window, how many series a scrape exports, and how many
+ * collections were still unread at the end of the window.
+ */
+const backgroundCounts = [1000, 10_000];
+const rate = Number(process.env.BENCH_MILVUS_RATE ?? 5);
+const windowSeconds = 20;
+const perCollectionRpcs = new Set(['DescribeCollection', 'GetCollectionStatistics', 'GetLoadState', 'GetLoadingProgress', 'GetReplicas', 'DescribeIndex']);
+console.log(`\nBackground reads at --collector.collections.rate ${rate}, over ${windowSeconds} s, --collector.collections.limit 100000:\n`);
+console.log('| collections | scrape time (first / last) | per-collection calls per second | series per scrape | unread at the end |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const collections of backgroundCounts) {
+  const milvus = await startMilvusStandin((state) => {
+    const db = state.databases.get('analytics');
+    const template = db?.collections.get('events');
+    for (let i = 0; i < collections - 3; i += 1) db?.collections.set(`c${i}`, { ...structuredClone(template), id: `91${i}` } as never);
+  });
+  const exporter = await startDefinitionExporter(milvusExporter, [
+    ...['--milvus.address', milvus.address, '--log.level', 'error', '--collector.collections.limit', '100000'],
+    ...['--collector.collections.rate', String(rate)],
+  ]);
+  const headers = { 'X-Prometheus-Scrape-Timeout-Seconds': '60' };
+  const timedScrape = async () => {
+    const started = performance.now();
+    const text = await fetch(`${exporter.url}/metrics`, { headers }).then((response) => response.text());
+    return { ms: performance.now() - started, metrics: parseMetrics(text) };
+  };
+  const first = await timedScrape();
+  const callsBefore = milvus.calls.filter((call) => perCollectionRpcs.has(call.method)).length;
+  const windowStart = performance.now();
+  let last = first;
+  while (performance.now() - windowStart < windowSeconds * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    last = await timedScrape();
+  }
+  const calls = milvus.calls.filter((call) => perCollectionRpcs.has(call.method)).length - callsBefore;
+  const perSecond = calls / ((performance.now() - windowStart) / 1000);
+  console.log(
+    `| ${collections} | ${first.ms.toFixed(0)} / ${last.ms.toFixed(0)} ms | ${perSecond.toFixed(2)} | ${last.metrics.samples.length} | ${last.metrics.value('milvus_collections_details_unread')} |`,
+  );
+  await exporter.close();
+  await milvus.close();
+}

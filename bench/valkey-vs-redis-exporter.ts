@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import { redisExporterBinary as incumbentBinary } from '../packages/testing/src/builds.ts';
 import { freePort } from '../packages/testing/src/index.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
-import { type Contender, launch, launchAsImage, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
+import { type Contender, launch, launchAsImage, launchNodeFloor, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
 
 /**
  * valkey-exporter (production bundle) and redis_exporter (Debian's prometheus-redis-exporter) against the
@@ -16,7 +14,6 @@ import { type Contender, launch, launchAsImage, loadedValkey, measureInTurns, sc
 const scrapes = Number(process.env.BENCH_SCRAPES ?? 10_000);
 const costWindow = 200;
 const block = 500;
-const root = new URL('..', import.meta.url).pathname;
 
 const redisExporterBinary = incumbentBinary();
 const redisExporterVersion = execFileSync(redisExporterBinary, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).match(
@@ -67,18 +64,7 @@ const contenders = [
   ),
 ];
 // The Node floor serves the exposition valkey-exporter just produced.
-const benchDir = `${root}.bench/`;
-mkdirSync(benchDir, { recursive: true });
-writeFileSync(`${benchDir}exposition.txt`, await (await fetch(contenders[0]?.url as string)).text());
-await build({
-  entryPoints: [`${root}bench/node-floor.ts`],
-  outfile: `${benchDir}node-floor.mjs`,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  logLevel: 'warning',
-});
-contenders.push(await launchAsImage('Node floor (node:http + gzip)', `${benchDir}node-floor.mjs`, (port) => [`${benchDir}exposition.txt`, String(port)]));
+contenders.push(await launchNodeFloor('Node floor (node:http + gzip)', await (await fetch(contenders[0]?.url as string)).text()));
 type Cost = Awaited<ReturnType<typeof serverCost>>;
 type Timing = Awaited<ReturnType<typeof measureInTurns>>[number];
 const costs: Cost[] = [];
