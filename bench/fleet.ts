@@ -19,6 +19,8 @@ const keysPerServer = Number(process.env.FLEET_KEYS ?? 2000);
 const rounds = Number(process.env.FLEET_ROUNDS ?? 3);
 const concurrency = Number(process.env.FLEET_CONCURRENCY ?? 4);
 const prometheusMinutes = Number(process.env.FLEET_PROMETHEUS_MINUTES ?? 0);
+/** Node flags for valkey-exporter after the image's (a later one wins), e.g. a larger heap for a fleet. */
+const nodeFlags = (process.env.FLEET_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 /** Servers whose INFO says how many connections each contender opened (a sample: reading all costs a round of its own). */
 const sampleSize = 50;
 const benchDir = new URL('../.bench/', import.meta.url).pathname;
@@ -84,9 +86,12 @@ for (const size of sizes) {
   writeFileSync(targetsFile, `targets:\n${targets.map((target) => `  - address: ${target}\n`).join('')}`);
   const theirPort = await freePort();
   const contenders = [
-    await launchAsImage('valkey-exporter', bundlePath, (port) => [
-      ...['--valkey.addr', '', '--scrape.config-file', targetsFile, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'error'],
-    ]),
+    await launchAsImage(
+      'valkey-exporter',
+      bundlePath,
+      (port) => [...['--valkey.addr', '', '--scrape.config-file', targetsFile, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'error']],
+      nodeFlags,
+    ),
     await launch('redis_exporter 1.69', redisExporterBinary(), ['--redis.addr', '', '--web.listen-address', `127.0.0.1:${theirPort}`], theirPort),
   ];
   const exposition = await (await fetch(`${contenders[0]?.url.replace(/\/metrics$/, '')}/scrape?target=${targets[0]}`)).text();
@@ -135,9 +140,14 @@ if (sizes.length > 1) {
 if (prometheusMinutes > 0) {
   const targets = fleet.map(address);
   writeFileSync(`${benchDir}fleet-targets.yml`, `targets:\n${targets.map((target) => `  - address: ${target}\n`).join('')}`);
-  const exporter = await launchAsImage('valkey-exporter', bundlePath, (port) => [
-    ...['--valkey.addr', '', '--scrape.config-file', `${benchDir}fleet-targets.yml`, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'error'],
-  ]);
+  const exporter = await launchAsImage(
+    'valkey-exporter',
+    bundlePath,
+    (port) => [
+      ...['--valkey.addr', '', '--scrape.config-file', `${benchDir}fleet-targets.yml`, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'error'],
+    ],
+    nodeFlags,
+  );
   const job = multiTargetJob('fleet', exporter.url.replace(/\/metrics$/, ''), { httpSd: '/targets' }).replace(
     '    metrics_path',
     '    scrape_interval: 15s\n    scrape_timeout: 10s\n    metrics_path',
