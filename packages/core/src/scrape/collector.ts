@@ -3,8 +3,8 @@ import type { MetricSink } from '../metrics/family.ts';
 
 /**
  * The collector contract. A collector reads one concern out of a snapshot that the engine's target already
- * fetched (one pipelined round trip per scrape, plus the follow-up reads of engines that have them, such as
- * the Redis-protocol key checks) and writes samples to the sink. Core times it, isolates its errors
+ * fetched (one round trip per scrape, plus the follow-up reads of engines that have them) and writes samples
+ * to the sink. Core times it, isolates its errors
  * and reports its success; a collector never touches prom-client, the connection or the clock.
  */
 export interface Collector<Caps, Snapshot> {
