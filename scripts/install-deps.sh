@@ -15,6 +15,7 @@ command -v prometheus >/dev/null || need_apt+=(prometheus)
 command -v promtool >/dev/null || need_apt+=(promtool)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v amtool >/dev/null || need_apt+=(amtool)
+command -v systemd-analyze >/dev/null || need_apt+=(systemd-analyze)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: installing Debian packages for: ${need_apt[*]}"
@@ -39,6 +40,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   install "${valkey_suite[@]}" valkey-server valkey-tools ||
     { echo "install-deps: no valkey-server package for '$codename'; the tests need Valkey 8 (Debian bookworm-backports or Ubuntu 24.10+)" >&2; exit 1; }
   install redis-server redis-tools prometheus prometheus-alertmanager openssl ca-certificates
+  # systemd-analyze verify checks the systemd unit; nothing is started.
+  command -v systemd-analyze >/dev/null || install systemd
   [ -z "$policy_rc_created" ] || $sudo_cmd rm -f /usr/sbin/policy-rc.d
 fi
 

@@ -11,6 +11,9 @@ const exporters = {
 export type ExporterName = keyof typeof exporters;
 export const exporterNames = Object.keys(exporters) as ExporterName[];
 
+/** The esbuild plugins of one exporter's bundles (the lazy TLS and crypto built-ins, where they apply). */
+export const lazyBuiltinsFor = (exporter: ExporterName) => (exporters[exporter].lazyBuiltins ? [lazyBuiltinsPlugin] : []);
+
 const packageUrl = (exporter: ExporterName) => new URL(`../../packages/${exporter}/`, import.meta.url);
 
 export const bundlePath = (exporter: ExporterName): string => new URL(`dist/${exporter}.mjs`, packageUrl(exporter)).pathname;
@@ -31,7 +34,7 @@ export async function bundle(exporter: ExporterName): Promise<string> {
     minify: true,
     legalComments: 'none',
     banner: { js: "import { createRequire as __kwRequire } from 'node:module'; const require = __kwRequire(import.meta.url);" },
-    plugins: exporters[exporter].lazyBuiltins ? [lazyBuiltinsPlugin] : [],
+    plugins: lazyBuiltinsFor(exporter),
     logLevel: 'warning',
   });
   if (result.warnings.length > 0) throw new Error(`bundle: esbuild reported ${result.warnings.length} warning(s), printed above`);
