@@ -2,9 +2,22 @@ import { readFileSync } from 'node:fs';
 
 export const dockerfilePath = new URL('../../deploy/Dockerfile', import.meta.url).pathname;
 
-/** How the container image starts a bundle: the node flags of its ENTRYPOINT and its ENV, so tests and bench/ run exactly that. */
+/** The node flags of the image's ENTRYPOINT (what a chart that replaces the command must repeat). */
+export function entrypointFlags(dockerfile = readFileSync(dockerfilePath, 'utf8')): string[] {
+  return (JSON.parse(/^ENTRYPOINT (.+)$/m.exec(dockerfile)?.[1] ?? '[]') as string[]).filter((arg) => arg.startsWith('--'));
+}
+
+/**
+ * How the container image starts a bundle, so tests, bench/ and the single executables run exactly that: its
+ * ENV (ARG defaults substituted) and every node flag, the ENTRYPOINT's and those of NODE_OPTIONS.
+ */
 export function imageCommandLine(dockerfile = readFileSync(dockerfilePath, 'utf8')): { nodeFlags: string[]; env: Record<string, string> } {
-  const entrypoint = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
-  const env = Object.fromEntries([...dockerfile.matchAll(/^ENV (\w+)=(\S+)$/gm)].map(([, name, value]) => [name as string, value as string]));
-  return { nodeFlags: entrypoint.filter((arg) => arg.startsWith('--')), env };
+  const args = new Map([...dockerfile.matchAll(/^ARG (\w+)=(\S+)$/gm)].map(([, name, value]) => [name as string, value as string]));
+  const env = Object.fromEntries(
+    [...dockerfile.matchAll(/^ENV (\w+)=(?:"([^"]*)"|(\S+))$/gm)].map(([, name, quoted, bare]) => [
+      name as string,
+      (quoted ?? bare ?? '').replace(/\$\{(\w+)\}/g, (_, arg: string) => args.get(arg) ?? ''),
+    ]),
+  );
+  return { nodeFlags: [...entrypointFlags(dockerfile), ...(env.NODE_OPTIONS ?? '').split(' ').filter(Boolean)], env };
 }

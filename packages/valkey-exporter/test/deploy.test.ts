@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -110,6 +111,32 @@ describe('the production bundle the container image runs', () => {
     expect(dockerfile).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian12:nonroot$/m);
     expect(dockerfile).toMatch(/^USER 65532:65532$/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", .*"\/app\/exporter\.mjs"\]$/m);
+    for (const label of ['title', 'description', 'source', 'version', 'base.name']) expect(dockerfile).toContain(`org.opencontainers.image.${label}=`);
+  });
+
+  test('the heap limits are in NODE_OPTIONS, which survives a command override, and node accepts them there', () => {
+    const { env } = imageCommandLine();
+    const check = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(require("node:v8").getHeapStatistics().heap_size_limit))'], {
+      env: { ...process.env, NODE_OPTIONS: env.NODE_OPTIONS },
+      encoding: 'utf8',
+    });
+    expect(check.status).toBe(0);
+    expect(Number(check.stdout)).toBeLessThan(512 * 2 ** 20);
+  });
+
+  test('the health check needs no shell: node asks /-/healthy of a serving exporter (exit 0) and of a closed port (exit 1)', async () => {
+    const healthcheck = JSON.parse(/^HEALTHCHECK .*CMD (\[.+\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    expect(healthcheck[0]).toBe('/nodejs/bin/node');
+    const port = await freePort();
+    const exporter = startBundle(bundleFile, ['--valkey.addr', server.url, '--web.listen-address', `127.0.0.1:${port}`], imageCommandLine());
+    try {
+      await scrapeWhenServing(port);
+      const run = (url: string) => spawnSync(process.execPath, healthcheck.slice(1), { env: { KEEPWATCH_HEALTH_URL: url }, encoding: 'utf8' }).status;
+      expect(run(`http://127.0.0.1:${port}/-/healthy`)).toBe(0);
+      expect(run(`http://127.0.0.1:${await freePort()}/-/healthy`)).toBe(1);
+    } finally {
+      await exporter.stop();
+    }
   });
 });
 
