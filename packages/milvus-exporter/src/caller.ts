@@ -35,8 +35,6 @@ export class Caller {
   /** Calls start at most this often (the background reader's rate); 0: as soon as a slot is free. */
   readonly #intervalMs: number;
   #nextStart = 0;
-  /** Calls started, for the background reader's accounting. */
-  calls = 0;
 
   constructor(options: {
     refused: Map<string, string>;
@@ -66,7 +64,6 @@ export class Caller {
     await this.#slot();
     try {
       await this.#pace();
-      this.calls += 1;
       const timeout = Math.min(this.#timeoutMs, this.#deadline - Date.now());
       if (this.#signal.aborted || timeout <= 0) throw new KeepwatchError('KW_ERR_TARGET_TIMEOUT', `${rpc}: no time left in the scrape deadline`);
       let reply: T;

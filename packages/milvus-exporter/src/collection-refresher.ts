@@ -45,11 +45,6 @@ export class CollectionRefresher {
     });
   }
 
-  /** Calls started since the refresher began. */
-  get calls(): number {
-    return this.#caller.calls;
-  }
-
   /** The collections to keep read (this scrape's selection) and what to read of them; starts the loop. */
   update(selected: readonly ListedCollection[], want: { collections: boolean; indexes: boolean }): void {
     this.#selected = selected;

@@ -21,7 +21,7 @@ export interface KeyCheckOptions {
   readonly scanBudget: number;
 }
 
-export const keyCheckDefaults = { maxKeys: 1000, maxGroups: 100, maxConsumers: 1000, scanCount: 1000, scanBudget: 10_000 } as const;
+const keyCheckDefaults = { maxKeys: 1000, maxGroups: 100, maxConsumers: 1000, scanCount: 1000, scanBudget: 10_000 } as const;
 
 const dbKeys = '[db=]key items; a key with * ? [ is a SCAN MATCH pattern';
 
