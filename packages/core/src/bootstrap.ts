@@ -159,6 +159,8 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
                   output: engineLog.eventsOutput,
                   policy: engineLog.personalData,
                   maxBytes: engineLog.eventsMaxBytes,
+                  labels: engineLog.eventsLabels,
+                  ...(setup.targetDisplay === undefined ? {} : { instance: setup.targetDisplay }),
                   ...(engineLog.hashKey === undefined ? {} : { hashKey: engineLog.hashKey }),
                 }),
               }),

@@ -40,6 +40,12 @@ describe('the valkey-exporter command line', () => {
     ],
     ['a bad listen address', ['--web.listen-address', 'localhost'], {}, 'valkey-exporter: KW_ERR_FLAG: --web.listen-address "localhost" is not [host]:port'],
     [
+      'an event label that is no label name',
+      ['--log.file', '/dev/null', '--log.events-labels', 'my-cluster=prod'],
+      {},
+      'valkey-exporter: KW_ERR_FLAG: --log.events-labels "my-cluster=prod" is not name=value with a label name',
+    ],
+    [
       'an empty address without a targets file',
       ['--valkey.addr', ''],
       {},

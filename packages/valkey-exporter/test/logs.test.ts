@@ -108,6 +108,8 @@ describe.each(['valkey', 'redis'] as const)('events caused on a real %s primary 
       eventsFile(),
       '--log.events-personal-data',
       'hash',
+      '--log.events-labels',
+      'cluster=test,namespace=cache',
     ]);
     onReplica = await startTestExporter(['--valkey.addr', replica.url, '--log.file', join(logs, 'replica.log')]);
   });
@@ -147,6 +149,9 @@ describe.each(['valkey', 'redis'] as const)('events caused on a real %s primary 
       .map((line) => JSON.parse(line))
       .find((entry) => entry.event === 'security_attack');
     expect(attack).toMatchObject({ engine: 'valkey', level: 'warning', severity: 'critical' });
+    // The event names its source, so a log shipper needs no relabelling to tell servers apart.
+    expect(attack.instance).toBe(primary.url);
+    expect(attack.labels).toEqual({ cluster: 'test', namespace: 'cache' });
     // Valkey 8 names the peer (hashed here); Redis 7.0.15 logs "Connection aborted." without it.
     if (flavour === 'valkey') expect(attack.fields.client).toMatch(/^hmac:[0-9a-f]{16}$/);
     else expect(attack.fields).toEqual({});

@@ -62,6 +62,12 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
     },
     { name: 'log.events-output', kind: 'string', help: 'Write each classified log event as one JSON line: - for stdout, or a file path.' },
     {
+      name: 'log.events-labels',
+      kind: 'list',
+      default: [],
+      help: 'Static labels added to every --log.events-output event, as name=value items (e.g. cluster=prod,namespace=cache); the event already names its engine and instance.',
+    },
+    {
       name: 'log.events-personal-data',
       kind: 'string',
       default: 'keep',
@@ -107,6 +113,7 @@ export interface CommonConfig {
         readonly personalData: PersonalDataPolicy;
         readonly hashKey: string | undefined;
         readonly eventsMaxBytes: number;
+        readonly eventsLabels: Readonly<Record<string, string>>;
         readonly stateFile: string | undefined;
       }
     | undefined;
@@ -158,8 +165,22 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
             eventsOutput,
             personalData: flags.choice('log.events-personal-data', personalDataPolicies),
             hashKey: keyFile === undefined ? undefined : readSecretFile(keyFile, '--log.events-hash-key-file'),
+            eventsLabels: eventLabels(flags.list('log.events-labels')),
             eventsMaxBytes: flags.number('log.events-max-bytes'),
             stateFile: flags.optionalString('log.state-file') || undefined,
           },
   };
+}
+
+/** `name=value` items as labels; a name that is no label name is one KW_ERR_FLAG line. */
+function eventLabels(items: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const item of items) {
+    const [name = '', ...rest] = item.split('=');
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || rest.length === 0) {
+      throw new KeepwatchError('KW_ERR_FLAG', `--log.events-labels ${JSON.stringify(item)} is not name=value with a label name`);
+    }
+    labels[name] = rest.join('=');
+  }
+  return labels;
 }

@@ -25,6 +25,10 @@ export interface EventWriterOptions {
   readonly maxBytes?: number;
   /** Tests: where lines go instead of the output. */
   readonly write?: (line: string) => void;
+  /** The server the log belongs to (the exporter's target, as displayed), so a shipped event names its source. */
+  readonly instance?: string;
+  /** Static labels for every event (--log.events-labels), e.g. the cluster and namespace. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -56,6 +60,8 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
         JSON.stringify({
           timestamp: new Date((record.timestamp ?? Date.now() / 1000) * 1000).toISOString(),
           engine,
+          ...(options.instance === undefined ? {} : { instance: options.instance }),
+          ...(options.labels === undefined || Object.keys(options.labels).length === 0 ? {} : { labels: options.labels }),
           level: record.level,
           event: event.rule.event,
           severity: event.rule.severity,
