@@ -76,7 +76,6 @@ const largest = Math.max(...sizes);
 console.log(`starting ${largest} valkey-servers with ${keysPerServer} keys each`);
 const fleet = await startFleet(largest);
 const bundlePath = await bundle('valkey-exporter');
-const summary: string[] = [];
 const rssAt = new Map<number, number>();
 
 for (const size of sizes) {
@@ -127,7 +126,6 @@ for (const size of sizes) {
     console.log(
       `| ${contender.name} | ${perScrape.toFixed(2)} ms | ${rss.total.toFixed(1)} MiB | ${rss.anonymous.toFixed(1)} MiB | ${(result.connections / (sampleTargets.size * rounds)).toFixed(2)} | ${at(0.5)} / ${at(0.99)} ms | ${(result.roundMs.reduce((a, b) => a + b, 0) / rounds / 1000).toFixed(2)} s |`,
     );
-    summary.push(`${size} ${contender.name}: cpu ${perScrape.toFixed(2)} ms rss ${rss.total.toFixed(1)} MiB`);
   }
   for (const contender of contenders) contender.process.kill('SIGTERM');
 }
@@ -166,5 +164,4 @@ if (prometheusMinutes > 0) {
   exporter.process.kill('SIGTERM');
 }
 for (const server of fleet) await server.dispose();
-console.log(`\n${summary.join('\n')}`);
 process.exit(0);

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 
 export const dockerfilePath = new URL('../../deploy/Dockerfile', import.meta.url).pathname;
 
-/** The node flags of the image's ENTRYPOINT (what a chart that replaces the command must repeat). */
-export function entrypointFlags(dockerfile = readFileSync(dockerfilePath, 'utf8')): string[] {
-  return (JSON.parse(/^ENTRYPOINT (.+)$/m.exec(dockerfile)?.[1] ?? '[]') as string[]).filter((arg) => arg.startsWith('--'));
+/** The image's ENTRYPOINT (what a chart that replaces the command must repeat). */
+export function entrypoint(dockerfile = readFileSync(dockerfilePath, 'utf8')): string[] {
+  return JSON.parse(/^ENTRYPOINT (.+)$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
 }
 
 /**
@@ -19,5 +19,5 @@ export function imageCommandLine(dockerfile = readFileSync(dockerfilePath, 'utf8
       (quoted ?? bare ?? '').replace(/\$\{(\w+)\}/g, (_, arg: string) => args.get(arg) ?? ''),
     ]),
   );
-  return { nodeFlags: [...entrypointFlags(dockerfile), ...(env.NODE_OPTIONS ?? '').split(' ').filter(Boolean)], env };
+  return { nodeFlags: [...entrypoint(dockerfile).filter((arg) => arg.startsWith('--')), ...(env.NODE_OPTIONS ?? '').split(' ').filter(Boolean)], env };
 }

@@ -23,8 +23,12 @@ export function exporterAclRules<C extends RespCaps>(
 ): string[] {
   const commands = [...connection];
   for (const collector of collectors) for (const command of collector.commands?.(caps) ?? []) commands.push(command.argv);
-  const rules = new Set(commands.map((argv) => dialect.rule(argv)));
-  return ['on', 'resetkeys', 'resetchannels', '-@all', ...[...rules].sort()];
+  return commandOnlyUser(commands.map((argv) => dialect.rule(argv)));
+}
+
+/** An enabled user that may run exactly these commands (once each, sorted) and touch no key or channel. */
+export function commandOnlyUser(rules: Iterable<string>): string[] {
+  return ['on', 'resetkeys', 'resetchannels', '-@all', ...[...new Set(rules)].sort()];
 }
 
 /**

@@ -38,6 +38,8 @@ export type RespExporterDefinition<C extends RespCaps> = Omit<ExporterDefinition
   target(settings: ConnectionSettings, log: Logger): RespTarget<C>;
   /** The least-privilege ACL rules for every command this exporter can send (to a server with `caps`), in the engine's dialect. */
   aclRules(dialect: AclRuleDialect<C>, caps?: C): string[];
+  /** The rules of what every connection sends (AUTH aside), whatever the collectors. */
+  connectionAclRules(dialect: AclRuleDialect<C>): string[];
   /** What the key and stream checks add to those rules, per collector, when enabled. */
   explorerAclRules(dialect: AclRuleDialect<C>, caps?: C): { readonly collector: string; readonly rules: readonly string[] }[];
 };
@@ -62,6 +64,7 @@ export function respExporter<C extends RespCaps>(spec: RespExporterSpec<C>): Res
     target,
     aclRules: (dialect, caps) =>
       exporterAclRules([...connectionCommands(identity), ...(discovery === undefined ? [] : [discovery.command])], collectors, dialect, caps),
+    connectionAclRules: (dialect) => connectionCommands(identity).map((argv) => dialect.rule(argv)),
     explorerAclRules: (dialect, caps) => explorerAclRules(collectors, dialect, caps),
     configure(flags, env) {
       const settings = connectionSettings(flags, env, spec.engine);

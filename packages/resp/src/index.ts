@@ -1,4 +1,4 @@
-export type { AclRuleDialect } from './acl-rules.ts';
+export { type AclRuleDialect, commandOnlyUser } from './acl-rules.ts';
 export { parseRespAddress, type RespAddress, type RespEngine } from './address.ts';
 export { type RespCaps, versionNumber } from './capabilities.ts';
 export { commonFields, commonIgnored, commonStructured, commonStructuredSections, cpuSeconds } from './catalogue.ts';

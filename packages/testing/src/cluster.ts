@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { type InfoDocument, parseInfo } from '@keepwatch/resp/info';
 import { engineCommand, type ServerBuild } from './builds.ts';
 import { type ServerHandle, startServer } from './servers.ts';
 import { waitFor } from './wait.ts';
 
 const run = promisify(execFile);
 
-/** CLUSTER INFO as a map. */
-export async function clusterInfo(node: ServerHandle): Promise<Map<string, string>> {
-  const text = String(await node.admin().call('CLUSTER', 'INFO'));
-  return new Map(text.split(/\r?\n/).flatMap((line) => (line.includes(':') ? [line.split(':') as [string, string]] : [])));
+/** CLUSTER INFO, parsed as INFO is. */
+export async function clusterInfo(node: ServerHandle): Promise<InfoDocument> {
+  return parseInfo(String(await node.admin().call('CLUSTER', 'INFO')));
 }
 
 /**

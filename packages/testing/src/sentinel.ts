@@ -1,3 +1,4 @@
+import { flatPairs } from '@keepwatch/resp/collectors';
 import type { ServerHandle } from './servers.ts';
 import { startServer } from './servers.ts';
 import { waitFor } from './wait.ts';
@@ -37,9 +38,6 @@ export async function startSentinels(primary: ServerHandle, options: { count: nu
 }
 
 /** The monitored master as one Sentinel sees it (SENTINEL MASTER <name>, a flat field list). */
-export async function masterFields(sentinel: ServerHandle): Promise<Map<string, string>> {
-  const fields = (await sentinel.admin().call('SENTINEL', 'MASTER', masterName)) as string[];
-  const map = new Map<string, string>();
-  for (let at = 0; at + 1 < fields.length; at += 2) map.set(String(fields[at]), String(fields[at + 1]));
-  return map;
+export async function masterFields(sentinel: ServerHandle): Promise<Map<string, unknown>> {
+  return flatPairs(await sentinel.admin().call('SENTINEL', 'MASTER', masterName));
 }

@@ -1,4 +1,4 @@
-import { type AclRuleDialect, versionNumber } from '@keepwatch/resp';
+import { type AclRuleDialect, commandOnlyUser, versionNumber } from '@keepwatch/resp';
 import type { ValkeyCaps } from './capabilities.ts';
 import { valkeyExporter } from './definition.ts';
 
@@ -38,5 +38,5 @@ export function valkeyKeyCheckAclRules(): { readonly collector: string; readonly
 /** The rules of an exporter user on a Sentinel: the connection's commands and SENTINEL's read-only subcommands. */
 export function sentinelAclRules(): string[] {
   const sentinel = valkeyExporter.explorerAclRules(valkeyAclDialect).find((entry) => entry.collector === 'sentinel')?.rules ?? [];
-  return ['on', 'resetkeys', 'resetchannels', '-@all', '+client|setname', '+info', ...sentinel];
+  return commandOnlyUser([...valkeyExporter.connectionAclRules(valkeyAclDialect), ...sentinel]);
 }

@@ -7,7 +7,7 @@ import { type ServerHandle, startServer, tlsCertificateArgs } from '@keepwatch/t
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { bundle } from '../../../scripts/bundle/bundle.ts';
-import { imageCommandLine } from '../../../scripts/bundle/image.ts';
+import { entrypoint, imageCommandLine } from '../../../scripts/bundle/image.ts';
 import { makeCertificates } from '../../core/test/certificates.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { valkeyExporter } from '../src/definition.ts';
@@ -21,7 +21,6 @@ interface RenderedContainer {
 
 const repo = new URL('../../../', import.meta.url).pathname;
 const password = 'chart-Secret-9f2';
-const entrypoint = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(readFileSync(join(repo, 'deploy/Dockerfile'), 'utf8'))?.[1] ?? '[]') as string[];
 
 describe.each(['valkey', 'redis'] as const)('the bitnami/%s chart with deploy/charts values: what its metrics container runs', (chart) => {
   const values = parse(readFileSync(join(repo, `deploy/charts/bitnami-${chart}.values.yaml`), 'utf8')) as {
@@ -43,7 +42,7 @@ describe.each(['valkey', 'redis'] as const)('the bitnami/%s chart with deploy/ch
   test("the values swap the image, replace the chart's bash command with the image's own entrypoint, and keep redis_* names", () => {
     expect(values.metrics.image.repository).toBe('keepwatch/valkey-exporter');
     expect(values.metrics.image.tag).toBe(packageJson.version);
-    expect(values.metrics.command).toEqual(entrypoint);
+    expect(values.metrics.command).toEqual(entrypoint());
     expect(values.metrics.extraEnvVars).toContainEqual({ name: 'REDIS_EXPORTER_NAMESPACE', value: 'redis' });
     for (const container of rendered) expect(container.command, container.case).toEqual(values.metrics.command);
     // Without TLS the chart sets no REDIS_ADDR: redis_exporter's default, which is this exporter's too.

@@ -309,11 +309,10 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
   /** Before a target without a connection opens one: close the least recently scraped idle ones beyond the cap. */
   #makeRoom(slot: Slot<Caps, Snapshot, C>): void {
     if (slot.built?.target.connected === true) return;
-    const open = this.#open()
-      .filter((candidate) => candidate.inFlight === undefined)
-      .sort((a, b) => a.lastScrapedAt - b.lastScrapedAt);
-    let excess = this.#open().length + 1 - this.#limits.maxConnections;
-    for (const candidate of open) {
+    const open = this.#open();
+    let excess = open.length + 1 - this.#limits.maxConnections;
+    const idle = open.filter((candidate) => candidate.inFlight === undefined).sort((a, b) => a.lastScrapedAt - b.lastScrapedAt);
+    for (const candidate of idle) {
       if (excess <= 0) break;
       this.#evict(candidate, 'cap');
       excess -= 1;
