@@ -11,7 +11,7 @@ import {
   table,
 } from '@keepwatch/core/docs';
 import { logMetrics } from '@keepwatch/core/logs';
-import { refusedRequests } from '@keepwatch/core/targets';
+import { multiTargetMetrics } from '@keepwatch/core/targets';
 import type { RespCaps } from './capabilities.ts';
 import type { RespExporterDefinition } from './definition.ts';
 import type { Catalogue } from './info/index.ts';
@@ -62,7 +62,7 @@ function generatedBlocks<C extends RespCaps>({ definition, catalogues, aclRules 
       return parts.join('\n\n');
     })
     .join('\n\n');
-  const exporterHealth = exporterHealthSection(namespace, [refusedRequests]);
+  const exporterHealth = exporterHealthSection(namespace, multiTargetMetrics);
   const blocks: Record<string, string> = {
     flags: flagTable(namespace, allFlags(definition)),
     collectors: collectorTable(collectors),

@@ -6,7 +6,7 @@ export {
   type DiscoveredTarget,
   type Discovery,
   type MultiTargetSupport,
-  refusedRequests,
+  multiTargetMetrics,
   ScrapeTargets,
   type TargetScrape,
 } from './registry.ts';

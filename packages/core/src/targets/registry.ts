@@ -59,6 +59,9 @@ const fleetMetrics = {
   ),
 };
 
+/** Every metric /scrape's registry adds to the exporter's own, for the metric reference. */
+export const multiTargetMetrics = [refusedRequests, ...Object.values(fleetMetrics)];
+
 /** Bounds on the connections of a large targets file. */
 export interface ConnectionLimits {
   /** Open target connections at most; beyond, the least recently scraped one is closed. */
