@@ -46,6 +46,8 @@ export interface ExporterDefinition<Caps, Snapshot, C extends Collector<Caps, Sn
 }
 
 export interface EngineLogs {
+  /** The engine opens its log file by path for every line, so a renamed file is never written again (--log.file-max-bytes). */
+  readonly reopensPerWrite?: boolean;
   readonly parser: LogParser;
   readonly rules: readonly ClassificationRule[];
   readonly tally?: LogTallySpec;
@@ -108,10 +110,11 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   definition: ExporterDefinition<Caps, Snapshot, C>,
   options: RunOptions,
 ): Promise<RunningExporter | undefined> {
+  const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
   const specs = allFlags(definition);
   const parsed = parseFlags(specs, options.argv, options.env, definition);
   if (parsed.flags === undefined) {
-    (options.stdout ?? ((text) => process.stdout.write(text)))(parsed.output ?? '');
+    stdout(parsed.output ?? '');
     return undefined;
   }
   const flags = parsed.flags;
@@ -141,6 +144,11 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const engineLog = common.engineLog;
   const logs = setup.logs ?? definition.logs;
   if (engineLog !== undefined && logs === undefined) throw new KeepwatchError('KW_ERR_FLAG', `--log.file: ${definition.name} has no log parser`);
+  if (engineLog !== undefined && engineLog.fileMaxBytes > 0 && logs?.reopensPerWrite !== true)
+    throw new KeepwatchError(
+      'KW_ERR_FLAG',
+      `--log.file-max-bytes: ${definition.engine} keeps its log file open, so a renamed file would keep growing; rotate with ${definition.engine}'s own setting and --log.remove-rotated`,
+    );
   const logMonitor =
     engineLog === undefined || logs === undefined
       ? undefined
@@ -149,6 +157,9 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
           path: engineLog.path,
           fromStart: engineLog.fromStart,
           ...(engineLog.stateFile === undefined ? {} : { stateFile: engineLog.stateFile }),
+          ...(engineLog.echo ? { echo: (line: string) => stdout(`${line}\n`) } : {}),
+          renameAtBytes: engineLog.fileMaxBytes,
+          removeRotated: engineLog.removeRotated,
           parser: logs.parser,
           rules: logs.rules,
           ...(logs.tally === undefined ? {} : { tally: logs.tally.create() }),

@@ -1,5 +1,20 @@
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -14,7 +29,17 @@ afterEach(async () => {
   for (const follower of followers.splice(0)) await follower.stop();
 });
 
-function setup(options: { fromStart?: boolean; maxLineBytes?: number; existing?: string; path?: string; stateFile?: string } = {}) {
+function setup(
+  options: {
+    fromStart?: boolean;
+    maxLineBytes?: number;
+    existing?: string;
+    path?: string;
+    stateFile?: string;
+    renameAtBytes?: number;
+    removeRotated?: boolean;
+  } = {},
+) {
   const path = options.path ?? join(mkdtempSync(join(tmpdir(), 'keepwatch-log-')), 'engine.log');
   if (options.existing !== undefined) writeFileSync(path, options.existing);
   const lines: string[] = [];
@@ -25,6 +50,8 @@ function setup(options: { fromStart?: boolean; maxLineBytes?: number; existing?:
     pollIntervalMs: 10,
     onLine: (line) => lines.push(line),
     ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
+    ...(options.renameAtBytes === undefined ? {} : { renameAtBytes: options.renameAtBytes }),
+    ...(options.removeRotated === undefined ? {} : { removeRotated: options.removeRotated }),
   });
   followers.push(follower);
   return { path, lines, follower };
@@ -105,6 +132,65 @@ describe('the log follower', () => {
     await follower.poll();
     expect(lines).toEqual(expected);
     expect(follower.stats.rotations.rename).toBeGreaterThan(5);
+  });
+
+  test('renaming at a size, for an engine that opens its log by path for every line: every line once, the disk bounded', async () => {
+    const { path, lines, follower } = setup({ existing: '', renameAtBytes: 4096 });
+    await follower.poll();
+    const expected: string[] = [];
+    let largest = 0;
+    for (let i = 0; i < 3000; i += 1) {
+      // appendFileSync opens the path for each line, as Valkey's serverLogRaw does (valkey 8.0.1 src/server.c).
+      const line = `line ${i} ${'y'.repeat(i % 50)}`;
+      appendFileSync(path, `${line}\n`);
+      expected.push(line);
+      largest = Math.max(largest, statSync(path).size + (existsSync(`${path}.1`) ? statSync(`${path}.1`).size : 0));
+      if (i % 20 === 19) await follower.poll();
+    }
+    await follower.poll();
+    await follower.poll();
+    expect(lines).toEqual(expected);
+    expect(follower.stats.rotations.rename).toBeGreaterThan(10);
+    // What one poll interval writes (here up to 20 lines) on top of the limit, and the previous file.
+    expect(largest).toBeLessThan(2 * (4096 + 20 * 70));
+  });
+
+  test("an engine's own rotation behind a symlink (glog's <name>.INFO): each older file is read to its end, then deleted", async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'keepwatch-glog-'));
+    const link = join(directory, 'engine.INFO');
+    // glog (src/logging.cc, LogFileObject::CreateLogfile) creates a new file and repoints a relative symlink to it.
+    const rotateTo = (name: string) => {
+      writeFileSync(join(directory, name), '');
+      if (existsSync(link)) unlinkSync(link);
+      symlinkSync(name, link);
+    };
+    rotateTo('engine.log.INFO.1');
+    const { lines, follower } = setup({ path: link, removeRotated: true });
+    await follower.poll();
+    const expected: string[] = [];
+    for (let file = 1; file <= 5; file += 1) {
+      for (let i = 0; i < 10; i += 1) {
+        appendFileSync(join(directory, `engine.log.INFO.${file}`), `file ${file} line ${i}\n`);
+        expected.push(`file ${file} line ${i}`);
+        if (i === 4) await follower.poll();
+      }
+      // The engine keeps its file open and writes its last lines just before switching.
+      if (file < 5) rotateTo(`engine.log.INFO.${file + 1}`);
+    }
+    await follower.poll();
+    expect(lines).toEqual(expected);
+    expect(readdirSync(directory).sort()).toEqual(['engine.INFO', 'engine.log.INFO.5']);
+  });
+
+  test('removeRotated never deletes a file it did not read to its end, nor the one the path names now', async () => {
+    const { path, follower } = setup({ existing: 'one\n', removeRotated: true, fromStart: true });
+    await follower.poll();
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, 'two\n');
+    await follower.poll();
+    // A plain file renamed away is not where it was read: left alone. The new file is never the old one.
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe('one\n');
+    expect(readFileSync(path, 'utf8')).toBe('two\n');
   });
 
   test('copytruncate rotation: nothing read twice, nothing written after the truncate lost', async () => {

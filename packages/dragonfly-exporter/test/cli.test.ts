@@ -26,6 +26,14 @@ describe('the dragonfly-exporter command line', () => {
     expect(result.stderr).not.toContain('hunter2');
   });
 
+  test('--log.file-max-bytes is refused in one line: glog keeps its file open, so the exporter must not rename it', () => {
+    const result = run(['--log.file', '/dev/null', '--log.file-max-bytes', '1000000']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      "dragonfly-exporter: KW_ERR_FLAG: --log.file-max-bytes: dragonfly keeps its log file open, so a renamed file would keep growing; rotate with dragonfly's own setting and --log.remove-rotated",
+    );
+  });
+
   test('a wrong password: up 0, one KW_ERR_TARGET_AUTH line, no secret anywhere', async () => {
     const dragonfly = await startDragonflyStandIn({ requirepass: 'right-pass' });
     const exporter = await startTestExporter(['--dragonfly.addr', dragonfly.url], { DRAGONFLY_PASSWORD: 'canary-wrong-pass' });

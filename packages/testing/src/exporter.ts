@@ -60,6 +60,8 @@ export function parseMetrics(text: string): Metrics {
 export interface TestExporter {
   readonly url: string;
   readonly logs: string[];
+  /** What the exporter wrote to stdout (--log.echo). */
+  readonly stdout: string[];
   scrape(headers?: Record<string, string>): Promise<Metrics>;
   /** What SIGHUP does: takes --scrape.config-file again. */
   reload(): Promise<void>;
@@ -73,15 +75,18 @@ export async function startDefinitionExporter<Caps, Snapshot, C extends Collecto
   env: Record<string, string> = {},
 ): Promise<TestExporter> {
   const logs: string[] = [];
+  const stdout: string[] = [];
   const running = await startExporter(definition, {
     argv: ['--web.listen-address', '127.0.0.1:0', '--log.level', 'debug', ...args],
     env,
     logWrite: (line) => logs.push(line),
+    stdout: (text) => stdout.push(text),
   });
   if (running === undefined) throw new Error('exporter printed help instead of starting');
   return {
     url: running.url,
     logs,
+    stdout,
     async scrape(headers = {}) {
       const response = await fetch(`${running.url}/metrics`, { headers });
       if (response.status !== 200) throw new Error(`scrape returned HTTP ${response.status}: ${await response.text()}`);

@@ -64,7 +64,9 @@ export const valkeyExporter = respExporter({
   },
   createCollectors,
   connection: { handshakeInfo: ['INFO'], detect: detectValkeyCaps },
-  logs: { parser: parseValkeyLogLine, rules: valkeyLogRules },
+  // serverLogRaw opens and closes the log file for every line "to support log rotation" (valkey 8.0.1
+  // src/server.c; the same in redis 7.0 src/server.c), so a renamed file is never written again.
+  logs: { reopensPerWrite: true, parser: parseValkeyLogLine, rules: valkeyLogRules },
   // redis_exporter's path (exporter/http.go, since 1.70.0), as http_sd for the targets file's cluster seeds.
   clusterDiscovery: { path: '/discover-cluster-nodes', command: ['CLUSTER', 'SHARDS'], nodes: clusterNodes },
 });

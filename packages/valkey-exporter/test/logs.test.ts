@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,4 +197,58 @@ describe.each(['valkey', 'redis'] as const)('events caused on a real %s primary 
     expect(after.value('valkey_log_lines_total', { level: 'notice' })).toBeGreaterThan(0);
     expect(after.value('valkey_log_last_line_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 3600);
   });
+});
+
+describe.each(['valkey', 'redis'] as const)('a real %s writing its log through rotation by the exporter (--log.file-max-bytes, --log.echo)', (flavour) => {
+  const limit = 4096;
+  const batch = 50;
+  const batches = 10;
+  let server: ServerHandle;
+  let exporter: TestExporter;
+  let logFile: string;
+
+  beforeAll(async () => {
+    logFile = join(mkdtempSync(join(tmpdir(), 'keepwatch-valkey-rotation-')), 'valkey.log');
+    // DEBUG LOG writes its argument at warning level (valkey 8.0.1 src/debug.c); the command is off unless enabled.
+    server = await startServer(flavour, { args: ['--logfile', logFile, '--enable-debug-command', 'yes'] });
+    exporter = await startTestExporter([
+      '--valkey.addr',
+      server.url,
+      '--log.file',
+      logFile,
+      '--log.from-start',
+      '--log.echo',
+      '--log.file-max-bytes',
+      String(limit),
+    ]);
+  });
+
+  afterAll(async () => {
+    await exporter?.close();
+    await server?.dispose();
+  });
+
+  test('every line reaches stdout once and in order, the files stay near the limit, the events are still counted', async () => {
+    const echoed = () => exporter.stdout.join('').split('\n');
+    const markers = () => echoed().flatMap((line) => /DEBUG LOG: marker-(\d+)$/.exec(line)?.[1] ?? []);
+    let largest = 0;
+    for (let from = 0; from < batches * batch; from += batch) {
+      const pipeline = server.admin().pipeline();
+      for (let i = from; i < from + batch; i += 1) pipeline.call('DEBUG', 'LOG', `marker-${i}`);
+      await pipeline.exec();
+      largest = Math.max(largest, statSync(logFile).size);
+      // The next batch only once this one was read: what one poll sees stays one batch.
+      await waitFor(`marker-${from + batch - 1} echoed`, async () => (markers().includes(String(from + batch - 1)) ? true : undefined));
+    }
+    expect(markers()).toEqual(Array.from({ length: batches * batch }, (_, i) => String(i)));
+    const lineBytes = '12345:M 03 Dec 2026 03:50:00.000 # DEBUG LOG: marker-1999\n'.length;
+    expect(largest).toBeLessThan(limit + batch * lineBytes);
+    expect(statSync(`${logFile}.1`).size).toBeLessThan(limit + batch * lineBytes);
+    const metrics = await exporter.scrape();
+    expect(metrics.value('valkey_log_follower_rotations_total', { kind: 'rename' })).toBeGreaterThanOrEqual(3);
+    expect(metrics.value('valkey_log_lines_total', { level: 'warning' })).toBeGreaterThanOrEqual(batches * batch);
+    // The server never lost its log: it logs on into the file the exporter left at the path.
+    await server.admin().call('DEBUG', 'LOG', 'after');
+    await waitFor('the last line in the current file', async () => (readFileSync(logFile, 'utf8').includes('DEBUG LOG: after') ? true : undefined));
+  }, 60_000);
 });

@@ -56,6 +56,25 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
     { name: 'log.file', kind: 'string', help: `The ${engine} log file to follow (shared through a volume); off when empty.` },
     { name: 'log.from-start', kind: 'boolean', default: false, help: 'Read --log.file from its beginning instead of its end.' },
     {
+      name: 'log.echo',
+      kind: 'boolean',
+      default: false,
+      help: `Copy every line read from --log.file to stdout, so the ${engine} log stays visible to kubectl logs and the node's log pipeline.`,
+    },
+    {
+      name: 'log.file-max-bytes',
+      kind: 'number',
+      default: 0,
+      range: { min: 0, max: 2 ** 40, integer: true, unit: 'bytes' },
+      help: `Size at which the exporter renames --log.file to <file>.1 (replacing the previous one) once read, so ${engine} starts a new file; 0 leaves rotation to others. Needs write access to the log's directory.`,
+    },
+    {
+      name: 'log.remove-rotated',
+      kind: 'boolean',
+      default: false,
+      help: 'Delete the file --log.file pointed to (through a symlink) once the engine has moved on to a new one and it was read to its end.',
+    },
+    {
       name: 'log.state-file',
       kind: 'string',
       help: 'File keeping the position in --log.file across restarts (on a persistent volume): a restarted exporter reads the lines written while it was down, once.',
@@ -115,6 +134,9 @@ export interface CommonConfig {
         readonly eventsMaxBytes: number;
         readonly eventsLabels: Readonly<Record<string, string>>;
         readonly stateFile: string | undefined;
+        readonly echo: boolean;
+        readonly fileMaxBytes: number;
+        readonly removeRotated: boolean;
       }
     | undefined;
 }
@@ -144,6 +166,9 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
   const eventsOutput = flags.optionalString('log.events-output');
   const keyFile = flags.optionalString('log.events-hash-key-file');
   if (eventsOutput !== undefined && logFile === undefined) throw new KeepwatchError('KW_ERR_FLAG', '--log.events-output needs --log.file');
+  const echo = flags.boolean('log.echo');
+  if (echo && eventsOutput === '-')
+    throw new KeepwatchError('KW_ERR_FLAG', '--log.echo and --log.events-output - both write to stdout: write the events to a file, or leave --log.echo off');
   return {
     listen: listenAddress(flags.string('web.listen-address')),
     telemetryPath,
@@ -168,6 +193,9 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
             eventsLabels: eventLabels(flags.list('log.events-labels')),
             eventsMaxBytes: flags.number('log.events-max-bytes'),
             stateFile: flags.optionalString('log.state-file') || undefined,
+            echo,
+            fileMaxBytes: flags.number('log.file-max-bytes'),
+            removeRotated: flags.boolean('log.remove-rotated'),
           },
   };
 }

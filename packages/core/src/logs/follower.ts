@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, type Stats, statSync, writeFileSync } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 
 export interface FollowerOptions {
   readonly path: string;
@@ -16,6 +16,14 @@ export interface FollowerOptions {
    * read once; without it, a restart starts at the end (or the beginning, with fromStart).
    */
   readonly stateFile?: string;
+  /**
+   * Size at which the follower renames the file to `<path>.1` (replacing it) once read, so the engine starts a
+   * new one: only for engines that open the file by its path for every line, which then never write to the
+   * renamed file again.
+   */
+  readonly renameAtBytes?: number;
+  /** Delete a file the path stopped pointing to (an engine's own rotation behind a symlink) once read to its end. */
+  readonly removeRotated?: boolean;
 }
 
 /** The position of a follower: which file, how far, and the bytes just before (to tell the same file apart). */
@@ -78,6 +86,8 @@ export class LogFollower {
   readonly #options: FollowerOptions;
   #handle: FileHandle | undefined;
   #inode: string | undefined;
+  /** Where the open file really is (the path resolved through symlinks), for removeRotated. */
+  #realPath: string | undefined;
   #position = 0;
   #partial = Buffer.alloc(0);
   #dropping = false;
@@ -136,6 +146,7 @@ export class LogFollower {
         this.#handle = undefined;
         this.stats.rotations.rename += 1;
       }
+      if (this.#options.removeRotated === true) await this.#removeRotated();
     }
     if (current === undefined) {
       this.stats.healthy = false;
@@ -144,6 +155,7 @@ export class LogFollower {
     if (this.#handle === undefined) {
       this.#handle = await open(this.#options.path, 'r');
       this.#inode = inode;
+      this.#realPath = await realpath(this.#options.path).catch(() => undefined);
       // Only the file present when the follower was made (or saved) is read from where it ended then; one that appears later is all new.
       const start = this.#startAt;
       this.#startAt = undefined;
@@ -166,6 +178,19 @@ export class LogFollower {
     await this.#readToEnd();
     this.stats.healthy = true;
     this.#saveState();
+    const renameAt = this.#options.renameAtBytes ?? 0;
+    // The next poll finds another file at the path and reads this one to its end first.
+    if (renameAt > 0 && this.#position >= renameAt) await rename(this.#options.path, `${this.#options.path}.1`);
+  }
+
+  /** Only the very file that was read: still where it was, and no longer what the path points to. */
+  async #removeRotated(): Promise<void> {
+    const old = this.#realPath;
+    this.#realPath = undefined;
+    if (old === undefined) return;
+    const there = await stat(old).catch(() => undefined);
+    const current = await realpath(this.#options.path).catch(() => undefined);
+    if (there !== undefined && `${there.dev}:${there.ino}` === this.#inode && current !== old) await unlink(old);
   }
 
   async #bytesBefore(offset: number, length: number): Promise<Buffer> {

@@ -30,6 +30,10 @@ export interface LogMonitorOptions {
   readonly pollIntervalMs?: number;
   readonly maxLineBytes?: number;
   readonly stateFile?: string;
+  /** Receives every line read, unchanged (--log.echo). */
+  readonly echo?: (line: string) => void;
+  readonly renameAtBytes?: number;
+  readonly removeRotated?: boolean;
   readonly onError?: (message: string) => void;
 }
 
@@ -52,8 +56,11 @@ export class LogMonitor {
       maxLineBytes: options.maxLineBytes ?? 16 * 1024,
       pollIntervalMs: options.pollIntervalMs ?? 1000,
       ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
+      ...(options.renameAtBytes === undefined ? {} : { renameAtBytes: options.renameAtBytes }),
+      ...(options.removeRotated === undefined ? {} : { removeRotated: options.removeRotated }),
       onError: (reason) => options.onError?.(`cannot read ${options.path}: ${reason}`),
       onLine: (line) => {
+        options.echo?.(line);
         if (line === '') return;
         const record = options.parser(line);
         if (record === undefined) {
