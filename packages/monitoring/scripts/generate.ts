@@ -18,5 +18,5 @@ for (const entry of readdirSync(alertsDir, { withFileTypes: true })) if (entry.n
 write(alertsDir, renderAlertFiles(defaultConfig));
 
 const grafanaDir = join(root, 'grafana');
-for (const dir of ['dashboards', 'provisioning']) rmSync(join(grafanaDir, dir), { recursive: true, force: true });
+for (const dir of ['dashboards', 'provisioning', 'kubernetes']) rmSync(join(grafanaDir, dir), { recursive: true, force: true });
 write(grafanaDir, renderGrafanaFiles());

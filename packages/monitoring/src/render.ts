@@ -2,6 +2,7 @@ import type { AlertSpec } from './alert.ts';
 import type { MonitoringConfig } from './config.ts';
 import { generatedMarkdownNote, generatedYaml as yaml } from './generated.ts';
 import { alertGroups } from './groups.ts';
+import { selectedByKubePrometheusStack } from './kubernetes.ts';
 
 /** Runbook file names: kebab-case of the alert name. */
 export const runbookFile = (alert: AlertSpec) => `${alert.name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.md`;
@@ -95,7 +96,7 @@ export function renderAlertFiles(config: MonitoringConfig): Map<string, string> 
       yaml({
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PrometheusRule',
-        metadata: { name: `keepwatch-${file}`, labels: { 'app.kubernetes.io/part-of': 'keepwatch', role: 'alert-rules' } },
+        metadata: { name: `keepwatch-${file}`, labels: { ...selectedByKubePrometheusStack, role: 'alert-rules' } },
         spec: { groups: [group] },
       }),
     );

@@ -3,19 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allFlags } from '@keepwatch/core/bootstrap';
-import { parseFlags } from '@keepwatch/core/cli';
 import { expectDockerfileBuilds, expectProcessMetricsOf, freePort, isolatedCopy, scrapeWhenServing, startBundle, waitFor } from '@keepwatch/testing';
 import { type ServerHandle, startServer, tlsCertificateArgs } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { bundle } from '../../../scripts/bundle/bundle.ts';
 import { dockerfilePath, imageCommandLine } from '../../../scripts/bundle/image.ts';
 import { makeCertificates } from '../../core/test/certificates.ts';
 import { defaultPort, valkeyExporter } from '../src/definition.ts';
 import { parseMetrics } from './harness/exporter.ts';
 
-const repo = new URL('../../../', import.meta.url).pathname;
 const dockerfile = readFileSync(dockerfilePath, 'utf8');
 /** bcrypt (cost 4) of `scrape-secret`. */
 const scrapeSecretHash = '$2b$04$O39gkyQtfq3XwQyWslRDoevoT2zOl3EytZssZzBHMBtq9xe95jEum';
@@ -137,32 +133,5 @@ describe('the production bundle the container image runs', () => {
     } finally {
       await exporter.stop();
     }
-  });
-});
-
-describe('the Kubernetes sidecar example', () => {
-  const documents = parseAllDocuments(readFileSync(join(repo, 'deploy/kubernetes/valkey-sidecar.yaml'), 'utf8')).map((document) => document.toJS());
-  const statefulSet = documents.find((document) => document.kind === 'StatefulSet');
-  const sidecar = statefulSet.spec.template.spec.containers.find((container: { name: string }) => container.name === 'valkey-exporter');
-
-  test('its exporter arguments are valid flags of this version', () => {
-    const parsed = parseFlags(allFlags(valkeyExporter), sidecar.args, {}, valkeyExporter);
-    expect(parsed.flags?.optionalString('valkey.password-file')).toBe('/run/secrets/valkey-exporter/password');
-    const valkey = statefulSet.spec.template.spec.containers.find((container: { name: string }) => container.name === 'valkey');
-    expect(valkey.args.join(' ')).toContain(`--logfile ${parsed.flags?.optionalString('log.file')}`);
-    expect(sidecar.args.join(' ')).not.toMatch(/password=(?!\/)/);
-  });
-
-  test('hardened: non-root, read-only, no capabilities; probes on the endpoints that do not touch the database', () => {
-    expect(sidecar.securityContext).toMatchObject({
-      runAsNonRoot: true,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-    });
-    expect(sidecar.livenessProbe.httpGet.path).toBe('/-/healthy');
-    expect(sidecar.readinessProbe.httpGet.path).toBe('/-/ready');
-    expect(sidecar.ports[0]).toEqual({ name: 'metrics', containerPort: defaultPort });
-    expect(documents.find((document) => document.kind === 'PodMonitor').spec.podMetricsEndpoints[0].port).toBe('metrics');
   });
 });

@@ -1,11 +1,24 @@
 import { generatedYaml } from '../generated.ts';
+import { grafanaDashboardLabel } from '../kubernetes.ts';
 import { dashboards } from './index.ts';
 import { renderDashboard } from './model.ts';
 
 /** Every generated file under grafana/, by path relative to it. */
 export function renderGrafanaFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [name, spec] of Object.entries(dashboards)) files.set(`dashboards/${name}.json`, `${JSON.stringify(renderDashboard(spec), null, 2)}\n`);
+  for (const [name, spec] of Object.entries(dashboards)) {
+    const json = `${JSON.stringify(renderDashboard(spec), null, 2)}\n`;
+    files.set(`dashboards/${name}.json`, json);
+    files.set(
+      `kubernetes/${name}.configmap.yaml`,
+      generatedYaml({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `keepwatch-dashboard-${name}`, labels: { 'app.kubernetes.io/part-of': 'keepwatch', ...grafanaDashboardLabel } },
+        data: { [`keepwatch-${name}.json`]: json },
+      }),
+    );
+  }
   files.set(
     'provisioning/dashboards/keepwatch.yaml',
     generatedYaml({
