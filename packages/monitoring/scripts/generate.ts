@@ -13,7 +13,7 @@ function write(dir: string, files: Map<string, string>): void {
 
 // Generated directories are rewritten whole, so a removed alert or dashboard leaves no stale file behind.
 const alertsDir = join(root, 'alerts');
-for (const dir of ['runbooks', 'tests', 'kubernetes']) rmSync(join(alertsDir, dir), { recursive: true, force: true });
+for (const dir of ['runbooks', 'tests', 'kubernetes', 'loki']) rmSync(join(alertsDir, dir), { recursive: true, force: true });
 for (const entry of readdirSync(alertsDir, { withFileTypes: true })) if (entry.name.endsWith('.rules.yml')) rmSync(join(alertsDir, entry.name));
 write(alertsDir, renderAlertFiles(defaultConfig));
 

@@ -13,6 +13,11 @@ export interface AlertSpec {
   readonly cases: readonly AlertCase[];
   /** Meaningless while the target is down: labelled `symptom: "true"`, inhibited by the Down alert in Alertmanager. */
   readonly symptom?: boolean;
+  /**
+   * The same alert over the shipped log events (--log.events-output), for Loki's ruler: events of these names
+   * within `window`, per server (and per these event fields), above `above`.
+   */
+  readonly logEvents?: { readonly events: readonly string[]; readonly window: string; readonly above: number; readonly by?: readonly string[] };
 }
 
 /** Series for promtool, sampled every minute: selector -> expanding notation (`0x4 5+5x10`). */

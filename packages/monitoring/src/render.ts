@@ -3,18 +3,8 @@ import type { MonitoringConfig } from './config.ts';
 import { generatedMarkdownNote, generatedYaml as yaml } from './generated.ts';
 import { alertGroups } from './groups.ts';
 import { selectedByKubePrometheusStack } from './kubernetes.ts';
-
-/** Runbook file names: kebab-case of the alert name. */
-export const runbookFile = (alert: AlertSpec) => `${alert.name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.md`;
-
-function annotations(alert: AlertSpec, config: MonitoringConfig, description: string) {
-  return { summary: alert.summary, description, runbook_url: `${config.runbookBaseUrl}/${runbookFile(alert)}` };
-}
-
-/** `symptom: "true"` lets Alertmanager silence an alert while its target is down (alerts/alertmanager). */
-function labels(alert: AlertSpec, engine: string): Record<string, string> {
-  return { severity: alert.severity, engine, ...(alert.symptom === true ? { symptom: 'true' } : {}) };
-}
+import { renderLokiFiles } from './loki.ts';
+import { annotations, labels, runbookFile } from './rule-parts.ts';
 
 function rule(alert: AlertSpec, engine: string, config: MonitoringConfig) {
   return {
@@ -106,5 +96,6 @@ export function renderAlertFiles(config: MonitoringConfig): Map<string, string> 
     }
   }
   files.set('runbooks/README.md', `${index.join('\n')}\n\n${generatedMarkdownNote}`);
+  for (const [path, text] of renderLokiFiles(config)) files.set(path, text);
   return files;
 }

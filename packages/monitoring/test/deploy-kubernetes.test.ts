@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
 import { allFlags, type ExporterDefinition } from '@keepwatch/core/bootstrap';
 import { parseFlags } from '@keepwatch/core/cli';
@@ -10,7 +10,7 @@ import { dragonflyExporter } from '@keepwatch/dragonfly-exporter';
 import { dragonflyAclRules } from '@keepwatch/dragonfly-exporter/acl';
 import { milvusExporter } from '@keepwatch/milvus-exporter';
 import { defaultGrants, exporterUser, grantScript } from '@keepwatch/milvus-exporter/grant-job';
-import { type Metrics, scrapeWhenServing } from '@keepwatch/testing';
+import { type Metrics, scrapeWhenServing, waitFor } from '@keepwatch/testing';
 import { build } from '@keepwatch/testing/builds';
 import { aclPermissions } from '@keepwatch/testing/dragonfly-acl';
 import { startDragonflyStandIn } from '@keepwatch/testing/dragonfly-standin';
@@ -235,6 +235,21 @@ describe('valkey-sidecar.yaml, run as written: a real Valkey 8.1 with the ACL fi
       const metrics = await steadyScrape(exporter.port);
       expectServing(metrics, 'valkey');
       expect(metrics.value('valkey_log_follower_healthy')).toBe(1);
+      // Valkey's own lines reach kubectl logs through the exporter's stdout (--log.echo), and so do the events:
+      // an HTTP request to the Valkey port is logged as a security attack and classified.
+      const attacker = connect(server.port, '127.0.0.1');
+      attacker.end('POST / HTTP/1.1\r\nHost: valkey\r\n\r\n');
+      const stdout = await waitFor('the event on stdout', async () =>
+        exporter.process.stdout().includes('"event":"security_attack"') ? exporter.process.stdout() : undefined,
+      );
+      expect(stdout).toMatch(/Ready to accept connections/);
+      // What the shippers of deploy/logs keep: the lines with an "event" key, each an event object.
+      const [events, others] = [
+        stdout.split('\n').filter((line) => line.includes('"event":')),
+        stdout.split('\n').filter((line) => line !== '' && !line.includes('"event":')),
+      ];
+      expect(events.map((line) => JSON.parse(line).engine)).toEqual(events.map(() => 'valkey'));
+      expect(others.length).toBeGreaterThan(5);
       expect(await admin.call('ACL', 'LOG')).toEqual([]);
       expect(rss(exporter.process.pid)).toBeLessThanOrEqual(bytes(container.resources.requests.memory));
     } finally {

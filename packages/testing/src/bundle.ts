@@ -17,6 +17,8 @@ export function isolatedCopy(bundleFile: string): string {
 
 export interface RunningBundle {
   readonly pid: number;
+  /** What it wrote to stdout so far (read as it comes, so a chatty process never blocks on a full pipe). */
+  stdout(): string;
   /** Stops it with SIGTERM and resolves to the exit code and the lazily bundled built-ins it loaded. */
   stop(): Promise<{ code: number | null; loaded: string | undefined }>;
 }
@@ -30,11 +32,16 @@ export function startBundle(bundleFile: string, args: readonly string[], image: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   return {
     pid: child.pid as number,
+    stdout: () => stdout,
     async stop() {
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

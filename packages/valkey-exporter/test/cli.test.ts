@@ -46,12 +46,6 @@ describe('the valkey-exporter command line', () => {
       'valkey-exporter: KW_ERR_FLAG: --log.events-labels "my-cluster=prod" is not name=value with a label name',
     ],
     [
-      'the engine log and the events both on stdout',
-      ['--log.file', '/dev/null', '--log.echo', '--log.events-output', '-'],
-      {},
-      'valkey-exporter: KW_ERR_FLAG: --log.echo and --log.events-output - both write to stdout: write the events to a file, or leave --log.echo off',
-    ],
-    [
       'an empty address without a targets file',
       ['--valkey.addr', ''],
       {},

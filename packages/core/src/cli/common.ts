@@ -59,7 +59,7 @@ export function commonFlags(engine: string, defaultPort: number): FlagSpec[] {
       name: 'log.echo',
       kind: 'boolean',
       default: false,
-      help: `Copy every line read from --log.file to stdout, so the ${engine} log stays visible to kubectl logs and the node's log pipeline.`,
+      help: `Copy every line read from --log.file to stdout, so the ${engine} log stays visible to kubectl logs and the node's log pipeline (events of --log.events-output - are the JSON lines with an "event" key among them).`,
     },
     {
       name: 'log.file-max-bytes',
@@ -166,9 +166,6 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
   const eventsOutput = flags.optionalString('log.events-output');
   const keyFile = flags.optionalString('log.events-hash-key-file');
   if (eventsOutput !== undefined && logFile === undefined) throw new KeepwatchError('KW_ERR_FLAG', '--log.events-output needs --log.file');
-  const echo = flags.boolean('log.echo');
-  if (echo && eventsOutput === '-')
-    throw new KeepwatchError('KW_ERR_FLAG', '--log.echo and --log.events-output - both write to stdout: write the events to a file, or leave --log.echo off');
   return {
     listen: listenAddress(flags.string('web.listen-address')),
     telemetryPath,
@@ -193,7 +190,7 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
             eventsLabels: eventLabels(flags.list('log.events-labels')),
             eventsMaxBytes: flags.number('log.events-max-bytes'),
             stateFile: flags.optionalString('log.state-file') || undefined,
-            echo,
+            echo: flags.boolean('log.echo'),
             fileMaxBytes: flags.number('log.file-max-bytes'),
             removeRotated: flags.boolean('log.remove-rotated'),
           },

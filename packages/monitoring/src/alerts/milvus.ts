@@ -231,6 +231,7 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       severity: 'warning',
       expr: `sum without (user) ${eventsWithin(m('access_auth_failures_total'), w.burst)} > ${t.authFailures}`,
       for: config.for.burst,
+      logEvents: { events: ['access_auth_failure'], window: w.burst, above: t.authFailures },
       summary: 'Milvus is rejecting many authentication attempts.',
       description: `{{ $labels.instance }}: {{ $value | printf "%.0f" }} requests failed authentication in ${w.burst} (access log).`,
       runbook: {
@@ -256,6 +257,7 @@ export function milvusAlerts(config: MonitoringConfig): AlertSpec[] {
       severity: 'warning',
       expr: `sum without () ${eventsWithin(m('access_permission_denied_total'), w.burst)} > 0`,
       for: '0m',
+      logEvents: { events: ['access_permission_denied'], window: w.burst, above: 0, by: ['user'] },
       summary: 'Milvus denied requests for missing privileges.',
       description: `{{ $labels.instance }}: user {{ $labels.user }} was denied {{ $value | printf "%.0f" }} requests in ${w.burst}.`,
       runbook: {

@@ -12,6 +12,7 @@ export function logsAlerts({ engine, title, m, s, w }: RespAlertContext): AlertS
       severity: logEvent.severity,
       expr: `sum without (event) (increase(${m('log_events_total', `event=~"${events}"`)}[${w.burst}])) > 0`,
       for: '0m',
+      logEvents: { events: logEvent.events, window: w.burst, above: 0 },
       summary: `${title} ${logEvent.what.split(':')[0]}.`,
       description: `{{ $labels.instance }}: {{ $value | printf "%.0f" }} such log lines in ${w.burst}.`,
       runbook: {
