@@ -15,7 +15,8 @@ export const liveConfig: MonitoringConfig = {
 export function writeRuleFiles(dir: string): string[] {
   const ruleFiles: string[] = [];
   for (const [path, content] of renderAlertFiles(liveConfig)) {
-    if (!path.endsWith('.rules.yml')) continue;
+    // alerts/loki holds LogQL rules, for Loki's ruler.
+    if (!path.endsWith('.rules.yml') || path.startsWith('loki/')) continue;
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
     ruleFiles.push(join(dir, path));
