@@ -136,6 +136,9 @@ describe.each(serverBuilds)('metrics from a real $id server', (build) => {
     const highest = Math.max(...pairs.filter((_, index) => index % 2 === 0));
     const covering = buckets.find((sample) => sample.labels.le !== '+Inf' && Number(sample.labels.le) * 1e6 >= highest);
     expect(covering?.value).toBe(37);
+    // Each fixed bound holds the count of the server's last listed bucket at or below it.
+    const atOrBelow = (usec: number) => pairs.reduce((count, value, index) => (index % 2 === 0 && value <= usec ? (pairs[index + 1] as number) : count), 0);
+    expect(counts.slice(0, -1)).toEqual(buckets.slice(0, -1).map((sample) => atOrBelow(Math.round(Number(sample.labels.le) * 1e6))));
   });
 
   test('config: io-threads and the output buffer limits per class, as CONFIG GET reads them', async () => {

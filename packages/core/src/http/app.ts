@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from '../metrics/exposition.ts';
+import { openMetricsContentType, prometheusContentType, renderExpositionBytes, wantsOpenMetrics } from '../metrics/exposition.ts';
 import type { MetricFamily } from '../metrics/family.ts';
 import { type ScrapeTimeoutLimits, scrapeBudgetMs } from '../scrape/deadline.ts';
 import type { Discovery, TargetScrape } from '../targets/registry.ts';
@@ -47,9 +47,10 @@ function budgetOrReject(request: FastifyRequest, reply: FastifyReply, limits: Sc
 
 function sendExposition(request: FastifyRequest, reply: FastifyReply, families: readonly MetricFamily[]): FastifyReply {
   const openMetrics = wantsOpenMetrics(request.headers.accept);
-  const text = renderExposition(families, openMetrics);
+  const bytes = renderExpositionBytes(families, openMetrics);
   const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-  const body = gzip ? gzipBody(text) : Buffer.from(text);
+  // The rendered bytes are a view of a buffer the next exposition reuses: compressed or copied right away.
+  const body = gzip ? gzipBody(bytes) : Buffer.from(bytes);
   // The body is finished bytes: written to the socket directly rather than through Fastify's reply
   // pipeline (no onSend hook is registered): p50 1.134 -> 1.090 ms in interleaved runs (bench/README.md).
   reply.hijack();

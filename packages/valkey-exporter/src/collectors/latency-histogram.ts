@@ -1,5 +1,4 @@
 import { histogram, LabelCap } from '@keepwatch/core/metrics';
-import { flatPairs } from '@keepwatch/resp/collectors';
 import { commandStats } from '@keepwatch/resp/info';
 import type { ValkeyCollector } from '../capabilities.ts';
 
@@ -24,25 +23,39 @@ interface CommandHistogram {
   readonly buckets: number[];
 }
 
-/** One command's `[calls, n, histogram_usec, [bound, count, ...]]` (RESP2 flat pairs) on the fixed bounds. */
+/** The value after `name` in a RESP2 flat-pairs reply. */
+function field(pairs: readonly unknown[], name: string): unknown {
+  for (let index = 0; index + 1 < pairs.length; index += 2) if (pairs[index] === name) return pairs[index + 1];
+  return undefined;
+}
+
+/**
+ * One command's `[calls, n, histogram_usec, [bound, count, ...]]` (RESP2 flat pairs) on the fixed bounds.
+ * Runs for every command of every scrape, so it walks the reply once and allocates only the result.
+ */
 function onFixedBounds(raw: unknown): CommandHistogram | undefined {
   if (!Array.isArray(raw)) return undefined;
-  const fields = flatPairs(raw);
-  const calls = Number(fields.get('calls'));
-  const pairs = fields.get('histogram_usec');
+  const calls = Number(field(raw, 'calls'));
+  const pairs = field(raw, 'histogram_usec');
   if (!Number.isSafeInteger(calls) || calls < 0 || !Array.isArray(pairs)) return undefined;
-  const points: [number, number][] = [];
+  // The server lists the buckets whose cumulative count grew, in ascending order (fillCommandCDF, valkey
+  // 8.0.1 src/latency.c); the count at a fixed bound is that of the last listed bucket at or below it (unlisted
+  // ones did not change). Out of order, or counts that fall, is a reply this does not understand.
+  const buckets = new Array<number>(boundsUsec.length + 1).fill(0);
+  let bucket = 0;
+  let previousBound = -1;
+  let previousCount = 0;
   for (let index = 0; index + 1 < pairs.length; index += 2) {
     const bound = Number(pairs[index]);
     const count = Number(pairs[index + 1]);
-    if (!Number.isFinite(bound) || !Number.isFinite(count) || count < 0 || count > calls) return undefined;
-    points.push([bound, count]);
+    if (!Number.isFinite(bound) || !Number.isFinite(count) || count < previousCount || count > calls || bound <= previousBound) return undefined;
+    while (bucket < boundsUsec.length && (boundsUsec[bucket] as number) < bound) buckets[bucket++] = previousCount;
+    previousBound = bound;
+    previousCount = count;
   }
-  points.sort(([a], [b]) => a - b);
-  // The count at a bound is the count of the last listed bucket at or below it (unlisted ones did not change).
-  const buckets = boundsUsec.map((bound) => points.filter(([at]) => at <= bound).at(-1)?.[1] ?? 0);
-  for (let index = 1; index < buckets.length; index += 1) if ((buckets[index] ?? 0) < (buckets[index - 1] ?? 0)) return undefined;
-  return { calls, buckets: [...buckets, calls] };
+  while (bucket < boundsUsec.length) buckets[bucket++] = previousCount;
+  buckets[boundsUsec.length] = calls;
+  return { calls, buckets };
 }
 
 export function latencyHistogramCollector(options: { maxCommands: number }): ValkeyCollector {
