@@ -3,6 +3,5 @@ export { defaultConfig, type MonitoringConfig } from './config.ts';
 export { renderGrafanaFiles } from './dashboards/files.ts';
 export { type DashboardSpec, dashboards, renderDashboard, variableQueries } from './dashboards/index.ts';
 export { alertGroups } from './groups.ts';
-export { grafanaDashboardLabel, selectedByKubePrometheusStack } from './kubernetes.ts';
-export { eventStreamLabels, eventsJob, logqlExpr, renderLokiFiles } from './loki.ts';
+export { eventStreamLabels, eventsJob, renderLokiFiles } from './loki.ts';
 export { renderAlertFiles } from './render.ts';

@@ -18,7 +18,7 @@ export const eventsJob = 'keepwatch-events';
 const lokiFiles = ['valkey', 'dragonfly', 'milvus'];
 
 /** LogQL: the events of those names per server (and fields) within the window, above the threshold. */
-export function logqlExpr(engine: string, spec: NonNullable<AlertSpec['logEvents']>): string {
+function logqlExpr(engine: string, spec: NonNullable<AlertSpec['logEvents']>): string {
   const by = spec.by ?? [];
   const extract = ['event="event"', ...by.map((field) => `${field}="fields.${field}"`)].join(', ');
   const events = spec.events.length === 1 ? `event="${spec.events[0]}"` : `event=~"${spec.events.join('|')}"`;
