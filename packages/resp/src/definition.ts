@@ -20,7 +20,7 @@ export interface RespExporterSpec<C extends RespCaps> {
   /** Help text that differs by engine (see collectorOptionFlags). */
   readonly optionNotes: { readonly commandNames: string; readonly aclLogEntries: string };
   createCollectors(options: RespCollectorOptions): RespCollector<C>[];
-  readonly connection: Pick<RespTargetOptions<C>, 'handshakeInfo' | 'detect' | 'stringNumbers'>;
+  readonly connection: Pick<RespTargetOptions<C>, 'handshakeInfo' | 'detect' | 'stringNumbers' | 'accepts'>;
   readonly logs?: ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>['logs'];
   readonly envAliases?: ExporterDefinition<C, RespSnapshot<C>, RespCollector<C>>['envAliases'];
   /** Cluster discovery for the targets file's `cluster: true` entries: the command, and the nodes in its reply. */

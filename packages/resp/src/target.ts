@@ -24,6 +24,8 @@ export interface RespTargetOptions<C extends RespCaps> {
   readonly passwordFlag: string;
   /** Integers as strings, for replies that carry 64-bit values (Dragonfly's nanosecond timestamps). */
   readonly stringNumbers?: boolean;
+  /** Whether the server runs a collector at all (see ScrapeTarget.accepts). */
+  accepts?(collector: RespCollector<C>, caps: C): boolean;
 }
 
 const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
@@ -65,6 +67,10 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
   constructor(options: RespTargetOptions<C>) {
     super({ display: options.address.display, log: options.log });
     this.#options = options;
+  }
+
+  accepts(collector: RespCollector<C>, caps: C): boolean {
+    return this.#options.accepts?.(collector, caps) ?? true;
   }
 
   protected override usable(client: Redis): boolean {

@@ -3,7 +3,7 @@ import { noKeyChecks } from '@keepwatch/resp/key-checks';
 import packageJson from '../package.json' with { type: 'json' };
 import { detectValkeyCaps } from './capabilities.ts';
 import { clusterNodes } from './cluster-discovery.ts';
-import { createCollectors, defaultDangerousCommands } from './collectors/index.ts';
+import { acceptedBy, createCollectors, defaultDangerousCommands } from './collectors/index.ts';
 import { parseValkeyLogLine } from './logs/parser.ts';
 import { valkeyLogRules } from './logs/rules.ts';
 
@@ -63,7 +63,7 @@ export const valkeyExporter = respExporter({
     aclLogEntries: 'ACL LOG entries read per scrape (match acllog-max-len).',
   },
   createCollectors,
-  connection: { handshakeInfo: ['INFO'], detect: detectValkeyCaps },
+  connection: { handshakeInfo: ['INFO'], detect: detectValkeyCaps, accepts: acceptedBy },
   // serverLogRaw opens and closes the log file for every line "to support log rotation" (valkey 8.0.1
   // src/server.c; the same in redis 7.0 src/server.c), so a renamed file is never written again.
   logs: { reopensPerWrite: true, parser: parseValkeyLogLine, rules: valkeyLogRules },

@@ -27,4 +27,10 @@ export interface ScrapeTarget<Caps, Snapshot, C extends Collector<Caps, Snapshot
   describe?(sink: MetricSink): void;
   /** Whether a connection is open now (targets that keep one), for the multi-target connection cap. */
   readonly connected?: boolean;
+  /**
+   * Whether this kind of server runs the collector at all, beside the collector's own `applies` (a server
+   * that answers only some commands). One function for every collector, instead of a wrapper per collector
+   * and target.
+   */
+  accepts?(collector: C, caps: Caps): boolean;
 }

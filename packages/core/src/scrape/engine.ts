@@ -61,7 +61,7 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
   };
   try {
     const caps = await raceSignal(target.open(signal), signal);
-    const applicable = collectors.filter((collector) => collector.applies?.(caps) ?? true);
+    const applicable = collectors.filter((collector) => (target.accepts?.(collector, caps) ?? true) && (collector.applies?.(caps) ?? true));
     const replies = target.fetch(caps, applicable, signal, deadline);
     overlap();
     const snapshot = await raceSignal(replies, signal);

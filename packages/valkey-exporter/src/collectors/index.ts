@@ -67,11 +67,12 @@ export function createCollectors(options: RespCollectorOptions): ValkeyCollector
     streamsCollector(keyChecks),
     sentinelCollector,
   ];
-  // A Sentinel answers INFO (server, clients, cpu, stats, sentinel sections) and SENTINEL, and nothing the
-  // others send (valkey src/sentinel.c sentinelInfoCommand and its command table).
-  return collectors.map((collector) =>
-    onSentinel.has(collector.name) ? collector : { ...collector, applies: (caps: ValkeyCaps) => !caps.sentinel && (collector.applies?.(caps) ?? true) },
-  );
+  return collectors;
 }
 
+/**
+ * A Sentinel answers INFO (server, clients, cpu, stats, sentinel sections) and SENTINEL, and nothing the
+ * others send (valkey src/sentinel.c sentinelInfoCommand and its command table).
+ */
 const onSentinel = new Set(['info', 'auth', 'sentinel']);
+export const acceptedBy = (collector: ValkeyCollector, caps: ValkeyCaps): boolean => !caps.sentinel || onSentinel.has(collector.name);
