@@ -25,7 +25,7 @@ interface CommandHistogram {
 
 /** The value after `name` in a RESP2 flat-pairs reply. */
 function field(pairs: readonly unknown[], name: string): unknown {
-  for (let index = 0; index + 1 < pairs.length; index += 2) if (pairs[index] === name) return pairs[index + 1];
+  for (let index = 0; index + 1 < pairs.length; index += 2) if (String(pairs[index]) === name) return pairs[index + 1];
   return undefined;
 }
 
