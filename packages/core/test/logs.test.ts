@@ -155,6 +155,28 @@ describe('the log follower', () => {
     expect(largest).toBeLessThan(2 * (4096 + 20 * 70));
   });
 
+  test('a rename that fails is reported as such, and reading goes on', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'keepwatch-log-')), 'engine.log');
+    writeFileSync(path, '');
+    // A non-empty directory where the rotated file goes: rename fails even for root.
+    mkdirSync(`${path}.1/in-the-way`, { recursive: true });
+    const lines: string[] = [];
+    const follower = new LogFollower({
+      path,
+      fromStart: true,
+      maxLineBytes: 1024,
+      pollIntervalMs: 10,
+      renameAtBytes: 10,
+      onLine: (line) => lines.push(line),
+    });
+    followers.push(follower);
+    appendFileSync(path, 'a line longer than ten bytes\n');
+    await expect(follower.poll()).rejects.toThrow(/cannot rename it to .*engine\.log\.1 at its size limit, so it keeps growing: /);
+    appendFileSync(path, 'another\n');
+    await follower.poll().catch(() => undefined);
+    expect(lines).toEqual(['a line longer than ten bytes', 'another']);
+  });
+
   test("an engine's own rotation behind a symlink (glog's <name>.INFO): each older file is read to its end, then deleted", async () => {
     const directory = mkdtempSync(join(tmpdir(), 'keepwatch-glog-'));
     const link = join(directory, 'engine.INFO');

@@ -180,7 +180,11 @@ export class LogFollower {
     this.#saveState();
     const renameAt = this.#options.renameAtBytes ?? 0;
     // The next poll finds another file at the path and reads this one to its end first.
-    if (renameAt > 0 && this.#position >= renameAt) await rename(this.#options.path, `${this.#options.path}.1`);
+    if (renameAt > 0 && this.#position >= renameAt) {
+      await rename(this.#options.path, `${this.#options.path}.1`).catch((error: Error) => {
+        throw new Error(`cannot rename it to ${this.#options.path}.1 at its size limit, so it keeps growing: ${error.message}`);
+      });
+    }
   }
 
   /** Only the very file that was read: still where it was, and no longer what the path points to. */

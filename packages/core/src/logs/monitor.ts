@@ -58,7 +58,7 @@ export class LogMonitor {
       ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
       ...(options.renameAtBytes === undefined ? {} : { renameAtBytes: options.renameAtBytes }),
       ...(options.removeRotated === undefined ? {} : { removeRotated: options.removeRotated }),
-      onError: (reason) => options.onError?.(`cannot read ${options.path}: ${reason}`),
+      onError: (reason) => options.onError?.(`${options.path}: ${reason}`),
       onLine: (line) => {
         options.echo?.(line);
         if (line === '') return;
