@@ -13,6 +13,7 @@ import {
 import { logMetrics } from '@keepwatch/core/logs';
 import { milvusCollectors } from './collectors/index.ts';
 import { milvusExporter } from './definition.ts';
+import { defaultGrants, exporterRole, exporterUser } from './grant-job.ts';
 import { differencesAt, grantsForProto, olderProtoDifferences } from './older-servers.ts';
 import { readPrivileges } from './reads.ts';
 
@@ -31,8 +32,7 @@ function privilegeBlock(): string {
   const enabled = new Set(milvusCollectors.filter((collector) => collector.defaultEnabled).map((collector) => collector.name));
   const shown = (name: string) => (enabled.has(name) ? code(name) : `${code(name)} (off by default)`);
   const rows = [...byPrivilege].map(([privilege, entry]) => `| ${code(privilege)} | ${entry.object} | ${entry.collectors.map(shown).join(', ')} |`);
-  const grant = (privilege: string) => `client.grant_privilege_v2("keepwatch_exporter", "${privilege}", collection_name="*", db_name="*")`;
-  const byDefault = [...byPrivilege].filter(([, entry]) => entry.collectors.some((name) => enabled.has(name)));
+  const grant = (privilege: string) => `client.grant_privilege_v2("${exporterRole}", "${privilege}", collection_name="*", db_name="*")`;
   const onRequest = [...byPrivilege].filter(([, entry]) => !entry.collectors.some((name) => enabled.has(name)));
   return [
     '| Privilege | Object type | Needed by |',
@@ -42,10 +42,10 @@ function privilegeBlock(): string {
     'With pymilvus (2.5+), as a user allowed to manage roles:',
     '',
     '```python',
-    'client.create_role("keepwatch_exporter")',
-    ...byDefault.map(([privilege]) => grant(privilege)),
-    'client.create_user("keepwatch", "CHANGE-ME")',
-    'client.grant_role("keepwatch", "keepwatch_exporter")',
+    `client.create_role("${exporterRole}")`,
+    ...defaultGrants().map(grant),
+    `client.create_user("${exporterUser}", "CHANGE-ME")`,
+    `client.grant_role("${exporterUser}", "${exporterRole}")`,
     '```',
     ...(onRequest.length === 0
       ? []

@@ -27,7 +27,7 @@ import {
   canReadProjectedFile,
   type Example,
   examples,
-  exporterImages,
+  exporterOf,
   keysOf,
   keyValue,
   type Manifest,
@@ -51,12 +51,11 @@ const containersOf = (workload: Manifest): Container[] => workload.spec.template
 const exporterContainers = (documents: readonly Manifest[]) =>
   workloads(documents).flatMap((workload) =>
     containersOf(workload)
-      .filter((container) => exporterImages.test(container.image))
+      .filter((container) => exporterOf(container) !== undefined)
       .map((container) => ({ workload, container })),
   );
 const flagsOf = (container: Container) => {
-  const name = exporterImages.exec(container.image)?.[0].slice('keepwatch/'.length, -1) as string;
-  const definition = definitions[name] as ExporterDefinition<unknown, unknown, never>;
+  const definition = definitions[exporterOf(container) as string] as ExporterDefinition<unknown, unknown, never>;
   const parsed = parseFlags(allFlags(definition), container.args, {}, definition);
   if (parsed.flags === undefined) throw new Error(`${container.name}: its arguments print help`);
   return parsed.flags;

@@ -93,4 +93,7 @@ export function canReadProjectedFile(pod: Manifest, container: Container, volume
   return (mode & 0o004) !== 0 || ((mode & 0o040) !== 0 && groups.includes(fileGroup));
 }
 
-export const exporterImages = /^keepwatch\/(valkey|dragonfly|milvus)-exporter:/;
+const exporterImage = /^keepwatch\/((?:valkey|dragonfly|milvus)-exporter):/;
+
+/** The exporter a container runs (`valkey-exporter`, ...), or undefined for any other image. */
+export const exporterOf = (container: Container) => exporterImage.exec(String(container.image))?.[1];

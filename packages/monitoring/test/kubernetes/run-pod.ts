@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort, isolatedCopy, type RunningBundle, startBundle } from '@keepwatch/testing';
 import { bundle, type ExporterName } from '../../../../scripts/bundle/bundle.ts';
 import { entrypoint, imageCommandLine } from '../../../../scripts/bundle/image.ts';
-import { type Container, keyValue, type Manifest, named } from './manifests.ts';
+import { type Container, exporterOf, keysOf, keyValue, type Manifest, named } from './manifests.ts';
 
 /**
  * A pod of an example laid out on this machine: each volume a directory (Secrets and ConfigMaps written out
@@ -31,8 +31,7 @@ export class LocalPod {
       const name = source.secretName ?? source.name;
       const document = named(documents, kind, name);
       if (document === undefined) throw new Error(`${kind} ${name} is not in the example`);
-      const items: { key: string; path: string }[] =
-        source.items ?? Object.keys({ ...(document.data ?? {}), ...(document.stringData ?? {}) }).map((key) => ({ key, path: key }));
+      const items: { key: string; path: string }[] = source.items ?? keysOf(document).map((key) => ({ key, path: key }));
       for (const item of items) writeFileSync(join(dir, item.path), edit(name, item.key, keyValue(document, item.key)));
     }
     for (const claim of workload.spec.volumeClaimTemplates ?? []) this.#volumes.set(claim.metadata.name, mkdtempSync(join(root, 'claim-')));
@@ -84,7 +83,7 @@ export async function runExporterContainer(
   container: Container,
   rewrite: (arg: string) => string,
 ): Promise<{ port: number; process: RunningBundle }> {
-  const exporter = /keepwatch\/(\S+):/.exec(container.image)?.[1] as ExporterName;
+  const exporter = exporterOf(container) as ExporterName;
   if (!bundles.has(exporter)) bundles.set(exporter, bundle(exporter).then(isolatedCopy));
   const bundleFile = await (bundles.get(exporter) as Promise<string>);
   const port = await freePort();
