@@ -28,15 +28,18 @@ mkdirSync(benchDir, { recursive: true });
 
 const address = (server: ServerHandle) => `redis://127.0.0.1:${server.port}`;
 
+async function startLoadedServer(): Promise<ServerHandle> {
+  const server = await startServer('valkey', { args: ['--maxmemory', '32mb'] });
+  const pipeline = server.admin().pipeline();
+  for (let key = 0; key < keysPerServer; key += 1) pipeline.set(`fleet:${key}`, 'value');
+  await pipeline.exec();
+  return server;
+}
+
+/** Started 25 at a time: 1,000 one after the other took minutes. */
 async function startFleet(count: number): Promise<ServerHandle[]> {
   const servers: ServerHandle[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const server = await startServer('valkey', { args: ['--maxmemory', '32mb'] });
-    const pipeline = server.admin().pipeline();
-    for (let key = 0; key < keysPerServer; key += 1) pipeline.set(`fleet:${key}`, 'value');
-    await pipeline.exec();
-    servers.push(server);
-  }
+  while (servers.length < count) servers.push(...(await Promise.all(Array.from({ length: Math.min(25, count - servers.length) }, startLoadedServer))));
   return servers;
 }
 
