@@ -5,4 +5,5 @@ export { commonFields, commonIgnored, commonStructured, commonStructuredSections
 export type { RespCollectorOptions } from './collector-options.ts';
 export { type RespExporterDefinition, respExporter } from './definition.ts';
 export { renderRespReadme } from './docs.ts';
+export { memoized } from './memoized.ts';
 export type { CommandSpec, RespCollector, RespExplorer, RespSession, RespSnapshot } from './snapshot.ts';

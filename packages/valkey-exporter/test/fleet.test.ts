@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { multiTargetJob, parseMetrics, startPrometheus, waitFor } from '@keepwatch/testing';
 import { type ServerHandle, startServer } from '@keepwatch/testing/servers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createCollectors } from '../src/collectors/index.ts';
 import { startTestExporter, type TestExporter } from './harness/exporter.ts';
 
 /** Connections from the exporter that the server sees (CLIENT LIST by its client name). */
@@ -11,6 +12,21 @@ async function exporterClients(server: ServerHandle): Promise<number> {
   const list = String(await server.admin().call('CLIENT', 'LIST'));
   return list.split('\n').filter((line) => line.includes('name=keepwatch-valkey-exporter')).length;
 }
+
+test('targets share the collectors that keep nothing between scrapes; each target has its own label caps, logs and scans', () => {
+  const options = {
+    exportUnknownInfoFields: false,
+    dangerousCommands: ['flushall'],
+    maxErrorPrefixes: 1,
+    aclLogMaxUsers: 1,
+    aclLogEntries: 1,
+    maxCommands: 1,
+    maxDatabases: 1,
+  };
+  const [first, second] = [createCollectors(options), createCollectors(options)];
+  const shared = first.filter((collector, index) => collector === second[index]).map((collector) => collector.name);
+  expect(shared).toEqual(['info', 'replication', 'auth', 'slowlog', 'latency', 'cluster', 'tls', 'posture', 'config', 'sentinel']);
+});
 
 describe('a targets file of many servers: connection cap, idle close, reload, http_sd (real Valkey servers)', () => {
   const servers: ServerHandle[] = [];

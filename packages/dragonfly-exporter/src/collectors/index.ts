@@ -1,4 +1,4 @@
-import type { RespCollectorOptions } from '@keepwatch/resp';
+import { memoized, type RespCollectorOptions } from '@keepwatch/resp';
 import {
   aclLogCollector,
   authCollector,
@@ -40,6 +40,15 @@ export const dragonflyDangerousCommands = [
   'restore',
 ] as const;
 
+/** The collectors that keep nothing between scrapes, built once per options and shared by every target. */
+const statelessCollectors = memoized((options: RespCollectorOptions) => ({
+  info: infoCollector({ catalogue: dragonflyCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
+  replication: replicationCollector({ states: ['preparation', 'full_sync', 'online', 'stable_sync', 'cancelled'], lag: replicaLag.records }),
+  // Failed AUTH/HELLO: the `no_auth` errorstats kind since 1.37 (which also counts NOAUTH), the WRONGPASS message before.
+  auth: authCollector<DragonflyCaps>((caps) => (caps.versionNumber >= since.noAuthErrorKind ? ['errorstat_no_auth'] : ['errorstat_WRONGPASS'])),
+  posture: postureCollector({ config: [] }),
+}));
+
 /**
  * Every collector, in exposition order. memory-types, transactions and snapshot-keys read Dragonfly-only
  * INFO records (files in this folder); the rest mean the same as on Valkey and live in @keepwatch/resp.
@@ -47,8 +56,9 @@ export const dragonflyDangerousCommands = [
  * (Dragonfly returns passwords in clear text and has no protected mode or DEBUG/MODULE switches).
  */
 export function createCollectors(options: RespCollectorOptions): DragonflyCollector[] {
+  const shared = statelessCollectors(options);
   return [
-    infoCollector({ catalogue: dragonflyCatalogue, exportUnknownFields: options.exportUnknownInfoFields }),
+    shared.info,
     keyspaceCollector({ maxDatabases: options.maxDatabases }),
     memoryTypesCollector,
     commandstatsCollector({ dangerousCommands: options.dangerousCommands, maxCommands: options.maxCommands, countsUnknownCommands: true }),
@@ -56,11 +66,10 @@ export function createCollectors(options: RespCollectorOptions): DragonflyCollec
     latencystatsCollector({ maxCommands: options.maxCommands }),
     transactionsCollector,
     snapshotKeysCollector,
-    replicationCollector({ states: ['preparation', 'full_sync', 'online', 'stable_sync', 'cancelled'], lag: replicaLag.records }),
-    // Failed AUTH/HELLO: the `no_auth` errorstats kind since 1.37 (which also counts NOAUTH), the WRONGPASS message before.
-    authCollector<DragonflyCaps>((caps) => (caps.versionNumber >= since.noAuthErrorKind ? ['errorstat_no_auth'] : ['errorstat_WRONGPASS'])),
+    shared.replication,
+    shared.auth,
     aclLogCollector({ maxUsers: options.aclLogMaxUsers, entries: options.aclLogEntries }),
     slowlogCollector,
-    postureCollector({ config: [] }),
+    shared.posture,
   ];
 }

@@ -62,12 +62,25 @@ export interface CommandstatsOptions {
   readonly countsUnknownCommands: boolean;
 }
 
+/** One lower-cased set per list of dangerous commands: every target of a fleet reads the same one. */
+const dangerousSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function dangerousSet(commands: readonly string[]): ReadonlySet<string> {
+  let set = dangerousSets.get(commands);
+  if (set === undefined) {
+    set = new Set(commands.map((command) => command.toLowerCase()));
+    dangerousSets.set(commands, set);
+  }
+  return set;
+}
+
 /** Calls, time, rejected and failed calls per command and subcommand; dangerous commands on their own. */
 export function commandstatsCollector(options: CommandstatsOptions): RespCollector {
-  const dangerous = new Set(options.dangerousCommands.map((command) => command.toLowerCase()));
-  // Dangerous commands are admitted first, so invented command names can never push them into __overflow__.
-  const cap = new LabelCap(dangerous.size + options.maxCommands);
-  for (const command of dangerous) cap.admit(command);
+  const dangerous = dangerousSet(options.dangerousCommands);
+  // Dangerous commands always have their own series and take no room under the cap, so invented command
+  // names can never push them into __overflow__.
+  const cap = new LabelCap(options.maxCommands);
+  const admit = (command: string) => (dangerous.has(command) ? command : cap.admit(command));
   return {
     name: 'commandstats',
     help: 'Calls, seconds, rejected and failed calls per command and subcommand; dangerous commands as their own counters.',
@@ -78,7 +91,7 @@ export function commandstatsCollector(options: CommandstatsOptions): RespCollect
       const unseen = new Set(dangerous);
       const overflow = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, seen: false };
       for (const stat of commandStats(info)) {
-        if (cap.admit(stat.command) !== stat.command) {
+        if (admit(stat.command) !== stat.command) {
           overflow.seen = true;
           overflow.calls += stat.calls;
           overflow.usec += stat.usec;

@@ -1,3 +1,4 @@
+import { memoized } from '../memoized.ts';
 import { type InfoDocument, parseNumber, parseRecord, recordNumber } from './info.ts';
 
 export interface CommandStat {
@@ -7,19 +8,6 @@ export interface CommandStat {
   /** Absent on servers that predate the field (and on Dragonfly). */
   readonly rejectedCalls: number | undefined;
   readonly failedCalls: number | undefined;
-}
-
-/** Several collectors read the same records of one INFO reply: parse each kind once per document. */
-function memoized<T>(parse: (info: InfoDocument) => T): (info: InfoDocument) => T {
-  const cache = new WeakMap<InfoDocument, T>();
-  return (info) => {
-    let value = cache.get(info);
-    if (value === undefined) {
-      value = parse(info);
-      cache.set(info, value);
-    }
-    return value;
-  };
 }
 
 /**
