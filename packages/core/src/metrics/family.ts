@@ -19,7 +19,6 @@ export interface MetricFamily {
 
 const namePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const noLabels: Labels = Object.freeze({});
-const createdSinceCheckpoint = -1;
 
 /** Descriptors whose names were checked once; later samples only check that the label set is complete. */
 const checkedDescriptors = new WeakSet<MetricDescriptor>();
@@ -59,6 +58,19 @@ function fullName(namespace: string, name: string): string {
   return full;
 }
 
+/** `<family>_bucket`, `_sum` and `_count`, built once per family rather than for every histogram and summary sample. */
+const suffixedNames: Record<SampleSuffix, Map<string, string>> = { _bucket: new Map(), _sum: new Map(), _count: new Map() };
+
+function suffixedName(familyName: string, suffix: SampleSuffix): string {
+  const names = suffixedNames[suffix];
+  let name = names.get(familyName);
+  if (name === undefined) {
+    name = `${familyName}${suffix}`;
+    names.set(familyName, name);
+  }
+  return name;
+}
+
 function checkLabelNames(names: readonly string[], metric: string): void {
   for (const key of names) {
     if (!namePattern.test(key) || key.startsWith('__')) throw new Error(`invalid label name ${key} on ${metric}`);
@@ -75,8 +87,15 @@ export class MetricSink {
   /** Families by slot, and in the order they were created (the exposition's order). */
   readonly #bySlot: (MetricFamily | undefined)[] = new Array(slots.size);
   readonly #families: MetricFamily[] = [];
-  /** Since the last checkpoint: each family touched, with its sample count before (or created since). */
-  #journal: Map<MetricFamily, number> | undefined;
+  /**
+   * The journal since the last checkpoint, kept in arrays reused for every collector rather than a map per
+   * collector: families created since are those from `#mark` on; the families touched before that (by
+   * slot, in `#touched`) with their sample count then (in `#before`).
+   */
+  #journaling = false;
+  #mark = 0;
+  readonly #touched: number[] = [];
+  readonly #before: (number | undefined)[] = new Array(slots.size);
 
   constructor(namespace: string) {
     this.namespace = namespace;
@@ -85,7 +104,8 @@ export class MetricSink {
   /** `name` is given without the namespace; the sink prefixes it. Used for fields known only at run time. */
   add(name: string, type: MetricType, help: string, value: number, labels: Labels = noLabels, suffix?: SampleSuffix): void {
     if (!Number.isFinite(value)) return;
-    const family = this.#family(fullName(this.namespace, name), type, help);
+    const slot = this.#family(fullName(this.namespace, name), type, help);
+    const family = this.#bySlot[slot] as MetricFamily;
     if (family.samples.length === 0 && labels !== noLabels) {
       const key = `${family.name}{${Object.keys(labels).join(',')}}`;
       if (!checkedLabelSets.has(key)) {
@@ -93,7 +113,7 @@ export class MetricSink {
         checkedLabelSets.add(key);
       }
     }
-    this.#push(family, value, labels, suffix);
+    this.#push(slot, value, labels, suffix);
   }
 
   /** Adds a sample of a described metric; the label names must be exactly the descriptor's. */
@@ -128,28 +148,26 @@ export class MetricSink {
    * instead of a sink per collector merged afterwards: fewer maps and copies on every scrape.
    */
   checkpoint(): void {
-    this.#journal = new Map();
+    this.commit();
+    this.#journaling = true;
+    this.#mark = this.#families.length;
   }
 
   commit(): void {
-    this.#journal = undefined;
+    for (const slot of this.#touched) this.#before[slot] = undefined;
+    this.#touched.length = 0;
+    this.#journaling = false;
   }
 
   rollback(): void {
-    const journal = this.#journal;
-    this.#journal = undefined;
-    if (journal === undefined) return;
-    for (const [family, length] of journal) {
-      if (length !== createdSinceCheckpoint) {
-        family.samples.length = length;
-        continue;
-      }
-      this.#bySlot[slotOf(family.name)] = undefined;
-      this.#families.splice(this.#families.indexOf(family), 1);
-    }
+    if (!this.#journaling) return;
+    for (const slot of this.#touched) (this.#bySlot[slot] as MetricFamily).samples.length = this.#before[slot] as number;
+    for (const family of this.#families.splice(this.#mark)) this.#bySlot[slotOf(family.name)] = undefined;
+    this.commit();
   }
 
-  #family(fullName: string, type: MetricType, help: string): MetricFamily {
+  /** The slot of the family, created if need be. */
+  #family(fullName: string, type: MetricType, help: string): number {
     const slot = slotOf(fullName);
     let family = this.#bySlot[slot];
     if (family === undefined) {
@@ -161,17 +179,20 @@ export class MetricSink {
       family = { name: fullName, help, type, samples: [] };
       this.#bySlot[slot] = family;
       this.#families.push(family);
-      this.#journal?.set(family, createdSinceCheckpoint);
     } else if (family.type !== type || family.help !== help) {
       throw new Error(`metric ${fullName} added twice with different type or help`);
     }
-    return family;
+    return slot;
   }
 
-  #push(family: MetricFamily, value: number, labels: Labels, suffix: SampleSuffix | undefined): void {
-    const journal = this.#journal;
-    if (journal !== undefined && !journal.has(family)) journal.set(family, family.samples.length);
-    const sample = suffix === undefined ? { labels, value } : { labels, value, metricName: `${family.name}${suffix}` };
+  #push(slot: number, value: number, labels: Labels, suffix: SampleSuffix | undefined): void {
+    const family = this.#bySlot[slot] as MetricFamily;
+    // A family created since the checkpoint has no samples at its first push here, and goes as a whole.
+    if (this.#journaling && family.samples.length > 0 && this.#before[slot] === undefined) {
+      this.#before[slot] = family.samples.length;
+      this.#touched.push(slot);
+    }
+    const sample = suffix === undefined ? { labels, value } : { labels, value, metricName: suffixedName(family.name, suffix) };
     // Most families hold one sample: a one-element array, where a push onto an empty one reserves room for 16.
     if (family.samples.length === 0) (family as { samples: Sample[] }).samples = [sample];
     else family.samples.push(sample);

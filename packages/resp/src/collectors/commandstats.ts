@@ -90,7 +90,7 @@ export function commandstatsCollector(options: CommandstatsOptions): RespCollect
       // A dangerous command that never ran is exported at 0, so its first use is an increase that alerts see.
       const unseen = new Set(dangerous);
       const overflow = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, seen: false };
-      for (const stat of commandStats(info)) {
+      for (const stat of commandStats(info).values()) {
         if (admit(stat.command) !== stat.command) {
           overflow.seen = true;
           overflow.calls += stat.calls;

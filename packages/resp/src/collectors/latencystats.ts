@@ -17,7 +17,7 @@ export function latencystatsCollector(options: { maxCommands: number }): RespCol
     defaultEnabled: true,
     metrics: [latency],
     collect({ info }, sink) {
-      const totals = new Map(commandStats(info).map((stat) => [stat.command, stat]));
+      const totals = commandStats(info);
       for (const { command, quantiles } of latencyPercentiles(info)) {
         if (cap.admit(command) !== command) continue;
         const labels = { cmd: command };

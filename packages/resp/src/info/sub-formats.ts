@@ -18,16 +18,18 @@ function commandName(raw: string): string {
   return raw.replace(/ +/g, '|');
 }
 
-export const commandStats = memoized((info: InfoDocument): readonly CommandStat[] => {
-  const stats: CommandStat[] = [];
+/** By command name, in the reply's order; commandstats, latencystats and the latency histogram all read it. */
+export const commandStats = memoized((info: InfoDocument): ReadonlyMap<string, CommandStat> => {
+  const stats = new Map<string, CommandStat>();
   for (const field of info.fields) {
     if (!field.key.startsWith('cmdstat_')) continue;
     const record = parseRecord(field.value);
     const calls = recordNumber(record, 'calls');
     const usec = recordNumber(record, 'usec');
-    if (calls === undefined || usec === undefined) continue;
-    stats.push({
-      command: commandName(field.key.slice('cmdstat_'.length)),
+    const command = commandName(field.key.slice('cmdstat_'.length));
+    if (calls === undefined || usec === undefined || stats.has(command)) continue;
+    stats.set(command, {
+      command,
       calls,
       usec,
       rejectedCalls: recordNumber(record, 'rejected_calls'),

@@ -69,13 +69,13 @@ export function latencyHistogramCollector(options: { maxCommands: number }): Val
     collect(snapshot, sink) {
       const reply = snapshot.reply('latency-histogram');
       if (!Array.isArray(reply)) throw new Error('LATENCY HISTOGRAM did not return an array');
-      const usec = new Map(commandStats(snapshot.info).map((stat) => [stat.command, stat.usec]));
+      const stats = commandStats(snapshot.info);
       const merged = new Map<string, { calls: number; buckets: number[]; seconds: number }>();
       for (let index = 0; index + 1 < reply.length; index += 2) {
         const command = String(reply[index]).toLowerCase();
         const parsed = onFixedBounds(reply[index + 1]);
         // A command with no commandstats record has no sum to give: it is left out rather than given a false one.
-        const spent = usec.get(command);
+        const spent = stats.get(command)?.usec;
         if (parsed === undefined || spent === undefined) continue;
         const cmd = commands.admit(command);
         const total = merged.get(cmd) ?? { calls: 0, buckets: bucketLabels.map(() => 0), seconds: 0 };
