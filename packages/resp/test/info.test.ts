@@ -66,10 +66,11 @@ describe('INFO text parsing', () => {
   });
 
   test('commandstats with and without rejected/failed calls', () => {
-    expect(commandStats(info)).toEqual([
+    expect([...commandStats(info).values()]).toEqual([
       { command: 'config|set', calls: 2, usec: 30, rejectedCalls: 1, failedCalls: 0 },
       { command: 'get', calls: 5, usec: 10, rejectedCalls: undefined, failedCalls: undefined },
     ]);
+    expect(commandStats(info).get('get')?.calls).toBe(5);
   });
 
   test('errorstats, latency percentiles as quantiles, keyspace by attribute name', () => {
