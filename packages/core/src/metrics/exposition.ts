@@ -70,8 +70,8 @@ function formatValue(value: number): string {
  *
  * Each line goes straight into one reused buffer, piece by piece (name, labels, value; the `# HELP` and
  * `# TYPE` lines as bytes cached per family), so a scrape allocates no line strings, no whole text and no
- * second copy as bytes: 519 -> 365 KiB allocated per scrape (sampling heap profile, 20 targets). The result is a view of that buffer, valid until the next call: compress or
- * copy it before yielding.
+ * second copy as bytes: 519 -> 365 KiB allocated per scrape (sampling heap profile, 20 targets). The
+ * result is a view of that buffer, valid until the next call: compress or copy it before yielding.
  */
 export function renderExpositionBytes(families: readonly MetricFamily[], openMetrics: boolean): Buffer {
   used = 0;

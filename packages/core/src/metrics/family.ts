@@ -104,7 +104,7 @@ export class MetricSink {
   /** `name` is given without the namespace; the sink prefixes it. Used for fields known only at run time. */
   add(name: string, type: MetricType, help: string, value: number, labels: Labels = noLabels, suffix?: SampleSuffix): void {
     if (!Number.isFinite(value)) return;
-    const slot = this.#family(fullName(this.namespace, name), type, help);
+    const slot = this.#familySlot(fullName(this.namespace, name), type, help);
     const family = this.#bySlot[slot] as MetricFamily;
     if (family.samples.length === 0 && labels !== noLabels) {
       const key = `${family.name}{${Object.keys(labels).join(',')}}`;
@@ -135,7 +135,7 @@ export class MetricSink {
       const expected = extra === undefined ? descriptor.labels : [...descriptor.labels, extra];
       throw new Error(`${descriptor.name} needs labels [${expected.join(', ')}], got [${Object.keys(labels).join(', ')}]`);
     }
-    this.#push(this.#family(fullName(this.namespace, descriptor.name), descriptor.type, descriptor.help), value, labels, suffix);
+    this.#push(this.#familySlot(fullName(this.namespace, descriptor.name), descriptor.type, descriptor.help), value, labels, suffix);
   }
 
   families(): MetricFamily[] {
@@ -167,7 +167,7 @@ export class MetricSink {
   }
 
   /** The slot of the family, created if need be. */
-  #family(fullName: string, type: MetricType, help: string): number {
+  #familySlot(fullName: string, type: MetricType, help: string): number {
     const slot = slotOf(fullName);
     let family = this.#bySlot[slot];
     if (family === undefined) {

@@ -1,5 +1,6 @@
 import { counter, LabelCap, overflowLabelValue } from '@keepwatch/core/metrics';
 import { commandStats, unknownCommands } from '../info/index.ts';
+import { memoized } from '../memoized.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 /** Commands whose use is a security or availability event on Valkey and Redis. Names as commandstats spells them. */
@@ -63,16 +64,7 @@ export interface CommandstatsOptions {
 }
 
 /** One lower-cased set per list of dangerous commands: every target of a fleet reads the same one. */
-const dangerousSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-
-function dangerousSet(commands: readonly string[]): ReadonlySet<string> {
-  let set = dangerousSets.get(commands);
-  if (set === undefined) {
-    set = new Set(commands.map((command) => command.toLowerCase()));
-    dangerousSets.set(commands, set);
-  }
-  return set;
-}
+const dangerousSet = memoized((commands: readonly string[]): ReadonlySet<string> => new Set(commands.map((command) => command.toLowerCase())));
 
 /** Calls, time, rejected and failed calls per command and subcommand; dangerous commands on their own. */
 export function commandstatsCollector(options: CommandstatsOptions): RespCollector {
