@@ -12,6 +12,11 @@ export async function clusterInfo(node: ServerHandle): Promise<InfoDocument> {
   return parseInfo(String(await node.admin().call('CLUSTER', 'INFO')));
 }
 
+/** Nodes whose CLUSTER NODES flags (third field) include `master`: valkey 8.0.1 src/cluster_legacy.c still prints master and slave there, as Redis does. */
+function clusterMasters(nodesReply: string): number {
+  return nodesReply.split('\n').filter((line) => line.split(' ')[2]?.split(',').includes('master')).length;
+}
+
 /**
  * A real cluster on loopback made the way operators make one: `<engine>-cli --cluster create` over
  * `primaries * 2` nodes, one replica each, a one-second node timeout so a failover takes seconds.
@@ -38,6 +43,13 @@ export async function startCluster(build: ServerBuild, primaries: number): Promi
           const info = await clusterInfo(node);
           return info.get('cluster_state') === 'ok' && Number(info.get('cluster_known_nodes')) === nodes.length ? true : undefined;
         },
+        400,
+      );
+      // The cluster is ok before gossip has told every node which of the others became replicas (CLUSTER
+      // REPLICATE runs on each replica): until then a node lists them as masters (a CI run saw 6 of 6).
+      await waitFor(
+        'every node sees each replica as a replica',
+        async () => (clusterMasters(String(await node.admin().call('CLUSTER', 'NODES'))) === primaries ? true : undefined),
         400,
       );
     }
