@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { redisExporterBinary } from '../packages/testing/src/builds.ts';
 import { freePort, multiTargetJob, startPrometheus } from '../packages/testing/src/index.ts';
-import { type ServerHandle, startServer } from '../packages/testing/src/servers.ts';
+import type { ServerHandle } from '../packages/testing/src/servers.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
-import { type Contender, cpuMs, launch, launchAsImage, launchNodeFloor, rssMiB } from './harness.ts';
+import { type Contender, cpuMs, launch, launchAsImage, launchNodeFloor, rssMiB, startFleet, writeTargetsFile } from './harness.ts';
 
 /**
  * One exporter for many servers: N real valkey-servers (2,000 keys each), valkey-exporter's /scrape and
@@ -27,21 +27,6 @@ const benchDir = new URL('../.bench/', import.meta.url).pathname;
 mkdirSync(benchDir, { recursive: true });
 
 const address = (server: ServerHandle) => `redis://127.0.0.1:${server.port}`;
-
-async function startLoadedServer(): Promise<ServerHandle> {
-  const server = await startServer('valkey', { args: ['--maxmemory', '32mb'] });
-  const pipeline = server.admin().pipeline();
-  for (let key = 0; key < keysPerServer; key += 1) pipeline.set(`fleet:${key}`, 'value');
-  await pipeline.exec();
-  return server;
-}
-
-/** Started 25 at a time: 1,000 one after the other took minutes. */
-async function startFleet(count: number): Promise<ServerHandle[]> {
-  const servers: ServerHandle[] = [];
-  while (servers.length < count) servers.push(...(await Promise.all(Array.from({ length: Math.min(25, count - servers.length) }, startLoadedServer))));
-  return servers;
-}
 
 /** Every target once, `concurrency` at a time on keep-alive connections, as Prometheus spreads a scrape interval. */
 async function round(contender: Contender, targets: readonly string[], agent: Agent): Promise<{ latencies: number[]; ms: number }> {
@@ -77,7 +62,7 @@ async function connectionsReceived(admins: readonly ReturnType<ServerHandle['adm
 
 const largest = Math.max(...sizes);
 console.log(`starting ${largest} valkey-servers with ${keysPerServer} keys each`);
-const fleet = await startFleet(largest);
+const fleet = await startFleet(largest, keysPerServer);
 const bundlePath = await bundle('valkey-exporter');
 const rssAt = new Map<number, number>();
 
@@ -85,7 +70,7 @@ for (const size of sizes) {
   const servers = fleet.slice(0, size);
   const targets = servers.map(address);
   const targetsFile = `${benchDir}fleet-targets.yml`;
-  writeFileSync(targetsFile, `targets:\n${targets.map((target) => `  - address: ${target}\n`).join('')}`);
+  writeTargetsFile(targetsFile, servers);
   const theirPort = await freePort();
   const contenders = [
     await launchAsImage(
@@ -140,7 +125,7 @@ if (sizes.length > 1) {
 
 if (prometheusMinutes > 0) {
   const targets = fleet.map(address);
-  writeFileSync(`${benchDir}fleet-targets.yml`, `targets:\n${targets.map((target) => `  - address: ${target}\n`).join('')}`);
+  writeTargetsFile(`${benchDir}fleet-targets.yml`, fleet);
   const exporter = await launchAsImage(
     'valkey-exporter',
     bundlePath,

@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { freePort, waitFor } from '../packages/testing/src/index.ts';
-import { startServer } from '../packages/testing/src/servers.ts';
+import { type ServerHandle, startServer } from '../packages/testing/src/servers.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
 
 // What the bench scripts share: the loaded Valkey, a Prometheus-like scraper, contenders measured in turns.
@@ -28,6 +28,25 @@ export async function loadedValkey() {
   await admin.select(0);
   const keys = [...(await admin.info('keyspace')).matchAll(/keys=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
   return { server, admin, keys };
+}
+
+/** `count` valkey-servers with `keys` keys each, started 25 at a time (1,000 one after the other took minutes). */
+export async function startFleet(count: number, keys: number): Promise<ServerHandle[]> {
+  const startOne = async () => {
+    const server = await startServer('valkey', { args: ['--maxmemory', '32mb'] });
+    const pipeline = server.admin().pipeline();
+    for (let key = 0; key < keys; key += 1) pipeline.set(`fleet:${key}`, 'value');
+    await pipeline.exec();
+    return server;
+  };
+  const servers: ServerHandle[] = [];
+  while (servers.length < count) servers.push(...(await Promise.all(Array.from({ length: Math.min(25, count - servers.length) }, startOne))));
+  return servers;
+}
+
+/** A targets file listing `servers`, for valkey-exporter's /scrape. */
+export function writeTargetsFile(file: string, servers: readonly ServerHandle[]): void {
+  writeFileSync(file, `targets:\n${servers.map((server) => `  - address: redis://127.0.0.1:${server.port}\n`).join('')}`);
 }
 
 /** A scraper like Prometheus: keep-alive connection, asks for gzip, reads and inflates the whole body. */
