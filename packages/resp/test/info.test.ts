@@ -11,6 +11,7 @@ import {
   latencyPercentiles,
   parseInfo,
   parseNumber,
+  parseRecord,
 } from '../src/info/index.ts';
 
 const sample = [
@@ -114,6 +115,22 @@ describe('INFO text parsing', () => {
       fc.property(fc.array(line), fc.constantFrom('\n', '\r\n'), fc.boolean(), (lines, eol, trailing) => {
         const text = lines.join(eol) + (trailing ? eol : '');
         expect(parseInfo(text).fields).toEqual(bySplitting(text));
+      }),
+    );
+  });
+
+  test('the scanning record parser reads what splitting on commas reads, for any text', () => {
+    const bySplitting = (value: string) => {
+      const record = new Map<string, string>();
+      for (const part of value.split(',')) {
+        const eq = part.indexOf('=');
+        if (eq > 0 && !record.has(part.slice(0, eq))) record.set(part.slice(0, eq), part.slice(eq + 1));
+      }
+      return record;
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '=', ',', '1', '.') }), (value) => {
+        expect(parseRecord(value)).toEqual(bySplitting(value));
       }),
     );
   });

@@ -19,6 +19,8 @@ export interface MetricFamily {
 
 const namePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const noLabels: Labels = Object.freeze({});
+/** What a family holds until its first sample, which replaces it (never pushed to): one array for all. */
+const noSamples: Sample[] = [];
 
 /** Descriptors whose names were checked once; later samples only check that the label set is complete. */
 const checkedDescriptors = new WeakSet<MetricDescriptor>();
@@ -176,7 +178,7 @@ export class MetricSink {
         if (type === 'counter' && !fullName.endsWith('_total')) throw new Error(`counter ${fullName} must end in _total`);
         checkedFamilies.set(fullName, type);
       }
-      family = { name: fullName, help, type, samples: [] };
+      family = { name: fullName, help, type, samples: noSamples };
       this.#bySlot[slot] = family;
       this.#families.push(family);
     } else if (family.type !== type || family.help !== help) {

@@ -16,13 +16,15 @@ export const overflowLabelValue = '__overflow__';
  */
 export class LabelCap {
   readonly limit: number;
-  readonly #admitted = new Set<string>();
+  /** Made on the first value: a target holds several caps (modules, unknown keyspace attributes) that stay empty. */
+  #admitted: Set<string> | undefined;
 
   constructor(limit: number) {
     this.limit = limit;
   }
 
   admit(value: string): string {
+    this.#admitted ??= new Set();
     if (this.#admitted.has(value)) return value;
     if (this.#admitted.size < this.limit) {
       this.#admitted.add(detached(value));

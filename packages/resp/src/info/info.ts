@@ -82,11 +82,16 @@ export function parseNumber(value: string | undefined): number | undefined {
  */
 export function parseRecord(value: string): Map<string, string> {
   const record = new Map<string, string>();
-  for (const part of value.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const key = part.slice(0, eq);
-    if (!record.has(key)) record.set(key, part.slice(eq + 1));
+  // Scanned with indexOf rather than split: every command's records on every scrape, without the parts array.
+  for (let start = 0; start <= value.length; ) {
+    let end = value.indexOf(',', start);
+    if (end === -1) end = value.length;
+    const eq = value.indexOf('=', start);
+    if (eq > start && eq < end) {
+      const key = value.slice(start, eq);
+      if (!record.has(key)) record.set(key, value.slice(eq + 1, end));
+    }
+    start = end + 1;
   }
   return record;
 }
