@@ -43,35 +43,31 @@ function slotOf(fullName: string): number {
   return slot;
 }
 
-/** `<namespace>_<name>` (just `<name>` without a namespace) per namespace: built once, so a scrape does not allocate a name per sample. */
-const fullNames = new Map<string, Map<string, string>>();
-
-function fullName(namespace: string, name: string): string {
-  let names = fullNames.get(namespace);
+/**
+ * `<first><separator><second>` (just `<second>` when `first` is empty), built once per pair and reused: a
+ * scrape adds about a thousand samples and allocates no name for any of them.
+ */
+function joined(cache: Map<string, Map<string, string>>, first: string, separator: string, second: string): string {
+  let names = cache.get(first);
   if (names === undefined) {
     names = new Map();
-    fullNames.set(namespace, names);
+    cache.set(first, names);
   }
-  let full = names.get(name);
-  if (full === undefined) {
-    full = namespace === '' ? name : `${namespace}_${name}`;
-    names.set(name, full);
-  }
-  return full;
-}
-
-/** `<family>_bucket`, `_sum` and `_count`, built once per family rather than for every histogram and summary sample. */
-const suffixedNames: Record<SampleSuffix, Map<string, string>> = { _bucket: new Map(), _sum: new Map(), _count: new Map() };
-
-function suffixedName(familyName: string, suffix: SampleSuffix): string {
-  const names = suffixedNames[suffix];
-  let name = names.get(familyName);
+  let name = names.get(second);
   if (name === undefined) {
-    name = `${familyName}${suffix}`;
-    names.set(familyName, name);
+    name = first === '' ? second : `${first}${separator}${second}`;
+    names.set(second, name);
   }
   return name;
 }
+
+/** `<namespace>_<name>`, per namespace. */
+const fullNames = new Map<string, Map<string, string>>();
+const fullName = (namespace: string, name: string) => joined(fullNames, namespace, '_', name);
+
+/** `<family>_bucket`, `_sum` and `_count`, per family. */
+const suffixedNames = new Map<string, Map<string, string>>();
+const suffixedName = (familyName: string, suffix: SampleSuffix) => joined(suffixedNames, familyName, '', suffix);
 
 function checkLabelNames(names: readonly string[], metric: string): void {
   for (const key of names) {
