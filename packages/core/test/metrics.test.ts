@@ -54,6 +54,9 @@ describe('exposition', () => {
     sink.emit(odd, 0.5, { value: 'quote " backslash \\ newline \n end' });
     sink.emit(odd, -0.000001, { value: '' });
     sink.emit(odd, 1e21, { value: 'big' });
+    // Client names and key prefixes are free text: UTF-8 from Latin-1, beyond the BMP, and after ASCII.
+    sink.emit(odd, 2, { value: 'ascii then é, клиент, 🔑' });
+    sink.emit(odd, 3, { value: 'ü' });
     sink.emit(counter('c_total', 'x', ['a', 'b']), 3, { a: '1', b: '2' });
     const seconds = histogram('duration_seconds', 'A histogram.', ['cmd']);
     for (const [le, count] of [

@@ -39,11 +39,26 @@ function reserve(bytes: number): void {
 const newline = 0x0a;
 const quote = 0x22;
 
-/** Writes text as UTF-8 straight into the buffer: no line string is built to be encoded afterwards. */
+/**
+ * Writes text as UTF-8 straight into the buffer: no line string is built to be encoded afterwards. Names,
+ * label names and values are ASCII, and most label values too: copied code unit by code unit, which for
+ * strings this short is faster than the native encoder's call (render 110 -> 94 µs a scrape, .bench).
+ */
 function put(text: string): void {
+  const length = text.length;
   // A UTF-16 code unit is at most 3 bytes of UTF-8.
-  reserve(text.length * 3);
-  used += scratch.write(text, used);
+  reserve(length * 3);
+  const buffer = scratch;
+  let at = used;
+  for (let index = 0; index < length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) {
+      used += buffer.write(text, used);
+      return;
+    }
+    buffer[at++] = code;
+  }
+  used = at;
 }
 
 function putLabelValue(text: string): void {
