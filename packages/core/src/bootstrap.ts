@@ -8,7 +8,7 @@ import type { ClassificationRule, LogParser, LogTallySpec } from './logs/classif
 import { createEventWriter } from './logs/events.ts';
 import { LogMonitor } from './logs/monitor.ts';
 import { gauge } from './metrics/descriptor.ts';
-import { type MetricFamily, MetricSink } from './metrics/family.ts';
+import { MetricSink } from './metrics/family.ts';
 import { describeProcess } from './metrics/process.ts';
 import type { Collector, ScrapeTarget } from './scrape/collector.ts';
 import { scrape } from './scrape/engine.ts';
@@ -179,7 +179,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
         });
 
   const refusals = new HttpRefusals();
-  const runScrape = async (budgetMs: number): Promise<readonly MetricFamily[]> => {
+  const runScrape = async (budgetMs: number): Promise<readonly MetricSink[]> => {
     // The exporter's own metrics are read while the target's replies are on their way.
     const own = new MetricSink('');
     const describeOwn = () => describeProcess(own);
@@ -194,7 +194,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     scrapeTargets?.describe(sink);
     refusals.describe(sink);
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
-    return [...sink.families(), ...own.families()];
+    return [sink, own];
   };
   const app = createHttpApp({
     refusals,

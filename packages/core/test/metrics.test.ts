@@ -20,7 +20,7 @@ function sampleSink(): MetricSink {
 
 describe('exposition', () => {
   test('Prometheus text format', async () => {
-    expect(await renderExposition(sampleSink().families(), false)).toBe(
+    expect(await renderExposition([sampleSink()], false)).toBe(
       [
         '# HELP kw_commands_total Calls.',
         '# TYPE kw_commands_total counter',
@@ -42,7 +42,7 @@ describe('exposition', () => {
   });
 
   test('OpenMetrics: counters keep one _total, output ends with # EOF', async () => {
-    const text = await renderExposition(sampleSink().families(), true);
+    const text = await renderExposition([sampleSink()], true);
     expect(text).not.toContain('_total_total');
     expect(text).toContain('# TYPE kw_commands counter\nkw_commands_total{cmd="get"} 5');
     expect(text.endsWith('# EOF\n')).toBe(true);
@@ -68,7 +68,7 @@ describe('exposition', () => {
     sink.emit(seconds, 0.0004, { cmd: 'set' }, '_sum');
     sink.emit(seconds, 50, { cmd: 'set' }, '_count');
     for (const openMetrics of [false, true]) {
-      expect(renderExposition(sink.families(), openMetrics)).toBe(await prometheusClientExposition(sink.families(), openMetrics));
+      expect(renderExposition([sink], openMetrics)).toBe(await prometheusClientExposition(sink.families(), openMetrics));
     }
   });
 });

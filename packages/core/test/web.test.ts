@@ -32,7 +32,7 @@ function makeApp(webConfigFile?: string, observe: Partial<Pick<HttpAppOptions, '
     scrapeTimeout: { offsetSeconds: 0.5, maxSeconds: 120 },
     webConfigFile,
     log: observe.log ?? createLogger({ level: 'error', format: 'logfmt', write: () => {} }),
-    scrape: async () => sink.families(),
+    scrape: async () => [sink],
     ...(observe.refusals === undefined ? {} : { refusals: observe.refusals }),
   });
 }

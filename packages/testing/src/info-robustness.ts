@@ -29,7 +29,7 @@ async function exposition<Caps>(
 ): Promise<string> {
   const snapshot: InfoSnapshot<Caps> = { caps, info: parseInfo(infoText), reply };
   const sink = await scrape({ namespace, target: { open: async () => caps, fetch: async () => snapshot }, collectors, budgetMs: 1000, log });
-  return renderExposition(sink.families(), false);
+  return renderExposition([sink], false);
 }
 
 /** What any input must still give: up 1, only finite values, no repeated series (Prometheus rejects a whole scrape with one). */

@@ -185,7 +185,7 @@ describe.each(serverBuilds)('the exposition of a real $id scrape', (build) => {
       const families = sink.families();
       expect(families.length).toBeGreaterThan(150);
       for (const openMetrics of [false, true]) {
-        expect(renderExposition(families, openMetrics)).toBe(await prometheusClientExposition(families, openMetrics));
+        expect(renderExposition([sink], openMetrics)).toBe(await prometheusClientExposition(families, openMetrics));
       }
     } finally {
       await target.close();

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { openMetricsContentType, prometheusContentType, renderExpositionBytes, wantsOpenMetrics } from '../metrics/exposition.ts';
-import type { MetricFamily } from '../metrics/family.ts';
+import type { MetricSink } from '../metrics/family.ts';
 import { type ScrapeTimeoutLimits, scrapeBudgetMs } from '../scrape/deadline.ts';
 import type { Discovery, TargetScrape } from '../targets/registry.ts';
 import { BasicAuthChecker } from '../web-config/basic-auth.ts';
@@ -21,7 +21,7 @@ export interface HttpAppOptions {
   readonly scrapeTimeout: ScrapeTimeoutLimits;
   readonly webConfigFile: string | undefined;
   readonly log: Logger;
-  readonly scrape: (budgetMs: number) => Promise<readonly MetricFamily[]>;
+  readonly scrape: (budgetMs: number) => Promise<readonly MetricSink[]>;
   /** Where refused requests are counted (the exporter describes them on its telemetry path). */
   readonly refusals?: HttpRefusals;
   /** Serves /scrape?target= when --scrape.config-file is given; without it the path does not exist. */
@@ -45,9 +45,9 @@ function budgetOrReject(request: FastifyRequest, reply: FastifyReply, limits: Sc
   }
 }
 
-function sendExposition(request: FastifyRequest, reply: FastifyReply, families: readonly MetricFamily[]): FastifyReply {
+function sendExposition(request: FastifyRequest, reply: FastifyReply, sinks: readonly MetricSink[]): FastifyReply {
   const openMetrics = wantsOpenMetrics(request.headers.accept);
-  const bytes = renderExpositionBytes(families, openMetrics);
+  const bytes = renderExpositionBytes(sinks, openMetrics);
   const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
   // The rendered bytes are a view of a buffer the next exposition reuses: compressed or copied right away.
   const body = gzip ? gzipBody(bytes) : Buffer.from(bytes);
@@ -161,7 +161,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       // Like blackbox_exporter with module: the first value counts when the parameter is repeated.
       const result = await scrapeTarget(Array.isArray(target) ? target[0] : target, budgetMs);
       if ('refused' in result) return reply.code(400).type('text/plain').send(`${result.refused}\n`);
-      return sendExposition(request, reply, result.families);
+      return sendExposition(request, reply, result.sinks);
     });
   }
 

@@ -10,17 +10,38 @@ export interface Sample {
   readonly metricName?: string;
 }
 
-export interface MetricFamily {
-  readonly name: string;
-  readonly help: string;
-  readonly type: MetricType;
+/** A family with its samples as objects: what tests and tools read (see `MetricSink.families`). */
+export interface MetricFamily extends FamilyHead {
   readonly samples: Sample[];
 }
 
+/** What the `# HELP` and `# TYPE` lines say. */
+export interface FamilyHead {
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
+}
+
+/**
+ * A sink's samples grouped by family, in the order the families were created (the exposition's): family
+ * `f`'s samples are `order[starts[f]]` to `order[starts[f + 1] - 1]`, indices into the columns.
+ */
+export interface SampleColumns {
+  readonly families: readonly FamilyHead[];
+  readonly starts: Int32Array;
+  readonly order: Int32Array;
+  readonly values: Float64Array;
+  readonly labels: readonly Labels[];
+  /** Index into `sampleSuffixes`: the sample's name is the family's plus that suffix. */
+  readonly suffixes: Uint8Array;
+}
+
+/** The sample name suffixes by code; 0 is none. */
+export const sampleSuffixes = ['', '_bucket', '_sum', '_count'] as const;
+const suffixCodes: Readonly<Record<SampleSuffix, number>> = { _bucket: 1, _sum: 2, _count: 3 };
+
 const namePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const noLabels: Labels = Object.freeze({});
-/** What a family holds until its first sample, which replaces it (never pushed to): one array for all. */
-const noSamples: Sample[] = [];
 
 /** Descriptors whose names were checked once; later samples only check that the label set is complete. */
 const checkedDescriptors = new WeakSet<MetricDescriptor>();
@@ -33,6 +54,8 @@ const checkedLabelSets = new Set<string>();
  * Map filled again on every scrape allocated ~28 KiB per scrape as it grew (sampling heap profile).
  */
 const slots = new Map<string, number>();
+/** The head each slot had when first created, shared by every later sink that creates it the same way. */
+const sharedHeads: (FamilyHead | undefined)[] = [];
 
 function slotOf(fullName: string): number {
   let slot = slots.get(fullName);
@@ -43,31 +66,21 @@ function slotOf(fullName: string): number {
   return slot;
 }
 
-/**
- * `<first><separator><second>` (just `<second>` when `first` is empty), built once per pair and reused: a
- * scrape adds about a thousand samples and allocates no name for any of them.
- */
-function joined(cache: Map<string, Map<string, string>>, first: string, separator: string, second: string): string {
-  let names = cache.get(first);
+/** `<namespace>_<name>` (just `<name>` without a namespace), built once per pair and reused. */
+const fullNames = new Map<string, Map<string, string>>();
+function fullName(namespace: string, name: string): string {
+  let names = fullNames.get(namespace);
   if (names === undefined) {
     names = new Map();
-    cache.set(first, names);
+    fullNames.set(namespace, names);
   }
-  let name = names.get(second);
-  if (name === undefined) {
-    name = first === '' ? second : `${first}${separator}${second}`;
-    names.set(second, name);
+  let joined = names.get(name);
+  if (joined === undefined) {
+    joined = namespace === '' ? name : `${namespace}_${name}`;
+    names.set(name, joined);
   }
-  return name;
+  return joined;
 }
-
-/** `<namespace>_<name>`, per namespace. */
-const fullNames = new Map<string, Map<string, string>>();
-const fullName = (namespace: string, name: string) => joined(fullNames, namespace, '_', name);
-
-/** `<family>_bucket`, `_sum` and `_count`, per family. */
-const suffixedNames = new Map<string, Map<string, string>>();
-const suffixedName = (familyName: string, suffix: SampleSuffix) => joined(suffixedNames, familyName, '', suffix);
 
 function checkLabelNames(names: readonly string[], metric: string): void {
   for (const key of names) {
@@ -75,25 +88,35 @@ function checkLabelNames(names: readonly string[], metric: string): void {
   }
 }
 
+/** The most samples one sink has held: a new sink starts with room for as many. */
+let expectedSamples = 64;
+
 /**
  * Where collectors put what they read. Families are keyed by full name; adding to an existing family with
  * another type or help is a programming error and throws, so a collector bug fails that collector only.
  * Checks run once per family or descriptor, not per sample: a scrape adds about a thousand samples.
+ *
+ * Samples are kept column by column (value, labels, name suffix, family) rather than as an object each:
+ * a scrape of ~600 samples allocated ~100 KiB of sample objects, boxed values and per-family arrays, the
+ * largest share of what the garbage collector then had to clear. A collector's samples are the last ones
+ * added, so taking them back is cutting the columns at the checkpoint.
  */
 export class MetricSink {
   readonly namespace: string;
-  /** Families by slot, and in the order they were created (the exposition's order). */
-  readonly #bySlot: (MetricFamily | undefined)[] = new Array(slots.size);
-  readonly #families: MetricFamily[] = [];
-  /**
-   * The journal since the last checkpoint, kept in arrays reused for every collector rather than a map per
-   * collector: families created since are those from `#mark` on; the families touched before that (by
-   * slot, in `#touched`) with their sample count then (in `#before`).
-   */
-  #journaling = false;
-  #mark = 0;
-  readonly #touched: number[] = [];
-  readonly #before: (number | undefined)[] = new Array(slots.size);
+  /** Per slot: the family's head in this sink, undefined until its first sample. */
+  readonly #heads: (FamilyHead | undefined)[] = new Array(slots.size);
+  /** Per slot: the family's position in `#created`. */
+  #position = new Int32Array(slots.size);
+  /** Slots in the order their families were created (the exposition's order). */
+  readonly #created: number[] = [];
+  #count = 0;
+  #values = new Float64Array(expectedSamples);
+  #labels: Labels[] = new Array(expectedSamples);
+  #suffixes = new Uint8Array(expectedSamples);
+  #slots = new Int32Array(expectedSamples);
+  /** Where the columns and the created families were at the checkpoint; -1 when none is open. */
+  #markSamples = -1;
+  #markFamilies = 0;
 
   constructor(namespace: string) {
     this.namespace = namespace;
@@ -102,9 +125,10 @@ export class MetricSink {
   /** `name` is given without the namespace; the sink prefixes it. Used for fields known only at run time. */
   add(name: string, type: MetricType, help: string, value: number, labels: Labels = noLabels, suffix?: SampleSuffix): void {
     if (!Number.isFinite(value)) return;
+    const created = this.#created.length;
     const slot = this.#familySlot(fullName(this.namespace, name), type, help);
-    const family = this.#bySlot[slot] as MetricFamily;
-    if (family.samples.length === 0 && labels !== noLabels) {
+    if (this.#created.length !== created && labels !== noLabels) {
+      const family = this.#heads[slot] as FamilyHead;
       const key = `${family.name}{${Object.keys(labels).join(',')}}`;
       if (!checkedLabelSets.has(key)) {
         checkLabelNames(Object.keys(labels), family.name);
@@ -136,63 +160,117 @@ export class MetricSink {
     this.#push(this.#familySlot(fullName(this.namespace, descriptor.name), descriptor.type, descriptor.help), value, labels, suffix);
   }
 
+  /** The samples grouped by family, for the exposition (a counting sort by family: two small arrays). */
+  columns(): SampleColumns {
+    const count = this.#count;
+    const families = this.#created.map((slot) => this.#heads[slot] as FamilyHead);
+    const starts = new Int32Array(families.length + 1);
+    const positions = this.#position;
+    const sampleSlots = this.#slots;
+    for (let index = 0; index < count; index += 1) {
+      const family = positions[sampleSlots[index] as number] as number;
+      starts[family + 1] = (starts[family + 1] as number) + 1;
+    }
+    for (let family = 0; family < families.length; family += 1) starts[family + 1] = (starts[family + 1] as number) + (starts[family] as number);
+    const next = starts.slice(0, families.length);
+    const order = new Int32Array(count);
+    for (let index = 0; index < count; index += 1) {
+      const family = positions[sampleSlots[index] as number] as number;
+      const at = next[family] as number;
+      order[at] = index;
+      next[family] = at + 1;
+    }
+    if (count > expectedSamples) expectedSamples = Math.min(count, 1 << 16);
+    return { families, starts, order, values: this.#values, labels: this.#labels, suffixes: this.#suffixes };
+  }
+
+  /** The families with their samples as objects (tests and tools; the exposition reads `columns`). */
   families(): MetricFamily[] {
-    return this.#families.slice();
+    const { families, starts, order, values, labels, suffixes } = this.columns();
+    return families.map((head, family) => {
+      const samples: Sample[] = [];
+      for (let at = starts[family] as number; at < (starts[family + 1] as number); at += 1) {
+        const index = order[at] as number;
+        const suffix = sampleSuffixes[suffixes[index] as number] as string;
+        const sample = { labels: labels[index] as Labels, value: values[index] as number };
+        samples.push(suffix === '' ? sample : { ...sample, metricName: `${head.name}${suffix}` });
+      }
+      return { name: head.name, help: head.help, type: head.type, samples };
+    });
   }
 
   /**
    * Starts recording what is added, so that `rollback` can take it back: a collector that fails midway
-   * publishes none of its samples. `commit` keeps them. One sink per scrape with a journal per collector
+   * publishes none of its samples. `commit` keeps them. One sink per scrape with a checkpoint per collector
    * instead of a sink per collector merged afterwards: fewer maps and copies on every scrape.
    */
   checkpoint(): void {
-    this.commit();
-    this.#journaling = true;
-    this.#mark = this.#families.length;
+    this.#markSamples = this.#count;
+    this.#markFamilies = this.#created.length;
   }
 
   commit(): void {
-    for (const slot of this.#touched) this.#before[slot] = undefined;
-    this.#touched.length = 0;
-    this.#journaling = false;
+    this.#markSamples = -1;
   }
 
   rollback(): void {
-    if (!this.#journaling) return;
-    for (const slot of this.#touched) (this.#bySlot[slot] as MetricFamily).samples.length = this.#before[slot] as number;
-    for (const family of this.#families.splice(this.#mark)) this.#bySlot[slotOf(family.name)] = undefined;
+    if (this.#markSamples === -1) return;
+    this.#labels.fill(noLabels, this.#markSamples, this.#count);
+    this.#count = this.#markSamples;
+    for (const slot of this.#created.splice(this.#markFamilies)) this.#heads[slot] = undefined;
     this.commit();
   }
 
   /** The slot of the family, created if need be. */
   #familySlot(fullName: string, type: MetricType, help: string): number {
     const slot = slotOf(fullName);
-    let family = this.#bySlot[slot];
-    if (family === undefined) {
+    const head = this.#heads[slot];
+    if (head === undefined) {
       if (checkedFamilies.get(fullName) !== type) {
         if (!namePattern.test(fullName)) throw new Error(`invalid metric name ${fullName}`);
         if (type === 'counter' && !fullName.endsWith('_total')) throw new Error(`counter ${fullName} must end in _total`);
         checkedFamilies.set(fullName, type);
       }
-      family = { name: fullName, help, type, samples: noSamples };
-      this.#bySlot[slot] = family;
-      this.#families.push(family);
-    } else if (family.type !== type || family.help !== help) {
+      let shared = sharedHeads[slot];
+      if (shared === undefined || shared.type !== type || shared.help !== help) {
+        shared = { name: fullName, help, type };
+        sharedHeads[slot] ??= shared;
+      }
+      this.#heads[slot] = shared;
+      if (slot >= this.#position.length) {
+        const grown = new Int32Array(Math.max(slots.size, this.#position.length * 2));
+        grown.set(this.#position);
+        this.#position = grown;
+      }
+      this.#position[slot] = this.#created.length;
+      this.#created.push(slot);
+    } else if (head.type !== type || head.help !== help) {
       throw new Error(`metric ${fullName} added twice with different type or help`);
     }
     return slot;
   }
 
   #push(slot: number, value: number, labels: Labels, suffix: SampleSuffix | undefined): void {
-    const family = this.#bySlot[slot] as MetricFamily;
-    // A family created since the checkpoint has no samples at its first push here, and goes as a whole.
-    if (this.#journaling && family.samples.length > 0 && this.#before[slot] === undefined) {
-      this.#before[slot] = family.samples.length;
-      this.#touched.push(slot);
-    }
-    const sample = suffix === undefined ? { labels, value } : { labels, value, metricName: suffixedName(family.name, suffix) };
-    // Most families hold one sample: a one-element array, where a push onto an empty one reserves room for 16.
-    if (family.samples.length === 0) (family as { samples: Sample[] }).samples = [sample];
-    else family.samples.push(sample);
+    const index = this.#count;
+    if (index === this.#values.length) this.#grow();
+    this.#values[index] = value;
+    this.#labels[index] = labels;
+    this.#suffixes[index] = suffix === undefined ? 0 : suffixCodes[suffix];
+    this.#slots[index] = slot;
+    this.#count = index + 1;
+  }
+
+  #grow(): void {
+    const capacity = this.#values.length * 2;
+    const values = new Float64Array(capacity);
+    values.set(this.#values);
+    this.#values = values;
+    const suffixes = new Uint8Array(capacity);
+    suffixes.set(this.#suffixes);
+    this.#suffixes = suffixes;
+    const sampleSlots = new Int32Array(capacity);
+    sampleSlots.set(this.#slots);
+    this.#slots = sampleSlots;
+    this.#labels.length = capacity;
   }
 }

@@ -1,7 +1,7 @@
 import { errorText, KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { counter, gauge } from '../metrics/descriptor.ts';
-import type { MetricFamily, MetricSink } from '../metrics/family.ts';
+import type { MetricSink } from '../metrics/family.ts';
 import type { Collector, ScrapeTarget } from '../scrape/collector.ts';
 import { scrape } from '../scrape/engine.ts';
 import { singleFlight } from '../scrape/single-flight.ts';
@@ -84,13 +84,13 @@ interface Slot<Caps, Snapshot, C extends Collector<Caps, Snapshot>> {
   readonly build: (log: Logger) => BuiltTarget<Caps, Snapshot, C>;
   built?: { readonly log: Logger } & BuiltTarget<Caps, Snapshot, C>;
   /** Concurrent scrapes of one target share one in flight. */
-  readonly scrape: (options: ScrapeOptions) => Promise<readonly MetricFamily[]>;
+  readonly scrape: (options: ScrapeOptions) => Promise<readonly MetricSink[]>;
   /** The scrape in flight, which a close waits for. */
   inFlight?: Promise<unknown>;
   lastScrapedAt: number;
 }
 
-export type TargetScrape = { readonly families: readonly MetricFamily[] } | { readonly refused: string };
+export type TargetScrape = { readonly sinks: readonly MetricSink[] } | { readonly refused: string };
 
 /** Two entries that scrape the same way: same address spelling, credentials and cluster flag. */
 function sameEntry(a: TargetEntry, b: TargetEntry): boolean {
@@ -271,7 +271,7 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     }
     const slot = key === undefined ? undefined : this.#slots.get(key);
     if (slot === undefined) return Promise.resolve(this.#refuse('unlisted_target', 'the target is not listed in --scrape.config-file'));
-    return slot.scrape(options).then((families) => ({ families }));
+    return slot.scrape(options).then((sinks) => ({ sinks }));
   }
 
   /** The refusal, connection and reload counters, for the exporter's own /metrics. */
@@ -322,14 +322,14 @@ export class ScrapeTargets<Caps, Snapshot, C extends Collector<Caps, Snapshot>> 
     }
   }
 
-  async #scrapeSlot(slot: Slot<Caps, Snapshot, C>, options: ScrapeOptions): Promise<readonly MetricFamily[]> {
+  async #scrapeSlot(slot: Slot<Caps, Snapshot, C>, options: ScrapeOptions): Promise<readonly MetricSink[]> {
     const { log, target, collectors } = this.#built(slot, options.log);
     this.#makeRoom(slot);
     slot.lastScrapedAt = Date.now();
     const running = scrape({ namespace: options.namespace, target, collectors, budgetMs: options.budgetMs, log });
     slot.inFlight = running;
     try {
-      return (await running).families();
+      return [await running];
     } finally {
       slot.inFlight = undefined;
       slot.lastScrapedAt = Date.now();

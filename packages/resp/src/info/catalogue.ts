@@ -105,7 +105,7 @@ export function applyCatalogue(
       if (parsed !== undefined) sink.add(spec.metric, spec.type, specs.help.get(spec) as string, parsed);
       continue;
     }
-    if (specs.ignored.has(key) || catalogue.structured.some((pattern) => pattern.test(key))) continue;
+    if (specs.ignored.has(key) || matchesAny(catalogue.structured, key)) continue;
     const parsed = parseNumber(value);
     if (parsed === undefined) continue;
     unknown.push(key);
@@ -117,6 +117,12 @@ export function applyCatalogue(
     }
   }
   return { unknown };
+}
+
+/** A loop rather than `some` with a closure: a closure over `key` gave every field of every scrape a context of its own. */
+function matchesAny(patterns: readonly RegExp[], key: string): boolean {
+  for (const pattern of patterns) if (pattern.test(key)) return true;
+  return false;
 }
 
 interface CatalogueIndex {
