@@ -49,7 +49,7 @@ describe('INFO text parsing', () => {
     expect(info.sections).toEqual(['server', 'memory', 'replication', 'commandstats', 'errorstats', 'latencystats', 'keyspace']);
     expect(info.get('server_name')).toBe('valkey');
     expect(info.number('used_memory')).toBe(1166480);
-    expect(info.fields.find((field) => field.key === 'used_memory')?.section).toBe('memory');
+    expect(info.sectionOf[info.keys.indexOf('used_memory')]).toBe('memory');
   });
 
   test('numbers: decimals only', () => {
@@ -114,7 +114,12 @@ describe('INFO text parsing', () => {
     fc.assert(
       fc.property(fc.array(line), fc.constantFrom('\n', '\r\n'), fc.boolean(), (lines, eol, trailing) => {
         const text = lines.join(eol) + (trailing ? eol : '');
-        expect(parseInfo(text).fields).toEqual(bySplitting(text));
+        const parsed = parseInfo(text);
+        const expected = bySplitting(text);
+        expect(parsed.keys.map((key, index) => ({ section: parsed.sectionOf[index], key, value: parsed.values[index] }))).toEqual(expected);
+        // Found by key as listed, then again (the second lookup starts where the first found it).
+        for (const round of [1, 2]) for (const field of expected) expect(parsed.get(field.key), `round ${round}`).toBe(field.value);
+        expect(parsed.get('never a key')).toBeUndefined();
       }),
     );
   });

@@ -14,7 +14,9 @@ export const memoryTypesCollector: DragonflyCollector = {
   defaultEnabled: true,
   metrics: [byType],
   collect({ info }, sink) {
-    for (const { key, value } of info.fields) {
+    for (let index = 0; index < info.keys.length; index += 1) {
+      const key = info.keys[index] as string;
+      const value = info.values[index] as string;
       if (!key.startsWith('type_used_memory_')) continue;
       const bytes = parseNumber(value);
       if (bytes !== undefined) sink.emit(byType, bytes, { type: key.slice('type_used_memory_'.length) });

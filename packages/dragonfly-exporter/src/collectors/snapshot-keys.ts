@@ -16,7 +16,9 @@ export const snapshotKeysCollector: DragonflyCollector = {
   defaultEnabled: true,
   metrics: [keys],
   collect({ info }, sink) {
-    for (const { key, value } of info.fields) {
+    for (let index = 0; index < info.keys.length; index += 1) {
+      const key = info.keys[index] as string;
+      const value = info.values[index] as string;
       const type = rdbType.exec(key)?.[1];
       const count = parseNumber(value);
       if (type !== undefined && count !== undefined) sink.emit(keys, count, { type });

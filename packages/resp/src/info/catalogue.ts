@@ -97,8 +97,11 @@ export function applyCatalogue(
   const specs = catalogueIndex(catalogue, options.source);
   const unknown: string[] = [];
   const exported = new Set<string>();
-  for (const { section, key, value } of info.fields) {
-    if (specs.structuredSections.has(section)) continue;
+  const { keys, values, sectionOf } = info;
+  for (let index = 0; index < keys.length; index += 1) {
+    if (specs.structuredSections.has(sectionOf[index] as string)) continue;
+    const key = keys[index] as string;
+    const value = values[index] as string;
     const spec = specs.fields.get(key);
     if (spec !== undefined) {
       const parsed = fieldValue(spec, value);

@@ -21,12 +21,13 @@ function commandName(raw: string): string {
 /** By command name, in the reply's order; commandstats, latencystats and the latency histogram all read it. */
 export const commandStats = memoized((info: InfoDocument): ReadonlyMap<string, CommandStat> => {
   const stats = new Map<string, CommandStat>();
-  for (const field of info.fields) {
-    if (!field.key.startsWith('cmdstat_')) continue;
-    const record = parseRecord(field.value);
+  for (let index = 0; index < info.keys.length; index += 1) {
+    const key = info.keys[index] as string;
+    if (!key.startsWith('cmdstat_')) continue;
+    const record = parseRecord(info.values[index] as string);
     const calls = recordNumber(record, 'calls');
     const usec = recordNumber(record, 'usec');
-    const command = commandName(field.key.slice('cmdstat_'.length));
+    const command = commandName(key.slice('cmdstat_'.length));
     if (calls === undefined || usec === undefined || stats.has(command)) continue;
     stats.set(command, {
       command,
@@ -52,15 +53,16 @@ export interface ErrorStat {
  */
 export const errorStats = memoized((info: InfoDocument): readonly ErrorStat[] => {
   const counts = new Map<string, number>();
-  for (const field of info.fields) {
+  for (let index = 0; index < info.keys.length; index += 1) {
+    const key = info.keys[index] as string;
     let prefix: string | undefined;
     let count: number | undefined;
-    if (field.key.startsWith('errorstat_')) {
-      prefix = field.key.slice('errorstat_'.length);
-      count = recordNumber(parseRecord(field.value), 'count');
-    } else if (field.section === 'errorstats') {
-      prefix = dragonflyErrorPrefix(field.key);
-      count = parseNumber(field.value);
+    if (key.startsWith('errorstat_')) {
+      prefix = key.slice('errorstat_'.length);
+      count = recordNumber(parseRecord(info.values[index] as string), 'count');
+    } else if (info.sectionOf[index] === 'errorstats') {
+      prefix = dragonflyErrorPrefix(key);
+      count = parseNumber(info.values[index]);
     }
     if (prefix !== undefined && count !== undefined) counts.set(prefix, (counts.get(prefix) ?? 0) + count);
   }
@@ -81,10 +83,11 @@ export interface UnknownCommand {
 /** Dragonfly's `unknown_<NAME>:<count>` commandstats lines: command names the server did not know. */
 export function unknownCommands(info: InfoDocument): UnknownCommand[] {
   const result: UnknownCommand[] = [];
-  for (const field of info.fields) {
-    if (field.section !== 'commandstats' || !field.key.startsWith('unknown_')) continue;
-    const count = parseNumber(field.value);
-    if (count !== undefined) result.push({ name: field.key.slice('unknown_'.length), count });
+  for (let index = 0; index < info.keys.length; index += 1) {
+    const key = info.keys[index] as string;
+    if (info.sectionOf[index] !== 'commandstats' || !key.startsWith('unknown_')) continue;
+    const count = parseNumber(info.values[index]);
+    if (count !== undefined) result.push({ name: key.slice('unknown_'.length), count });
   }
   return result;
 }
@@ -98,16 +101,17 @@ export interface LatencyPercentiles {
 /** `latency_percentiles_usec_<cmd>:p50=1.003,p99=2.007,p99.9=3.007`; `p99.9` is quantile 0.999. */
 export function latencyPercentiles(info: InfoDocument): LatencyPercentiles[] {
   const result: LatencyPercentiles[] = [];
-  for (const field of info.fields) {
-    if (!field.key.startsWith('latency_percentiles_usec_')) continue;
+  for (let index = 0; index < info.keys.length; index += 1) {
+    const field = info.keys[index] as string;
+    if (!field.startsWith('latency_percentiles_usec_')) continue;
     const quantiles = new Map<number, number>();
-    for (const [key, value] of parseRecord(field.value)) {
+    for (const [key, value] of parseRecord(info.values[index] as string)) {
       const percent = key.startsWith('p') ? parseNumber(key.slice(1)) : undefined;
       const usec = parseNumber(value);
       if (percent === undefined || usec === undefined || percent < 0 || percent > 100) continue;
       quantiles.set(Math.round(percent * 1e4) / 1e6, usec);
     }
-    if (quantiles.size > 0) result.push({ command: commandName(field.key.slice('latency_percentiles_usec_'.length)), quantiles });
+    if (quantiles.size > 0) result.push({ command: commandName(field.slice('latency_percentiles_usec_'.length)), quantiles });
   }
   return result;
 }
@@ -120,14 +124,15 @@ export interface KeyspaceEntry {
 
 export function keyspace(info: InfoDocument): KeyspaceEntry[] {
   const entries: KeyspaceEntry[] = [];
-  for (const field of info.fields) {
-    if (!field.key.startsWith('db') || !/^db\d+$/.test(field.key)) continue;
+  for (let index = 0; index < info.keys.length; index += 1) {
+    const field = info.keys[index] as string;
+    if (!field.startsWith('db') || !/^db\d+$/.test(field)) continue;
     const attributes = new Map<string, number>();
-    for (const [key, value] of parseRecord(field.value)) {
+    for (const [key, value] of parseRecord(info.values[index] as string)) {
       const parsed = parseNumber(value);
       if (parsed !== undefined) attributes.set(key, parsed);
     }
-    entries.push({ db: field.key, attributes });
+    entries.push({ db: field, attributes });
   }
   return entries;
 }
@@ -143,9 +148,10 @@ export interface ReplicaEntry {
 /** The primary's `slaveN:ip=..,port=..,state=..,offset=..,lag=..[,type=..]` lines. */
 export function connectedReplicas(info: InfoDocument): ReplicaEntry[] {
   const replicas: ReplicaEntry[] = [];
-  for (const field of info.fields) {
-    if (!field.key.startsWith('slave') || !/^slave\d+$/.test(field.key)) continue;
-    const record = parseRecord(field.value);
+  for (let index = 0; index < info.keys.length; index += 1) {
+    const key = info.keys[index] as string;
+    if (!key.startsWith('slave') || !/^slave\d+$/.test(key)) continue;
+    const record = parseRecord(info.values[index] as string);
     replicas.push({
       ip: record.get('ip') ?? '',
       port: record.get('port') ?? '',

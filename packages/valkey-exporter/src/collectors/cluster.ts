@@ -53,7 +53,9 @@ export const clusterCollector: ValkeyCollector = {
   collect(snapshot, sink) {
     const info = parseInfo(String(snapshot.reply('cluster-info')));
     applyCatalogue(info, clusterCatalogue, sink, { source: 'CLUSTER INFO', exportUnknown: false });
-    for (const { key, value } of info.fields) {
+    for (let index = 0; index < info.keys.length; index += 1) {
+      const key = info.keys[index] as string;
+      const value = info.values[index] as string;
       const match = /^cluster_stats_messages_(.+)_(sent|received)$/.exec(key);
       const count = Number(value);
       if (match === null || !Number.isFinite(count)) continue;

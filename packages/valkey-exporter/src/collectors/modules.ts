@@ -43,7 +43,9 @@ export function modulesCollector(options: { exportUnknownFields: boolean }): Val
     collect(snapshot, sink) {
       const document = parseInfo(String(snapshot.reply('info-modules')));
       applyCatalogue(document, modulesCatalogue, sink, { source: 'INFO MODULES', exportUnknown: options.exportUnknownFields });
-      for (const { key, value } of document.fields) {
+      for (let index = 0; index < document.keys.length; index += 1) {
+        const key = document.keys[index] as string;
+        const value = document.values[index] as string;
         if (key !== 'module') continue;
         // module:name=ft,ver=10200,api=1,filters=0,usedby=[],using=[],options=[] (valkey 8.0.1 src/module.c genModulesInfoString;
         // the lists separate modules with |, so only commas outside brackets separate fields)
