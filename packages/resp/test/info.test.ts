@@ -12,6 +12,7 @@ import {
   parseInfo,
   parseNumber,
   parseRecord,
+  recordField,
 } from '../src/info/index.ts';
 
 const sample = [
@@ -136,6 +137,15 @@ describe('INFO text parsing', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '=', ',', '1', '.') }), (value) => {
         expect(parseRecord(value)).toEqual(bySplitting(value));
+      }),
+    );
+  });
+
+  test('one field of a record reads what the whole record reads, for any text and key', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '=', ',', '1', '.') });
+    fc.assert(
+      fc.property(text, fc.string({ unit: fc.constantFrom('a', 'b', '1'), maxLength: 3 }), (value, key) => {
+        expect(recordField(value, key)).toBe(parseRecord(value).get(key));
       }),
     );
   });

@@ -1,4 +1,5 @@
 import { counter, LabelCap, overflowLabelValue } from '@keepwatch/core/metrics';
+import { commandLabels } from '../command-labels.ts';
 import { commandStats, unknownCommands } from '../info/index.ts';
 import { memoized } from '../memoized.ts';
 import type { RespCollector } from '../snapshot.ts';
@@ -79,10 +80,9 @@ export function commandstatsCollector(options: CommandstatsOptions): RespCollect
     defaultEnabled: true,
     metrics: Object.values(metrics).filter((metric) => options.countsUnknownCommands || metric !== metrics.unknown),
     collect({ info }, sink) {
-      // A dangerous command that never ran is exported at 0, so its first use is an increase that alerts see.
-      const unseen = new Set(dangerous);
+      const stats = commandStats(info);
       const overflow = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, seen: false };
-      for (const stat of commandStats(info).values()) {
+      for (const stat of stats.values()) {
         if (admit(stat.command) !== stat.command) {
           overflow.seen = true;
           overflow.calls += stat.calls;
@@ -91,25 +91,25 @@ export function commandstatsCollector(options: CommandstatsOptions): RespCollect
           overflow.failedCalls += stat.failedCalls ?? 0;
           continue;
         }
-        const labels = { cmd: stat.command };
+        const labels = commandLabels(stat.command);
         sink.emit(metrics.calls, stat.calls, labels);
         sink.emit(metrics.seconds, stat.usec / 1e6, labels);
         if (stat.rejectedCalls !== undefined) sink.emit(metrics.rejected, stat.rejectedCalls, labels);
         if (stat.failedCalls !== undefined) sink.emit(metrics.failed, stat.failedCalls, labels);
         if (dangerous.has(stat.command)) {
-          unseen.delete(stat.command);
           sink.emit(metrics.dangerous, stat.calls, labels);
           if (stat.rejectedCalls !== undefined) sink.emit(metrics.dangerousRejected, stat.rejectedCalls, labels);
         }
       }
       if (overflow.seen) {
-        const labels = { cmd: overflowLabelValue };
+        const labels = commandLabels(overflowLabelValue);
         sink.emit(metrics.calls, overflow.calls, labels);
         sink.emit(metrics.seconds, overflow.usec / 1e6, labels);
         sink.emit(metrics.rejected, overflow.rejectedCalls, labels);
         sink.emit(metrics.failed, overflow.failedCalls, labels);
       }
-      for (const command of unseen) sink.emit(metrics.dangerous, 0, { cmd: command });
+      // A dangerous command that never ran is exported at 0, so its first use is an increase that alerts see.
+      for (const command of dangerous) if (!stats.has(command)) sink.emit(metrics.dangerous, 0, commandLabels(command));
       if (options.countsUnknownCommands)
         sink.emit(
           metrics.unknown,

@@ -1,5 +1,7 @@
-import { LabelCap, summary } from '@keepwatch/core/metrics';
+import { LabelCap, type Labels, summary } from '@keepwatch/core/metrics';
+import { commandLabels } from '../command-labels.ts';
 import { commandStats, latencyPercentiles } from '../info/index.ts';
+import { memoizedByName } from '../memoized.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 const latency = summary(
@@ -7,6 +9,9 @@ const latency = summary(
   'Per-command latency percentiles tracked by the server, in seconds (INFO latencystats; sum and count from commandstats).',
   ['cmd'],
 );
+
+/** `{ cmd, quantile }` per command and quantile, made once for the process. */
+const quantileLabels = memoizedByName(() => new Map<number, Labels>());
 
 /** Percentiles cannot be summed: commands beyond `maxCommands` are dropped, not merged into an overflow series. */
 export function latencystatsCollector(options: { maxCommands: number }): RespCollector {
@@ -20,9 +25,15 @@ export function latencystatsCollector(options: { maxCommands: number }): RespCol
       const totals = commandStats(info);
       for (const { command, quantiles } of latencyPercentiles(info)) {
         if (cap.admit(command) !== command) continue;
-        const labels = { cmd: command };
+        const labels = commandLabels(command);
+        const byQuantile = quantileLabels(command);
         for (const [quantile, usec] of quantiles) {
-          sink.emit(latency, usec / 1e6, { ...labels, quantile: String(quantile) });
+          let withQuantile = byQuantile.get(quantile);
+          if (withQuantile === undefined) {
+            withQuantile = { cmd: command, quantile: String(quantile) };
+            byQuantile.set(quantile, withQuantile);
+          }
+          sink.emit(latency, usec / 1e6, withQuantile);
         }
         const total = totals.get(command);
         if (total !== undefined) {

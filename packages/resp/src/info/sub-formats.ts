@@ -1,5 +1,5 @@
 import { memoized } from '../memoized.ts';
-import { type InfoDocument, parseNumber, parseRecord, recordNumber } from './info.ts';
+import { type InfoDocument, parseNumber, parseRecord, recordField, recordNumber } from './info.ts';
 
 export interface CommandStat {
   readonly command: string;
@@ -24,17 +24,17 @@ export const commandStats = memoized((info: InfoDocument): ReadonlyMap<string, C
   for (let index = 0; index < info.keys.length; index += 1) {
     const key = info.keys[index] as string;
     if (!key.startsWith('cmdstat_')) continue;
-    const record = parseRecord(info.values[index] as string);
-    const calls = recordNumber(record, 'calls');
-    const usec = recordNumber(record, 'usec');
+    const record = info.values[index] as string;
+    const calls = parseNumber(recordField(record, 'calls'));
+    const usec = parseNumber(recordField(record, 'usec'));
     const command = commandName(key.slice('cmdstat_'.length));
     if (calls === undefined || usec === undefined || stats.has(command)) continue;
     stats.set(command, {
       command,
       calls,
       usec,
-      rejectedCalls: recordNumber(record, 'rejected_calls'),
-      failedCalls: recordNumber(record, 'failed_calls'),
+      rejectedCalls: parseNumber(recordField(record, 'rejected_calls')),
+      failedCalls: parseNumber(recordField(record, 'failed_calls')),
     });
   }
   return stats;
@@ -98,18 +98,29 @@ export interface LatencyPercentiles {
   readonly quantiles: ReadonlyMap<number, number>;
 }
 
-/** `latency_percentiles_usec_<cmd>:p50=1.003,p99=2.007,p99.9=3.007`; `p99.9` is quantile 0.999. */
+/**
+ * `latency_percentiles_usec_<cmd>:p50=1.003,p99=2.007,p99.9=3.007`; `p99.9` is quantile 0.999, and a
+ * repeated quantile keeps its first value. Read in place rather than through parseRecord: every command's
+ * line on every scrape.
+ */
 export function latencyPercentiles(info: InfoDocument): LatencyPercentiles[] {
   const result: LatencyPercentiles[] = [];
   for (let index = 0; index < info.keys.length; index += 1) {
     const field = info.keys[index] as string;
     if (!field.startsWith('latency_percentiles_usec_')) continue;
     const quantiles = new Map<number, number>();
-    for (const [key, value] of parseRecord(info.values[index] as string)) {
-      const percent = key.startsWith('p') ? parseNumber(key.slice(1)) : undefined;
-      const usec = parseNumber(value);
-      if (percent === undefined || usec === undefined || percent < 0 || percent > 100) continue;
-      quantiles.set(Math.round(percent * 1e4) / 1e6, usec);
+    const record = info.values[index] as string;
+    for (let start = 0; start < record.length; ) {
+      let end = record.indexOf(',', start);
+      if (end === -1) end = record.length;
+      const eq = record.indexOf('=', start);
+      if (eq > start + 1 && eq < end && record.charCodeAt(start) === 112 /* p */) {
+        const percent = parseNumber(record.slice(start + 1, eq));
+        const usec = parseNumber(record.slice(eq + 1, end));
+        const quantile = percent === undefined ? 0 : Math.round(percent * 1e4) / 1e6;
+        if (percent !== undefined && usec !== undefined && percent >= 0 && percent <= 100 && !quantiles.has(quantile)) quantiles.set(quantile, usec);
+      }
+      start = end + 1;
     }
     if (quantiles.size > 0) result.push({ command: commandName(field.slice('latency_percentiles_usec_'.length)), quantiles });
   }

@@ -1,4 +1,5 @@
-import { histogram, LabelCap } from '@keepwatch/core/metrics';
+import { histogram, LabelCap, type Labels } from '@keepwatch/core/metrics';
+import { commandLabels, memoizedByName } from '@keepwatch/resp';
 import { commandStats } from '@keepwatch/resp/info';
 import type { ValkeyCollector } from '../capabilities.ts';
 
@@ -16,12 +17,8 @@ const latencies = histogram(
  */
 const boundsUsec = Array.from({ length: 11 }, (_, index) => 4 ** index);
 const bucketLabels = [...boundsUsec.map((usec) => String(usec / 1e6)), '+Inf'];
-
-interface CommandHistogram {
-  readonly calls: number;
-  /** Cumulative counts at each of `boundsUsec`, then +Inf. */
-  readonly buckets: number[];
-}
+/** `{ cmd, le }` for every bucket of a command, made once for the process. */
+const bucketLabelSets = memoizedByName((cmd): readonly Labels[] => bucketLabels.map((le) => ({ cmd, le })));
 
 /** The value after `name` in a RESP2 flat-pairs reply. */
 function field(pairs: readonly unknown[], name: string): unknown {
@@ -30,10 +27,11 @@ function field(pairs: readonly unknown[], name: string): unknown {
 }
 
 /**
- * One command's `[calls, n, histogram_usec, [bound, count, ...]]` (RESP2 flat pairs) on the fixed bounds.
- * Runs for every command of every scrape, so it walks the reply once and allocates only the result.
+ * One command's `[calls, n, histogram_usec, [bound, count, ...]]` (RESP2 flat pairs) on the fixed bounds:
+ * the calls, with the cumulative counts at each of `boundsUsec` then +Inf written into `buckets`. Runs for
+ * every command of every scrape, so it walks the reply once and allocates nothing.
  */
-function onFixedBounds(raw: unknown): CommandHistogram | undefined {
+function onFixedBounds(raw: unknown, buckets: number[]): number | undefined {
   if (!Array.isArray(raw)) return undefined;
   const calls = Number(field(raw, 'calls'));
   const pairs = field(raw, 'histogram_usec');
@@ -41,7 +39,6 @@ function onFixedBounds(raw: unknown): CommandHistogram | undefined {
   // The server lists the buckets whose cumulative count grew, in ascending order (fillCommandCDF, valkey
   // 8.0.1 src/latency.c); the count at a fixed bound is that of the last listed bucket at or below it (unlisted
   // ones did not change). Out of order, or counts that fall, is a reply this does not understand.
-  const buckets = new Array<number>(boundsUsec.length + 1).fill(0);
   let bucket = 0;
   let previousBound = -1;
   let previousCount = 0;
@@ -55,8 +52,11 @@ function onFixedBounds(raw: unknown): CommandHistogram | undefined {
   }
   while (bucket < boundsUsec.length) buckets[bucket++] = previousCount;
   buckets[boundsUsec.length] = calls;
-  return { calls, buckets };
+  return calls;
 }
+
+/** Where each command's reply is read before it is added to its series' totals. */
+const parsed: number[] = bucketLabels.map(() => 0);
 
 export function latencyHistogramCollector(options: { maxCommands: number }): ValkeyCollector {
   const commands = new LabelCap(options.maxCommands);
@@ -73,25 +73,26 @@ export function latencyHistogramCollector(options: { maxCommands: number }): Val
       const merged = new Map<string, { calls: number; buckets: number[]; seconds: number }>();
       for (let index = 0; index + 1 < reply.length; index += 2) {
         const command = String(reply[index]).toLowerCase();
-        const parsed = onFixedBounds(reply[index + 1]);
+        const calls = onFixedBounds(reply[index + 1], parsed);
         // A command with no commandstats record has no sum to give: it is left out rather than given a false one.
         const spent = stats.get(command)?.usec;
-        if (parsed === undefined || spent === undefined) continue;
+        if (calls === undefined || spent === undefined) continue;
         const cmd = commands.admit(command);
-        const total = merged.get(cmd) ?? { calls: 0, buckets: bucketLabels.map(() => 0), seconds: 0 };
-        total.calls += parsed.calls;
+        let total = merged.get(cmd);
+        if (total === undefined) {
+          total = { calls: 0, buckets: bucketLabels.map(() => 0), seconds: 0 };
+          merged.set(cmd, total);
+        }
+        total.calls += calls;
         total.seconds += spent / 1e6;
-        parsed.buckets.forEach((count, bucket) => {
-          total.buckets[bucket] = (total.buckets[bucket] ?? 0) + count;
-        });
-        merged.set(cmd, total);
+        for (let bucket = 0; bucket < parsed.length; bucket += 1) total.buckets[bucket] = (total.buckets[bucket] as number) + (parsed[bucket] as number);
       }
       for (const [cmd, total] of merged) {
-        bucketLabels.forEach((le, bucket) => {
-          sink.emit(latencies, total.buckets[bucket] ?? 0, { cmd, le }, '_bucket');
-        });
-        sink.emit(latencies, total.seconds, { cmd }, '_sum');
-        sink.emit(latencies, total.calls, { cmd }, '_count');
+        const labelSets = bucketLabelSets(cmd);
+        for (let bucket = 0; bucket < labelSets.length; bucket += 1)
+          sink.emit(latencies, total.buckets[bucket] as number, labelSets[bucket] as Labels, '_bucket');
+        sink.emit(latencies, total.seconds, commandLabels(cmd), '_sum');
+        sink.emit(latencies, total.calls, commandLabels(cmd), '_count');
       }
     },
   };
