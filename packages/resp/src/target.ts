@@ -32,6 +32,58 @@ const infoAll: CommandSpec = { key: 'info', argv: ['INFO', 'ALL'] };
 
 /** What one scrape may receive in all: a real INFO ALL is 10-100 KiB (a few hundred commands), so 2 MiB is twenty times the largest seen. */
 const maxReplyBytes = 2 * 2 ** 20;
+const oversized = () => new Error(`the server's replies to one scrape exceeded the limit of ${maxReplyBytes / 2 ** 20} MiB`);
+
+type Reply = { readonly error?: string; readonly value?: unknown };
+type Explored = { readonly value: unknown } | { readonly error: unknown };
+
+/**
+ * The bytes a connection received during the current scrape. The replies of one scrape are bounded as they
+ * arrive: a server that sends more is cut off before its reply is buffered, parsed or turned into series
+ * (the exporter's memory stays bounded). One listener per connection rather than one per scrape.
+ */
+interface ReplyMeter {
+  received: number;
+  limited: boolean;
+}
+const meters = new WeakMap<Redis, ReplyMeter>();
+
+/**
+ * One scrape's replies. Methods on a class rather than closures per scrape: V8 keeps a function's optimised
+ * code only while a closure using it lives, so per-scrape closures were compiled again after every major GC.
+ */
+class PipelineSnapshot<C extends RespCaps> implements RespSnapshot<C> {
+  readonly caps: C;
+  readonly info: InfoDocument;
+  readonly #replies: ReadonlyMap<string, Reply>;
+  readonly #refused: ReadonlyMap<string, string>;
+  readonly #explored: ReadonlyMap<string, Explored>;
+
+  constructor(caps: C, info: InfoDocument, replies: ReadonlyMap<string, Reply>, refused: ReadonlyMap<string, string>, explored: ReadonlyMap<string, Explored>) {
+    this.caps = caps;
+    this.info = info;
+    this.#replies = replies;
+    this.#refused = refused;
+    this.#explored = explored;
+  }
+
+  reply(key: string): unknown {
+    const reply = this.#replies.get(key);
+    if (reply === undefined) {
+      const refusal = this.#refused.get(key);
+      throw new Error(refusal === undefined ? `no reply for ${key}` : `refused earlier on this connection: ${refusal}`);
+    }
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return reply.value;
+  }
+
+  explored(collector: string): unknown {
+    const result = this.#explored.get(collector);
+    if (result === undefined) throw new Error(`nothing explored for ${collector}`);
+    if ('error' in result) throw result.error;
+    return result.value;
+  }
+}
 
 /**
  * INFO must be a non-empty bulk string with its Server section: anything else (a null bulk, an integer, an
@@ -79,43 +131,15 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
 
   async fetch(caps: C, collectors: readonly RespCollector<C>[], signal: AbortSignal): Promise<RespSnapshot<C>> {
     const { handle: client, refused } = this.connection();
-    const planned = new Map<string, CommandSpec>([[infoAll.key, infoAll]]);
-    for (const collector of collectors) {
-      for (const command of collector.commands?.(caps) ?? []) {
-        if (!refused.has(command.key)) planned.set(command.key, command);
-      }
-    }
-    const commands = [...planned.values()];
-    // The replies of one scrape are bounded as they arrive: a server that sends more is cut off before
-    // its reply is buffered, parsed or turned into series (the exporter's memory stays bounded).
-    let received = 0;
-    const countBytes = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received <= maxReplyBytes) return;
-      // disconnect() only ends the writing side; the socket would go on reading the rest of the reply.
-      client.stream.destroy();
-      this.drop(`the replies of one scrape exceeded ${maxReplyBytes} bytes`, client);
-    };
-    const oversized = () => new Error(`the server's replies to one scrape exceeded the limit of ${maxReplyBytes / 2 ** 20} MiB`);
-    const send = async (argvs: readonly (readonly string[])[]) => {
-      try {
-        // INFO ALL comes back as bytes and becomes text only when parsed: as a string from the reply decoder it
-        // outlived a young-generation GC while the rest of the pipeline was in flight and was promoted, 7 of
-        // the 36 KiB promoted per scrape (sampling heap profile of what outlived the young generation, 20 targets).
-        const results = await raceSignal(client.pipeline(argvs.map((argv) => [argv === infoAll.argv ? 'callBuffer' : 'call', ...argv])).exec(), signal);
-        if (received > maxReplyBytes) throw oversized();
-        return argvs.map((_, index) => results?.[index] ?? ([new Error('no reply'), undefined] as [Error, unknown]));
-      } catch (error) {
-        // A pipeline cut off by the deadline leaves replies in flight; only a new connection is clean.
-        this.drop(signal.aborted ? 'scrape deadline passed mid-reply' : errorText(error), client);
-        throw received > maxReplyBytes ? oversized() : error;
-      }
-    };
-    client.stream.on('data', countBytes);
+    const commands = this.#plan(caps, collectors, refused);
+    const meter = this.#meter(client);
+    meter.received = 0;
+    meter.limited = true;
     try {
-      const results = await send(commands.map((command) => command.argv));
-      const replies = new Map<string, { error?: string; value?: unknown }>();
-      for (const [index, command] of commands.entries()) {
+      const results = await this.#send(client, meter, signal, commands);
+      const replies = new Map<string, Reply>();
+      for (let index = 0; index < commands.length; index += 1) {
+        const command = commands[index] as CommandSpec;
         const [error, value] = results[index] ?? [new Error('no reply'), undefined];
         if (error === null) {
           replies.set(command.key, { value });
@@ -133,28 +157,61 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
       const info = replies.get(infoAll.key);
       if (info?.error !== undefined) throw new Error(`INFO failed: ${info.error}`);
       const document = serverInfo(info?.value);
-      const explored = await this.#explore(caps, collectors, document, send);
-      return {
-        caps,
-        info: document,
-        reply(key) {
-          const reply = replies.get(key);
-          if (reply === undefined) {
-            const refusal = refused.get(key);
-            throw new Error(refusal === undefined ? `no reply for ${key}` : `refused earlier on this connection: ${refusal}`);
-          }
-          if (reply.error !== undefined) throw new Error(reply.error);
-          return reply.value;
-        },
-        explored(collector) {
-          const result = explored.get(collector);
-          if (result === undefined) throw new Error(`nothing explored for ${collector}`);
-          if ('error' in result) throw result.error;
-          return result.value;
-        },
-      };
+      const explored = await this.#explore(caps, collectors, document, client, meter, signal);
+      return new PipelineSnapshot(caps, document, replies, refused, explored);
     } finally {
-      client.stream.off('data', countBytes);
+      meter.limited = false;
+    }
+  }
+
+  #meter(client: Redis): ReplyMeter {
+    let meter = meters.get(client);
+    if (meter === undefined) {
+      const created: ReplyMeter = { received: 0, limited: false };
+      client.stream.on('data', (chunk: Buffer) => {
+        if (!created.limited) return;
+        created.received += chunk.length;
+        if (created.received <= maxReplyBytes) return;
+        // disconnect() only ends the writing side; the socket would go on reading the rest of the reply.
+        client.stream.destroy();
+        this.drop(`the replies of one scrape exceeded ${maxReplyBytes} bytes`, client);
+      });
+      meters.set(client, created);
+      meter = created;
+    }
+    return meter;
+  }
+
+  /** INFO ALL and every collector's commands not refused on this connection, in order, each key once. */
+  #plan(caps: C, collectors: readonly RespCollector<C>[], refused: ReadonlyMap<string, string>): CommandSpec[] {
+    const planned = new Map<string, CommandSpec>([[infoAll.key, infoAll]]);
+    for (const collector of collectors) {
+      for (const command of collector.commands?.(caps) ?? []) {
+        if (!refused.has(command.key)) planned.set(command.key, command);
+      }
+    }
+    return [...planned.values()];
+  }
+
+  /** Sends the commands pipelined under the deadline and the reply-size limit; on any failure the connection is dropped. */
+  async #send(
+    client: Redis,
+    meter: ReplyMeter,
+    signal: AbortSignal,
+    commands: readonly { readonly argv: readonly string[] }[],
+  ): Promise<[Error | null, unknown][]> {
+    try {
+      // INFO ALL comes back as bytes and becomes text only when parsed: as a string from the reply decoder it
+      // outlived a young-generation GC while the rest of the pipeline was in flight and was promoted, 7 of
+      // the 36 KiB promoted per scrape (sampling heap profile of what outlived the young generation, 20 targets).
+      const pipeline = client.pipeline(commands.map(({ argv }) => [argv === infoAll.argv ? 'callBuffer' : 'call', ...argv]));
+      const results = await raceSignal(pipeline.exec(), signal);
+      if (meter.received > maxReplyBytes) throw oversized();
+      return commands.map((_, index) => results?.[index] ?? ([new Error('no reply'), undefined] as [Error, unknown]));
+    } catch (error) {
+      // A pipeline cut off by the deadline leaves replies in flight; only a new connection is clean.
+      this.drop(signal.aborted ? 'scrape deadline passed mid-reply' : errorText(error), client);
+      throw meter.received > maxReplyBytes ? oversized() : error;
     }
   }
 
@@ -166,9 +223,11 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
     caps: C,
     collectors: readonly RespCollector<C>[],
     info: InfoDocument,
-    send: (argvs: readonly (readonly string[])[]) => Promise<[Error | null, unknown][]>,
-  ): Promise<Map<string, { value: unknown } | { error: unknown }>> {
-    const explored = new Map<string, { value: unknown } | { error: unknown }>();
+    client: Redis,
+    meter: ReplyMeter,
+    signal: AbortSignal,
+  ): Promise<Map<string, Explored>> {
+    const explored = new Map<string, Explored>();
     for (const collector of collectors) {
       const explorer = collector.explore;
       if (explorer === undefined) continue;
@@ -176,11 +235,18 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
       let connectionLost: unknown;
       const session = {
         info,
-        async batch(argvs: readonly (readonly [string, ...string[]])[]) {
+        batch: async (argvs: readonly (readonly [string, ...string[]])[]) => {
           const undeclared = argvs.find((argv) => !declared.some((prefix) => prefix.every((word, index) => word.toUpperCase() === argv[index]?.toUpperCase())));
           if (undeclared !== undefined) throw new Error(`${collector.name} sent ${undeclared[0]}, which it did not declare`);
           try {
-            return (await send(argvs)).map(([error, value]) => error ?? value);
+            return (
+              await this.#send(
+                client,
+                meter,
+                signal,
+                argvs.map((argv) => ({ argv })),
+              )
+            ).map(([error, value]) => error ?? value);
           } catch (error) {
             connectionLost = error;
             throw error;
