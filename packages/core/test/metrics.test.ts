@@ -57,6 +57,18 @@ describe('exposition', () => {
     // Client names and key prefixes are free text: UTF-8 from Latin-1, beyond the BMP, and after ASCII.
     sink.emit(odd, 2, { value: 'ascii then é, клиент, 🔑' });
     sink.emit(odd, 3, { value: 'ü' });
+    // Integers are written digit by digit: the edges of that.
+    for (const [value, label] of [
+      [0, 'zero'],
+      [-0, 'minus zero'],
+      [-42, 'negative'],
+      [10, 'ten'],
+      [2 ** 53 - 1, 'largest safe'],
+      [2 ** 53, 'unsafe'],
+      [-(2 ** 53) + 1, 'smallest safe'],
+    ] as const) {
+      sink.emit(odd, value, { value: label });
+    }
     sink.emit(counter('c_total', 'x', ['a', 'b']), 3, { a: '1', b: '2' });
     const seconds = histogram('duration_seconds', 'A histogram.', ['cmd']);
     for (const [le, count] of [
