@@ -185,4 +185,16 @@ describe('catalogue application', () => {
     expect(family?.type).toBe('untyped');
     expect(family?.samples).toEqual([{ labels: {}, value: 42 }]);
   });
+
+  test('what a key means is remembered per catalogue: two catalogues in turn over the same keys each read their own', () => {
+    const other: Catalogue = { fields: [{ field: 'mystery_field', metric: 'mystery', type: 'gauge', help: 'Now known' }], ignored: [], structured: [] };
+    for (let round = 0; round < 2; round += 1) {
+      const first = new MetricSink('ns');
+      expect(applyCatalogue(parseInfo(sample), catalogue, first, { source: 'INFO', exportUnknown: false }).unknown).toEqual(['mystery_field']);
+      const second = new MetricSink('ns');
+      applyCatalogue(parseInfo(sample), other, second, { source: 'INFO', exportUnknown: false });
+      expect(second.families().map((entry) => [entry.name, entry.samples[0]?.value])).toContainEqual(['ns_mystery', 42]);
+      expect(second.families().map((entry) => entry.name)).not.toContain('ns_memory_used_bytes');
+    }
+  });
 });

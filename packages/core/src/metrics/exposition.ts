@@ -12,16 +12,14 @@ const needsLabelEscape = /[\\\n"]/;
 const escapeHelp = (text: string) => (needsHelpEscape.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : text);
 const escapeLabel = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
-/** `# HELP` and `# TYPE` lines per family and format, as bytes: the same few hundred families come back every scrape. */
-type Header = { readonly help: string; readonly type: string; readonly bytes: Buffer };
-const headers = { text: new Map<string, Header>(), openMetrics: new Map<string, Header>() };
-
-function header(familyName: string, family: FamilyHead, openMetrics: boolean): Buffer {
-  const cache = openMetrics ? headers.openMetrics : headers.text;
-  const cached = cache.get(familyName);
-  if (cached !== undefined && cached.help === family.help && cached.type === family.type) return cached.bytes;
-  const bytes = Buffer.from(`# HELP ${familyName} ${escapeHelp(family.help)}\n# TYPE ${familyName} ${family.type}\n`);
-  cache.set(familyName, { help: family.help, type: family.type, bytes });
+/** `# HELP` and `# TYPE` lines as bytes, kept on the family's head: the same heads come back every scrape. */
+function header(familyName: string, head: FamilyHead, openMetrics: boolean): Buffer {
+  const cache = (head.headerBytes ??= {});
+  const cached = openMetrics ? cache.openMetrics : cache.text;
+  if (cached !== undefined) return cached;
+  const bytes = Buffer.from(`# HELP ${familyName} ${escapeHelp(head.help)}\n# TYPE ${familyName} ${head.type}\n`);
+  if (openMetrics) cache.openMetrics = bytes;
+  else cache.text = bytes;
   return bytes;
 }
 

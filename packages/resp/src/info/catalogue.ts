@@ -1,5 +1,5 @@
 import type { MetricSink, MetricType } from '@keepwatch/core/metrics';
-import { type InfoDocument, parseNumber } from './info.ts';
+import { type InfoDocument, type KeyResolver, parseNumber } from './info.ts';
 
 /** How a field's text becomes a number. */
 export type FieldParse =
@@ -100,15 +100,15 @@ export function applyCatalogue(
   const { keys, values, sectionOf } = info;
   for (let index = 0; index < keys.length; index += 1) {
     if (specs.structuredSections.has(sectionOf[index] as string)) continue;
-    const key = keys[index] as string;
     const value = values[index] as string;
-    const spec = specs.fields.get(key);
-    if (spec !== undefined) {
-      const parsed = fieldValue(spec, value);
-      if (parsed !== undefined) sink.add(spec.metric, spec.type, specs.help.get(spec) as string, parsed);
+    const field = info.resolved(index, specs);
+    if (field === 'ignored') continue;
+    if (field !== 'unknown') {
+      const parsed = fieldValue(field.spec, value);
+      if (parsed !== undefined) sink.add(field.spec.metric, field.spec.type, field.help, parsed);
       continue;
     }
-    if (specs.ignored.has(key) || matchesAny(catalogue.structured, key)) continue;
+    const key = keys[index] as string;
     const parsed = parseNumber(value);
     if (parsed === undefined) continue;
     unknown.push(key);
@@ -128,13 +128,28 @@ function matchesAny(patterns: readonly RegExp[], key: string): boolean {
   return false;
 }
 
-interface CatalogueIndex {
+/** What a key is to a catalogue: a field with its help (built once, compared by identity when families merge), or not. */
+type Resolution = { readonly spec: FieldSpec; readonly help: string } | 'ignored' | 'unknown';
+
+/** A catalogue's lookups for one source, which INFO documents remember per key (`InfoDocument.resolved`). */
+class CatalogueIndex implements KeyResolver<Resolution> {
   readonly source: string;
-  readonly fields: Map<string, FieldSpec>;
-  /** Built once: one help string per field for every scrape, compared by identity when families merge. */
-  readonly help: Map<FieldSpec, string>;
-  readonly ignored: Set<string>;
-  readonly structuredSections: Set<string>;
+  readonly structuredSections: ReadonlySet<string>;
+  readonly #fields: ReadonlyMap<string, Resolution>;
+  readonly #ignored: ReadonlySet<string>;
+  readonly #structured: readonly RegExp[];
+
+  constructor(catalogue: Catalogue, source: string) {
+    this.source = source;
+    this.structuredSections = new Set(catalogue.structuredSections);
+    this.#fields = new Map(catalogue.fields.map((spec) => [spec.field, { spec, help: helpFor(spec, source) }]));
+    this.#ignored = new Set(catalogue.ignored.map((entry) => entry.field));
+    this.#structured = catalogue.structured;
+  }
+
+  resolve(key: string): Resolution {
+    return this.#fields.get(key) ?? (this.#ignored.has(key) || matchesAny(this.#structured, key) ? 'ignored' : 'unknown');
+  }
 }
 
 const indexCache = new WeakMap<Catalogue, CatalogueIndex>();
@@ -142,13 +157,7 @@ const indexCache = new WeakMap<Catalogue, CatalogueIndex>();
 function catalogueIndex(catalogue: Catalogue, source: string): CatalogueIndex {
   let index = indexCache.get(catalogue);
   if (index === undefined || index.source !== source) {
-    index = {
-      source,
-      fields: new Map(catalogue.fields.map((spec) => [spec.field, spec])),
-      help: new Map(catalogue.fields.map((spec) => [spec, helpFor(spec, source)])),
-      ignored: new Set(catalogue.ignored.map((entry) => entry.field)),
-      structuredSections: new Set(catalogue.structuredSections),
-    };
+    index = new CatalogueIndex(catalogue, source);
     indexCache.set(catalogue, index);
   }
   return index;

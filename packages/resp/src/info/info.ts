@@ -5,9 +5,25 @@ export interface InfoDocument {
   readonly sectionOf: readonly string[];
   /** Section names in order of appearance, lower-cased (`cpu`, `keyspace`, ...). */
   readonly sections: readonly string[];
+  /**
+   * What `resolver` makes of the key at `index`, computed once per key for the process (not per reply) while
+   * the same resolver asks: a scrape looks up every key of INFO ALL in the catalogue.
+   */
+  resolved<T>(index: number, resolver: KeyResolver<T>): T;
   get(key: string): string | undefined;
   /** The field as a finite number, or undefined. */
   number(key: string): number | undefined;
+}
+
+export interface KeyResolver<T> {
+  resolve(key: string): T;
+}
+
+/** What the process knows of one INFO key: the parse it was last seen in, and the last resolver's answer. */
+interface KeyEntry {
+  seenIn: number;
+  resolver: KeyResolver<unknown> | undefined;
+  resolved: unknown;
 }
 
 /** Where each key `get` was asked for stood in the last document that had it: found again in one comparison. */
@@ -15,10 +31,11 @@ const lastIndex = new Map<string, number>();
 /** Lines in the last INFO parsed: the next one's arrays start that long. */
 let expectedFields = 64;
 /**
- * The parse each key was last seen in, for finding repeated keys: one map for the process, updated in place,
- * rather than a set per parse. Emptied when it grows past what real INFO replies hold.
+ * Every key seen, for finding repeated keys (the parse it was last seen in) and for `resolved`: one map for
+ * the process, updated in place, rather than a set per parse. Emptied when it grows past what real INFO
+ * replies hold.
  */
-const seenIn = new Map<string, number>();
+const keyEntries = new Map<string, KeyEntry>();
 let parses = 0;
 
 /**
@@ -34,12 +51,13 @@ export function parseInfo(text: string): InfoDocument {
   const keys: string[] = new Array(expectedFields);
   const values: string[] = new Array(expectedFields);
   const sectionOf: string[] = new Array(expectedFields);
+  const entries: KeyEntry[] = new Array(expectedFields);
   const sections: string[] = [];
   let count = 0;
   let section = '';
   // Wrapped well inside the small-integer range, where a stamp is stored without a boxed number.
   parses = parses === 2 ** 30 ? 1 : parses + 1;
-  if (seenIn.size > 4096 || parses === 1) seenIn.clear();
+  if (keyEntries.size > 4096 || parses === 1) keyEntries.clear();
   // Scanned with indexOf rather than split into lines: a scrape parses a few hundred lines, and slicing
   // only keys and values keeps the garbage (and the collector's time) down.
   for (let start = 0; start < text.length; ) {
@@ -62,8 +80,13 @@ export function parseInfo(text: string): InfoDocument {
     const key = text.slice(lineStart, colon);
     // A key seen twice (a corrupted or spliced reply) keeps its first value: two samples of one series
     // would make Prometheus reject the whole scrape.
-    if (seenIn.get(key) === parses) continue;
-    seenIn.set(key, parses);
+    let entry = keyEntries.get(key);
+    if (entry === undefined) {
+      entry = { seenIn: 0, resolver: undefined, resolved: undefined };
+      keyEntries.set(key, entry);
+    } else if (entry.seenIn === parses) continue;
+    entry.seenIn = parses;
+    entries[count] = entry;
     keys[count] = key;
     values[count] = text.slice(colon + 1, end);
     sectionOf[count] = section;
@@ -72,8 +95,9 @@ export function parseInfo(text: string): InfoDocument {
   keys.length = count;
   values.length = count;
   sectionOf.length = count;
+  entries.length = count;
   expectedFields = Math.max(count, 1);
-  return new ParsedInfo(keys, values, sectionOf, sections);
+  return new ParsedInfo(keys, values, sectionOf, sections, entries);
 }
 
 /**
@@ -86,12 +110,23 @@ class ParsedInfo implements InfoDocument {
   readonly values: readonly string[];
   readonly sectionOf: readonly string[];
   readonly sections: readonly string[];
+  readonly #entries: readonly KeyEntry[];
 
-  constructor(keys: readonly string[], values: readonly string[], sectionOf: readonly string[], sections: readonly string[]) {
+  constructor(keys: readonly string[], values: readonly string[], sectionOf: readonly string[], sections: readonly string[], entries: readonly KeyEntry[]) {
     this.keys = keys;
     this.values = values;
     this.sectionOf = sectionOf;
     this.sections = sections;
+    this.#entries = entries;
+  }
+
+  resolved<T>(index: number, resolver: KeyResolver<T>): T {
+    const entry = this.#entries[index] as KeyEntry;
+    if (entry.resolver !== resolver) {
+      entry.resolved = resolver.resolve(this.keys[index] as string);
+      entry.resolver = resolver;
+    }
+    return entry.resolved as T;
   }
 
   get(key: string): string | undefined {
