@@ -35,6 +35,8 @@ const maxReplyBytes = 2 * 2 ** 20;
 const oversized = () => new Error(`the server's replies to one scrape exceeded the limit of ${maxReplyBytes / 2 ** 20} MiB`);
 
 type Reply = { readonly error?: string; readonly value?: unknown };
+const settled = (value: unknown): [null, unknown] => [null, value];
+const failed = (error: unknown): [Error, undefined] => [error instanceof Error ? error : new Error(String(error)), undefined];
 type Explored = { readonly value: unknown } | { readonly error: unknown };
 
 /**
@@ -204,10 +206,17 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
       // INFO ALL comes back as bytes and becomes text only when parsed: as a string from the reply decoder it
       // outlived a young-generation GC while the rest of the pipeline was in flight and was promoted, 7 of
       // the 36 KiB promoted per scrape (sampling heap profile of what outlived the young generation, 20 targets).
-      const pipeline = client.pipeline(commands.map(({ argv }) => [argv === infoAll.argv ? 'callBuffer' : 'call', ...argv]));
-      const results = await raceSignal(pipeline.exec(), signal);
+      // The commands go out in one write (the socket is corked while they are queued), each with its own
+      // promise: an ioredis Pipeline around them cost a third more allocation for the same bytes on the wire.
+      client.stream.cork();
+      const replies = commands.map(({ argv }) => {
+        const [name, ...args] = argv as [string, ...string[]];
+        return (argv === infoAll.argv ? client.callBuffer(name, ...args) : client.call(name, ...args)).then(settled, failed);
+      });
+      client.stream.uncork();
+      const results = await raceSignal(Promise.all(replies), signal);
       if (meter.received > maxReplyBytes) throw oversized();
-      return commands.map((_, index) => results?.[index] ?? ([new Error('no reply'), undefined] as [Error, unknown]));
+      return results;
     } catch (error) {
       // A pipeline cut off by the deadline leaves replies in flight; only a new connection is clean.
       this.drop(signal.aborted ? 'scrape deadline passed mid-reply' : errorText(error), client);
