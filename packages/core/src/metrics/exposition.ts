@@ -119,7 +119,7 @@ function formatValue(value: number): string {
 export function renderExpositionBytes(sinks: readonly MetricSink[], openMetrics: boolean): Buffer {
   used = 0;
   for (const sink of sinks) {
-    const { families, starts, order, values, labels, suffixes } = sink.columns();
+    const { families, starts, order, values, labels, tags } = sink.columns();
     for (let family = 0; family < families.length; family += 1) {
       const head = families[family] as FamilyHead;
       const counter = openMetrics && head.type === 'counter';
@@ -134,7 +134,7 @@ export function renderExpositionBytes(sinks: readonly MetricSink[], openMetrics:
         const index = order[at] as number;
         // A counter's samples keep `_total` in OpenMetrics too; suffixes follow the full family name.
         put(head.name);
-        const suffix = suffixes[index] as number;
+        const suffix = (tags[index] as number) & 3;
         if (suffix !== 0) put(sampleSuffixes[suffix] as string);
         const sampleLabels = labels[index] as Labels;
         let separator = 0x7b; // {

@@ -26,7 +26,8 @@ export interface FamilyHead {
 
 /**
  * A sink's samples grouped by family, in the order the families were created (the exposition's): family
- * `f`'s samples are `order[starts[f]]` to `order[starts[f + 1] - 1]`, indices into the columns.
+ * `f`'s samples are `order[starts[f]]` to `order[starts[f + 1] - 1]`, indices into the columns. `starts` and
+ * `order` are reused by the next call of `columns` on any sink: read them before that.
  */
 export interface SampleColumns {
   readonly families: readonly FamilyHead[];
@@ -34,8 +35,8 @@ export interface SampleColumns {
   readonly order: Int32Array;
   readonly values: Float64Array;
   readonly labels: readonly Labels[];
-  /** Index into `sampleSuffixes`: the sample's name is the family's plus that suffix. */
-  readonly suffixes: Uint8Array;
+  /** Per sample, in the low two bits: the index into `sampleSuffixes` of what follows the family's name. */
+  readonly tags: Int32Array;
 }
 
 /** The sample name suffixes by code; 0 is none. */
@@ -95,6 +96,10 @@ function checkLabelNames(names: readonly string[], metric: string): void {
 
 /** The most samples one sink has held: a new sink starts with room for as many. */
 let expectedSamples = 64;
+/** The grouping arrays of `columns`, reused from call to call (each array here is one more buffer to allocate and free). */
+let groupStarts = new Int32Array(256);
+let groupOrder = new Int32Array(1024);
+let groupNext = new Int32Array(256);
 
 /**
  * Where collectors put what they read. Families are keyed by full name; adding to an existing family with
@@ -117,8 +122,8 @@ export class MetricSink {
   #count = 0;
   #values = new Float64Array(expectedSamples);
   #labels: Labels[] = new Array(expectedSamples);
-  #suffixes = new Uint8Array(expectedSamples);
-  #slots = new Int32Array(expectedSamples);
+  /** Per sample: its family's slot, shifted left two bits, and its name suffix's code in those two bits. */
+  #slotAndSuffix = new Int32Array(expectedSamples);
   /** Where the columns and the created families were at the checkpoint; -1 when none is open. */
   #markSamples = -1;
   #markFamilies = 0;
@@ -177,34 +182,42 @@ export class MetricSink {
   columns(): SampleColumns {
     const count = this.#count;
     const families = this.#created.map((slot) => this.#heads[slot] as FamilyHead);
-    const starts = new Int32Array(families.length + 1);
+    if (groupStarts.length <= families.length) {
+      groupStarts = new Int32Array(families.length * 2 + 1);
+      groupNext = new Int32Array(families.length * 2 + 1);
+    }
+    if (groupOrder.length < count) groupOrder = new Int32Array(count * 2);
+    const starts = groupStarts.fill(0, 0, families.length + 1);
+    const next = groupNext;
+    const order = groupOrder;
     const positions = this.#position;
-    const sampleSlots = this.#slots;
+    const tags = this.#slotAndSuffix;
     for (let index = 0; index < count; index += 1) {
-      const family = positions[sampleSlots[index] as number] as number;
+      const family = positions[(tags[index] as number) >> 2] as number;
       starts[family + 1] = (starts[family + 1] as number) + 1;
     }
-    for (let family = 0; family < families.length; family += 1) starts[family + 1] = (starts[family + 1] as number) + (starts[family] as number);
-    const next = starts.slice(0, families.length);
-    const order = new Int32Array(count);
+    for (let family = 0; family < families.length; family += 1) {
+      starts[family + 1] = (starts[family + 1] as number) + (starts[family] as number);
+      next[family] = starts[family] as number;
+    }
     for (let index = 0; index < count; index += 1) {
-      const family = positions[sampleSlots[index] as number] as number;
+      const family = positions[(tags[index] as number) >> 2] as number;
       const at = next[family] as number;
       order[at] = index;
       next[family] = at + 1;
     }
     if (count > expectedSamples) expectedSamples = Math.min(count, 1 << 16);
-    return { families, starts, order, values: this.#values, labels: this.#labels, suffixes: this.#suffixes };
+    return { families, starts, order, values: this.#values, labels: this.#labels, tags };
   }
 
   /** The families with their samples as objects (tests and tools; the exposition reads `columns`). */
   families(): MetricFamily[] {
-    const { families, starts, order, values, labels, suffixes } = this.columns();
+    const { families, starts, order, values, labels, tags } = this.columns();
     return families.map((head, family) => {
       const samples: Sample[] = [];
       for (let at = starts[family] as number; at < (starts[family + 1] as number); at += 1) {
         const index = order[at] as number;
-        const suffix = sampleSuffixes[suffixes[index] as number] as string;
+        const suffix = sampleSuffixes[(tags[index] as number) & 3] as string;
         const sample = { labels: labels[index] as Labels, value: values[index] as number };
         samples.push(suffix === '' ? sample : { ...sample, metricName: `${head.name}${suffix}` });
       }
@@ -267,8 +280,7 @@ export class MetricSink {
     if (index === this.#values.length) this.#grow();
     this.#values[index] = value;
     this.#labels[index] = labels;
-    this.#suffixes[index] = suffix === undefined ? 0 : suffixCodes[suffix];
-    this.#slots[index] = slot;
+    this.#slotAndSuffix[index] = (slot << 2) | (suffix === undefined ? 0 : suffixCodes[suffix]);
     this.#count = index + 1;
   }
 
@@ -277,12 +289,9 @@ export class MetricSink {
     const values = new Float64Array(capacity);
     values.set(this.#values);
     this.#values = values;
-    const suffixes = new Uint8Array(capacity);
-    suffixes.set(this.#suffixes);
-    this.#suffixes = suffixes;
-    const sampleSlots = new Int32Array(capacity);
-    sampleSlots.set(this.#slots);
-    this.#slots = sampleSlots;
+    const tags = new Int32Array(capacity);
+    tags.set(this.#slotAndSuffix);
+    this.#slotAndSuffix = tags;
     this.#labels.length = capacity;
   }
 }
