@@ -48,6 +48,10 @@ describe('the scrape engine', () => {
     expect(values.has('kw_half_written{}')).toBe(false);
     expect([...values.keys()].some((key) => key.includes('elsewhere'))).toBe(false);
     expect(lines.filter((line) => line.includes('collector broken failed'))).toHaveLength(1);
+    // Durations are kept to the microsecond, not to the clock's noise.
+    const durations = sink.families().filter((family) => family.name.includes('duration_seconds'));
+    expect(durations.length).toBeGreaterThan(1);
+    for (const sample of durations.flatMap((family) => family.samples)) expect(String(sample.value)).toMatch(/^\d+(\.\d{1,6})?$|e-[1-6]$/);
   });
 
   test('a collector failing midway takes back exactly its own samples, also in families another collector filled', async () => {
