@@ -10,7 +10,7 @@ export {
   helpFor,
   type IgnoredField,
 } from './catalogue.ts';
-export { type InfoDocument, type KeyResolver, parseInfo, parseNumber, parseRecord, recordField, recordNumber } from './info.ts';
+export { type InfoDocument, parseInfo, parseNumber, parseRecord, recordField, recordNumber } from './info.ts';
 export {
   type CommandStat,
   commandStats,
