@@ -50,10 +50,7 @@ interface ReplyMeter {
 }
 const meters = new WeakMap<Redis, ReplyMeter>();
 
-/**
- * One scrape's replies. Methods on a class rather than closures per scrape: V8 keeps a function's optimised
- * code only while a closure using it lives, so per-scrape closures were compiled again after every major GC.
- */
+/** One scrape's replies. Methods on a class rather than closures made for every scrape: fewer objects per scrape. */
 class PipelineSnapshot<C extends RespCaps> implements RespSnapshot<C> {
   readonly caps: C;
   readonly info: InfoDocument;

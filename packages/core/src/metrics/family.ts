@@ -107,8 +107,8 @@ let groupNext = new Int32Array(256);
  * Checks run once per family or descriptor, not per sample: a scrape adds about a thousand samples.
  *
  * Samples are kept column by column (value, labels, name suffix, family) rather than as an object each:
- * a scrape of ~600 samples allocated ~100 KiB of sample objects, boxed values and per-family arrays, the
- * largest share of what the garbage collector then had to clear. A collector's samples are the last ones
+ * sample objects, boxed values and per-family arrays were about 90 of the 292 KiB a scrape of ~600 samples
+ * allocated (sampling heap profile, 20 targets), the largest share of what the garbage collector cleared. A collector's samples are the last ones
  * added, so taking them back is cutting the columns at the checkpoint.
  */
 export class MetricSink {

@@ -44,8 +44,9 @@ let parses = 0;
  * whole), except in the sections whose keys are free text (see `splitsOnLastColon`). Lines that fit
  * neither shape are skipped, a repeated key keeps its first value; nothing here throws.
  *
- * Fields are kept in three arrays rather than an object each, and found by key without a map: a scrape
- * reads a few dozen keys of a few hundred, and the objects and the map were ~30 KiB of garbage per scrape.
+ * Fields are kept in three arrays rather than an object each, and `get` finds a key without a map per reply:
+ * a scrape reads a few dozen keys of a few hundred, and the objects and the map were ~30 KiB of garbage per
+ * scrape.
  */
 export function parseInfo(text: string): InfoDocument {
   const keys: string[] = new Array(expectedFields);
@@ -100,11 +101,7 @@ export function parseInfo(text: string): InfoDocument {
   return new ParsedInfo(keys, values, sectionOf, sections, entries);
 }
 
-/**
- * Methods on a class rather than closures per reply: V8 keeps a function's optimised code only while a
- * closure using it lives, so closures made per scrape were compiled again after every major GC (about 100
- * compilations per 2,000 scrapes, `--trace-opt`).
- */
+/** Methods on a class rather than closures made for every reply: fewer objects per scrape. */
 class ParsedInfo implements InfoDocument {
   readonly keys: readonly string[];
   readonly values: readonly string[];
