@@ -105,13 +105,16 @@ describe.each([build('valkey-8.0'), build('redis-7.0')])('/discover-cluster-node
     const shard = victimGroup?.labels.__meta_valkey_cluster_shard;
     await victim.stop();
     const seed = nodes[0] as ServerHandle;
+    // The seed can still say ok before it has noticed the dead primary, and list five nodes (the dead one
+    // unreachable) before the replica's promotion reaches it: wait for all three.
     await waitFor(
       'the replica promoted and the cluster ok',
       async () => {
         const info = await clusterInfo(seed);
         if (info.get('cluster_state') !== 'ok') return undefined;
         const groups = await discover();
-        return groups.length === 5 ? true : undefined;
+        const promoted = groups.some((group) => group.labels.__meta_valkey_cluster_shard === shard && group.labels.__meta_valkey_cluster_role === 'primary');
+        return groups.length === 5 && promoted ? true : undefined;
       },
       600,
     );
