@@ -113,12 +113,11 @@ let groupNext = new Int32Array(256);
  */
 export class MetricSink {
   readonly namespace: string;
-  /** Per slot: the family's head in this sink, undefined until its first sample. */
-  readonly #heads: (FamilyHead | undefined)[] = new Array(slots.size);
-  /** Per slot: the family's position in `#created`. */
+  /** Per slot: the family's position in `#created` plus one; 0 until its first sample. */
   #position = new Int32Array(slots.size);
-  /** Slots in the order their families were created (the exposition's order). */
+  /** Slots in the order their families were created (the exposition's order), and their heads. */
   readonly #created: number[] = [];
+  readonly #heads: FamilyHead[] = [];
   #count = 0;
   #values = new Float64Array(expectedSamples);
   #labels: Labels[] = new Array(expectedSamples);
@@ -139,7 +138,7 @@ export class MetricSink {
     const full = fullName(this.namespace, name);
     const slot = this.#familySlot(slotOf(full), full, type, help);
     if (this.#created.length !== created && labels !== noLabels) {
-      const family = this.#heads[slot] as FamilyHead;
+      const family = this.#heads[created] as FamilyHead;
       const key = `${family.name}{${Object.keys(labels).join(',')}}`;
       if (!checkedLabelSets.has(key)) {
         checkLabelNames(Object.keys(labels), family.name);
@@ -181,7 +180,7 @@ export class MetricSink {
   /** The samples grouped by family, for the exposition (a counting sort by family: two small arrays). */
   columns(): SampleColumns {
     const count = this.#count;
-    const families = this.#created.map((slot) => this.#heads[slot] as FamilyHead);
+    const families = this.#heads;
     if (groupStarts.length <= families.length) {
       groupStarts = new Int32Array(families.length * 2 + 1);
       groupNext = new Int32Array(families.length * 2 + 1);
@@ -194,14 +193,14 @@ export class MetricSink {
     const tags = this.#slotAndSuffix;
     for (let index = 0; index < count; index += 1) {
       const family = positions[(tags[index] as number) >> 2] as number;
-      starts[family + 1] = (starts[family + 1] as number) + 1;
+      starts[family] = (starts[family] as number) + 1;
     }
     for (let family = 0; family < families.length; family += 1) {
       starts[family + 1] = (starts[family + 1] as number) + (starts[family] as number);
       next[family] = starts[family] as number;
     }
     for (let index = 0; index < count; index += 1) {
-      const family = positions[(tags[index] as number) >> 2] as number;
+      const family = (positions[(tags[index] as number) >> 2] as number) - 1;
       const at = next[family] as number;
       order[at] = index;
       next[family] = at + 1;
@@ -243,14 +242,15 @@ export class MetricSink {
     if (this.#markSamples === -1) return;
     this.#labels.fill(noLabels, this.#markSamples, this.#count);
     this.#count = this.#markSamples;
-    for (const slot of this.#created.splice(this.#markFamilies)) this.#heads[slot] = undefined;
+    for (const slot of this.#created.splice(this.#markFamilies)) this.#position[slot] = 0;
+    this.#heads.length = this.#markFamilies;
     this.commit();
   }
 
   /** The family's slot, after creating the family if need be. */
   #familySlot(slot: number, fullName: string, type: MetricType, help: string): number {
-    const head = this.#heads[slot];
-    if (head === undefined) {
+    const position = slot < this.#position.length ? (this.#position[slot] as number) : 0;
+    if (position === 0) {
       if (checkedFamilies.get(fullName) !== type) {
         if (!namePattern.test(fullName)) throw new Error(`invalid metric name ${fullName}`);
         if (type === 'counter' && !fullName.endsWith('_total')) throw new Error(`counter ${fullName} must end in _total`);
@@ -261,16 +261,17 @@ export class MetricSink {
         shared = { name: fullName, help, type, headerBytes: {} };
         sharedHeads[slot] ??= shared;
       }
-      this.#heads[slot] = shared;
       if (slot >= this.#position.length) {
         const grown = new Int32Array(Math.max(slots.size, this.#position.length * 2));
         grown.set(this.#position);
         this.#position = grown;
       }
-      this.#position[slot] = this.#created.length;
       this.#created.push(slot);
-    } else if (head.type !== type || head.help !== help) {
-      throw new Error(`metric ${fullName} added twice with different type or help`);
+      this.#heads.push(shared);
+      this.#position[slot] = this.#created.length;
+    } else {
+      const head = this.#heads[position - 1] as FamilyHead;
+      if (head.type !== type || head.help !== help) throw new Error(`metric ${fullName} added twice with different type or help`);
     }
     return slot;
   }
