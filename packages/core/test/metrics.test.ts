@@ -3,6 +3,7 @@ import { counter, gauge, histogram, summary } from '../src/metrics/descriptor.ts
 import { renderExposition } from '../src/metrics/exposition.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 import { LabelCap } from '../src/metrics/label-cap.ts';
+import { labelSets } from '../src/metrics/label-sets.ts';
 import { prometheusClientExposition } from './prom-client-reference.ts';
 
 function sampleSink(): MetricSink {
@@ -103,6 +104,23 @@ describe('the sink refuses what would produce an invalid exposition', () => {
     sink.emit(gauge('ratio', 'x'), Number.POSITIVE_INFINITY);
     sink.emit(gauge('ratio', 'x'), Number.NaN);
     expect(sink.families()).toEqual([]);
+  });
+});
+
+describe('label sets made once', () => {
+  test('one object per value while it is kept; past the limit it starts over and still builds the right set', () => {
+    let built = 0;
+    const byCommand = labelSets((cmd: string) => {
+      built += 1;
+      return { cmd };
+    }, 2);
+    const get = byCommand('get');
+    expect(byCommand('get')).toBe(get);
+    expect(byCommand('set')).toEqual({ cmd: 'set' });
+    expect(built).toBe(2);
+    expect(byCommand('info')).toEqual({ cmd: 'info' });
+    expect(byCommand('get')).toEqual({ cmd: 'get' });
+    expect(built).toBe(4);
   });
 });
 

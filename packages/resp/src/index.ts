@@ -6,5 +6,5 @@ export type { RespCollectorOptions } from './collector-options.ts';
 export { commandLabels } from './command-labels.ts';
 export { type RespExporterDefinition, respExporter } from './definition.ts';
 export { renderRespReadme } from './docs.ts';
-export { memoized, memoizedByName } from './memoized.ts';
+export { memoized } from './memoized.ts';
 export type { CommandSpec, RespCollector, RespExplorer, RespSession, RespSnapshot } from './snapshot.ts';

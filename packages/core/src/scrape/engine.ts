@@ -2,6 +2,7 @@ import { errorText, KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { counter, gauge, summary } from '../metrics/descriptor.ts';
 import { type Labels, MetricSink } from '../metrics/family.ts';
+import { labelSets } from '../metrics/label-sets.ts';
 import type { Collector, ScrapeTarget } from './collector.ts';
 import { raceSignal } from './deadline.ts';
 
@@ -96,8 +97,8 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
 const toMicroseconds = (seconds: number) => Math.round(seconds * 1e6) / 1e6;
 const secondsSince = (started: number) => toMicroseconds((performance.now() - started) / 1000);
 
-/** `{ collector }` per collector name, made once: every scrape labels two samples per collector with it. */
-const collectorLabels = new Map<string, Labels>();
+/** `{ collector }` per collector name: every scrape labels two samples per collector with it. */
+const collectorLabels = labelSets((collector: string): Labels => ({ collector }));
 
 function runCollector<Caps, Snapshot>(collector: Collector<Caps, Snapshot>, snapshot: Snapshot, sink: MetricSink, log: Logger): void {
   const started = performance.now();
@@ -111,11 +112,7 @@ function runCollector<Caps, Snapshot>(collector: Collector<Caps, Snapshot>, snap
     success = 0;
     log.warnOnce(`collector ${collector.name} failed`, { collector: collector.name, reason: errorText(error) });
   }
-  let labels = collectorLabels.get(collector.name);
-  if (labels === undefined) {
-    labels = { collector: collector.name };
-    collectorLabels.set(collector.name, labels);
-  }
+  const labels = collectorLabels(collector.name);
   sink.emit(engineMetrics.success, success, labels);
   sink.emit(engineMetrics.duration, secondsSince(started), labels);
 }

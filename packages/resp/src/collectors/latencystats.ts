@@ -1,7 +1,6 @@
-import { LabelCap, type Labels, summary } from '@keepwatch/core/metrics';
+import { LabelCap, type Labels, labelSets, summary } from '@keepwatch/core/metrics';
 import { commandLabels } from '../command-labels.ts';
 import { commandStats, latencyPercentiles } from '../info/index.ts';
-import { memoizedByName } from '../memoized.ts';
 import type { RespCollector } from '../snapshot.ts';
 
 const latency = summary(
@@ -11,7 +10,7 @@ const latency = summary(
 );
 
 /** `{ cmd, quantile }` per command and quantile, made once for the process. */
-const quantileLabels = memoizedByName(() => new Map<number, Labels>());
+const quantileLabels = labelSets((cmd: string) => labelSets((quantile: number): Labels => ({ cmd, quantile: String(quantile) })));
 
 /** Percentiles cannot be summed: commands beyond `maxCommands` are dropped, not merged into an overflow series. */
 export function latencystatsCollector(options: { maxCommands: number }): RespCollector {
@@ -26,15 +25,8 @@ export function latencystatsCollector(options: { maxCommands: number }): RespCol
       for (const { command, quantiles } of latencyPercentiles(info)) {
         if (cap.admit(command) !== command) continue;
         const labels = commandLabels(command);
-        const byQuantile = quantileLabels(command);
-        for (const [quantile, usec] of quantiles) {
-          let withQuantile = byQuantile.get(quantile);
-          if (withQuantile === undefined) {
-            withQuantile = { cmd: command, quantile: String(quantile) };
-            byQuantile.set(quantile, withQuantile);
-          }
-          sink.emit(latency, usec / 1e6, withQuantile);
-        }
+        const withQuantile = quantileLabels(command);
+        for (const [quantile, usec] of quantiles) sink.emit(latency, usec / 1e6, withQuantile(quantile));
         const total = totals.get(command);
         if (total !== undefined) {
           sink.emit(latency, total.usec / 1e6, labels, '_sum');
