@@ -117,8 +117,10 @@ export function latencyPercentiles(info: InfoDocument): LatencyPercentiles[] {
       if (eq > start + 1 && eq < end && record.charCodeAt(start) === 112 /* p */) {
         const percent = parseNumber(record.slice(start + 1, eq));
         const usec = parseNumber(record.slice(eq + 1, end));
-        const quantile = percent === undefined ? 0 : Math.round(percent * 1e4) / 1e6;
-        if (percent !== undefined && usec !== undefined && percent >= 0 && percent <= 100 && !quantiles.has(quantile)) quantiles.set(quantile, usec);
+        if (percent !== undefined && usec !== undefined && percent >= 0 && percent <= 100) {
+          const quantile = Math.round(percent * 1e4) / 1e6;
+          if (!quantiles.has(quantile)) quantiles.set(quantile, usec);
+        }
       }
       start = end + 1;
     }
