@@ -14,11 +14,7 @@ const escapeLabel = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g,
 
 /** `# HELP` and `# TYPE` lines as bytes, kept on the family's head: the same heads come back every scrape. */
 function header(familyName: string, head: FamilyHead, openMetrics: boolean): Buffer {
-  let cache = head.headerBytes;
-  if (cache === undefined) {
-    cache = {};
-    head.headerBytes = cache;
-  }
+  const cache = head.headerBytes;
   const cached = openMetrics ? cache.openMetrics : cache.text;
   if (cached !== undefined) return cached;
   const bytes = Buffer.from(`# HELP ${familyName} ${escapeHelp(head.help)}\n# TYPE ${familyName} ${head.type}\n`);

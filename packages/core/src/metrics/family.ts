@@ -11,7 +11,10 @@ export interface Sample {
 }
 
 /** A family with its samples as objects: what tests and tools read (see `MetricSink.families`). */
-export interface MetricFamily extends FamilyHead {
+export interface MetricFamily {
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
   readonly samples: Sample[];
 }
 
@@ -21,7 +24,7 @@ export interface FamilyHead {
   readonly help: string;
   readonly type: MetricType;
   /** Those two lines as bytes, per format, kept by the exposition: heads are shared by every scrape. */
-  headerBytes?: { text?: Buffer; openMetrics?: Buffer };
+  readonly headerBytes: { text?: Buffer; openMetrics?: Buffer };
 }
 
 /**
@@ -108,8 +111,9 @@ let groupNext = new Int32Array(256);
  *
  * Samples are kept column by column (value, labels, name suffix, family) rather than as an object each:
  * sample objects, boxed values and per-family arrays were about 90 of the 292 KiB a scrape of ~600 samples
- * allocated (sampling heap profile, 20 targets), the largest share of what the garbage collector cleared. A collector's samples are the last ones
- * added, so taking them back is cutting the columns at the checkpoint.
+ * allocated (sampling heap profile, 20 targets), the largest share of what the garbage collector cleared.
+ * A collector's samples are the last ones added, so taking them back is cutting the columns at the
+ * checkpoint.
  */
 export class MetricSink {
   readonly namespace: string;
