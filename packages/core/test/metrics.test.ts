@@ -3,7 +3,7 @@ import { counter, gauge, histogram, summary } from '../src/metrics/descriptor.ts
 import { renderExposition } from '../src/metrics/exposition.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 import { LabelCap } from '../src/metrics/label-cap.ts';
-import { labelSets } from '../src/metrics/label-sets.ts';
+import { labelSets, lasting } from '../src/metrics/label-sets.ts';
 import { prometheusClientExposition } from './prom-client-reference.ts';
 
 function sampleSink(): MetricSink {
@@ -58,6 +58,9 @@ describe('exposition', () => {
     // Client names and key prefixes are free text: UTF-8 from Latin-1, beyond the BMP, and after ASCII.
     sink.emit(odd, 2, { value: 'ascii then é, клиент, 🔑' });
     sink.emit(odd, 3, { value: 'ü' });
+    // Lasting label sets are written once, then copied as bytes: the second rendering below copies them.
+    sink.emit(odd, 4, lasting({ value: 'lasting " é' }));
+    sink.emit(odd, 5, lasting({ value: 'lasting' }));
     // Integers are written digit by digit: the edges of that.
     for (const [value, label] of [
       [0, 'zero'],
@@ -77,10 +80,10 @@ describe('exposition', () => {
       ['0.000016', 50],
       ['+Inf', 50],
     ] as const)
-      sink.emit(seconds, count, { cmd: 'set', le }, '_bucket');
+      sink.emit(seconds, count, lasting({ cmd: 'set', le }), '_bucket');
     sink.emit(seconds, 0.0004, { cmd: 'set' }, '_sum');
     sink.emit(seconds, 50, { cmd: 'set' }, '_count');
-    for (const openMetrics of [false, true]) {
+    for (const openMetrics of [false, false, true, true]) {
       expect(renderExposition([sink], openMetrics)).toBe(await prometheusClientExposition(sink.families(), openMetrics));
     }
   });

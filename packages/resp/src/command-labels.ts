@@ -1,7 +1,7 @@
-import { type Labels, labelSets } from '@keepwatch/core/metrics';
+import { type Labels, labelSets, lasting } from '@keepwatch/core/metrics';
 
 /**
  * `{ cmd }`, one object per command name for the process: commandstats, latencystats and the latency
  * histogram label four to fourteen samples per command on every scrape.
  */
-export const commandLabels = labelSets((cmd: string): Labels => ({ cmd }));
+export const commandLabels = labelSets((cmd: string): Labels => lasting({ cmd }));

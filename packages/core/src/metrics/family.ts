@@ -23,6 +23,8 @@ export interface FamilyHead {
   readonly name: string;
   readonly help: string;
   readonly type: MetricType;
+  /** The name as bytes, written before every sample of the family. */
+  readonly nameBytes: Buffer;
   /** Those two lines as bytes, per format, kept by the exposition: heads are shared by every scrape. */
   readonly headerBytes: { text?: Buffer; openMetrics?: Buffer };
 }
@@ -262,7 +264,7 @@ export class MetricSink {
       }
       let shared = sharedHeads[slot];
       if (shared === undefined || shared.type !== type || shared.help !== help) {
-        shared = { name: fullName, help, type, headerBytes: {} };
+        shared = { name: fullName, help, type, nameBytes: Buffer.from(fullName), headerBytes: {} };
         sharedHeads[slot] ??= shared;
       }
       if (slot >= this.#position.length) {

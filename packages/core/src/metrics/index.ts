@@ -2,5 +2,5 @@ export { counter, gauge, histogram, type MetricDescriptor, type MetricType, type
 export { openMetricsContentType, prometheusContentType, renderExposition, wantsOpenMetrics } from './exposition.ts';
 export { type Labels, type MetricFamily, MetricSink, type Sample } from './family.ts';
 export { detached, LabelCap, overflowLabelValue } from './label-cap.ts';
-export { labelSets } from './label-sets.ts';
+export { labelSets, lasting } from './label-sets.ts';
 export { describeProcess, processMetrics } from './process.ts';

@@ -1,3 +1,5 @@
+import type { Labels } from './family.ts';
+
 /**
  * `build` run once per value and kept for the process: label sets whose values come from a bounded
  * vocabulary (collector names, a server's command table, its quantiles), the same on every scrape of every
@@ -15,4 +17,17 @@ export function labelSets<K extends string | number, T>(build: (value: K) => T, 
     }
     return built;
   };
+}
+
+/**
+ * Label sets declared to live as long as the process (made once by `labelSets`), each with its `{...}` bytes
+ * once the exposition has written it (null until then). The exposition copies those bytes instead of writing
+ * each name and value again; label sets made per scrape are not kept, so they cost the map nothing.
+ */
+export const lastingLabels = new WeakMap<Labels, Buffer | null>();
+
+/** Declares `labels` lasting (see `lastingLabels`); they must not change afterwards. */
+export function lasting<T extends Labels>(labels: T): T {
+  if (!lastingLabels.has(labels)) lastingLabels.set(labels, null);
+  return labels;
 }

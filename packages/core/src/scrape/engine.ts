@@ -2,7 +2,7 @@ import { errorText, KeepwatchError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { counter, gauge, summary } from '../metrics/descriptor.ts';
 import { type Labels, MetricSink } from '../metrics/family.ts';
-import { labelSets } from '../metrics/label-sets.ts';
+import { labelSets, lasting } from '../metrics/label-sets.ts';
 import type { Collector, ScrapeTarget } from './collector.ts';
 import { raceSignal } from './deadline.ts';
 
@@ -98,7 +98,7 @@ const toMicroseconds = (seconds: number) => Math.round(seconds * 1e6) / 1e6;
 const secondsSince = (started: number) => toMicroseconds((performance.now() - started) / 1000);
 
 /** `{ collector }` per collector name: every scrape labels two samples per collector with it. */
-const collectorLabels = labelSets((collector: string): Labels => ({ collector }));
+const collectorLabels = labelSets((collector: string): Labels => lasting({ collector }));
 
 function runCollector<Caps, Snapshot>(collector: Collector<Caps, Snapshot>, snapshot: Snapshot, sink: MetricSink, log: Logger): void {
   const started = performance.now();

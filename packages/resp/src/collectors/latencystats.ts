@@ -1,4 +1,4 @@
-import { LabelCap, type Labels, labelSets, summary } from '@keepwatch/core/metrics';
+import { LabelCap, type Labels, labelSets, lasting, summary } from '@keepwatch/core/metrics';
 import { commandLabels } from '../command-labels.ts';
 import { commandStats, latencyPercentiles } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
@@ -10,7 +10,7 @@ const latency = summary(
 );
 
 /** `{ cmd, quantile }` per command and quantile, made once for the process. */
-const quantileLabels = labelSets((cmd: string) => labelSets((quantile: number): Labels => ({ cmd, quantile: String(quantile) })));
+const quantileLabels = labelSets((cmd: string) => labelSets((quantile: number): Labels => lasting({ cmd, quantile: String(quantile) })));
 
 /** Percentiles cannot be summed: commands beyond `maxCommands` are dropped, not merged into an overflow series. */
 export function latencystatsCollector(options: { maxCommands: number }): RespCollector {

@@ -1,4 +1,4 @@
-import { histogram, LabelCap, type Labels, labelSets } from '@keepwatch/core/metrics';
+import { histogram, LabelCap, type Labels, labelSets, lasting } from '@keepwatch/core/metrics';
 import { commandLabels } from '@keepwatch/resp';
 import { commandStats } from '@keepwatch/resp/info';
 import type { ValkeyCollector } from '../capabilities.ts';
@@ -18,7 +18,7 @@ const latencies = histogram(
 const boundsUsec = Array.from({ length: 11 }, (_, index) => 4 ** index);
 const bucketLabels = [...boundsUsec.map((usec) => String(usec / 1e6)), '+Inf'];
 /** `{ cmd, le }` for every bucket of a command, made once for the process. */
-const bucketLabelSets = labelSets((cmd: string): readonly Labels[] => bucketLabels.map((le) => ({ cmd, le })));
+const bucketLabelSets = labelSets((cmd: string): readonly Labels[] => bucketLabels.map((le) => lasting({ cmd, le })));
 
 /** The value after `name` in a RESP2 flat-pairs reply. */
 function field(pairs: readonly unknown[], name: string): unknown {
