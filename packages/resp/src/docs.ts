@@ -58,7 +58,11 @@ function generatedBlocks<C extends RespCaps>({ definition, catalogues, aclRules 
       const parts = [`### \`${collector.name}\``, collector.help];
       if (collector.metrics.length > 0) parts.push(metricTable(namespace, collector.metrics));
       const catalogue = catalogues[collector.name];
-      if (catalogue !== undefined) parts.push(`Catalogue of ${catalogue[0]} fields:`, catalogueTable(namespace, catalogue[0], catalogue[1]));
+      if (catalogue !== undefined)
+        parts.push(
+          `Catalogue of ${catalogue[0]} fields (a metric's HELP is its description; its ${catalogue[0]} field is named only here):`,
+          catalogueTable(namespace, catalogue[0], catalogue[1]),
+        );
       return parts.join('\n\n');
     })
     .join('\n\n');

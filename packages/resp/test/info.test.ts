@@ -174,7 +174,7 @@ describe('catalogue application', () => {
     const { unknown } = applyCatalogue(parseInfo(sample), catalogue, sink, { source: 'INFO', exportUnknown: false });
     const values = Object.fromEntries(sink.families().map((family) => [family.name, family.samples[0]?.value]));
     expect(values).toEqual({ ns_memory_used_bytes: 1166480, ns_memory_used_peak_ratio: 1.0018, ns_rdb_last_bgsave_status: 0 });
-    expect(sink.families()[0]?.help).toBe('Memory (INFO used_memory)');
+    expect(sink.families()[0]?.help).toBe('Memory');
     expect(unknown).toEqual(['mystery_field']);
   });
 

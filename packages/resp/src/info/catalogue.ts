@@ -74,10 +74,6 @@ export function fieldValue(spec: FieldSpec, raw: string): number | undefined {
   }
 }
 
-export function helpFor(spec: FieldSpec, source: string): string {
-  return `${spec.help} (${source} ${spec.field})`;
-}
-
 export interface CatalogueResult {
   /** Numeric fields the catalogue does not know, in order. */
   readonly unknown: readonly string[];
@@ -94,7 +90,7 @@ export function applyCatalogue(
   sink: MetricSink,
   options: { source: string; exportUnknown: boolean },
 ): CatalogueResult {
-  const specs = catalogueIndex(catalogue, options.source);
+  const specs = catalogueIndex(catalogue);
   const unknown: string[] = [];
   const exported = new Set<string>();
   const { keys, values, sectionOf } = info;
@@ -104,8 +100,8 @@ export function applyCatalogue(
     const field = info.resolved(index, specs);
     if (field === 'ignored') continue;
     if (field !== 'unknown') {
-      const parsed = fieldValue(field.spec, value);
-      if (parsed !== undefined) sink.add(field.spec.metric, field.spec.type, field.help, parsed);
+      const parsed = fieldValue(field, value);
+      if (parsed !== undefined) sink.add(field.metric, field.type, field.help, parsed);
       continue;
     }
     const key = keys[index] as string;
@@ -128,21 +124,19 @@ function matchesAny(patterns: readonly RegExp[], key: string): boolean {
   return false;
 }
 
-/** What a key is to a catalogue: a field with its help (built once, compared by identity when families merge), or not. */
-type Resolution = { readonly spec: FieldSpec; readonly help: string } | 'ignored' | 'unknown';
+/** What a key is to a catalogue: a field, or not. */
+type Resolution = FieldSpec | 'ignored' | 'unknown';
 
-/** A catalogue's lookups for one source, which INFO documents remember per key (`InfoDocument.resolved`). */
+/** A catalogue's lookups, which INFO documents remember per key (`InfoDocument.resolved`). */
 class CatalogueIndex implements KeyResolver<Resolution> {
-  readonly source: string;
   readonly structuredSections: ReadonlySet<string>;
   readonly #fields: ReadonlyMap<string, Resolution>;
   readonly #ignored: ReadonlySet<string>;
   readonly #structured: readonly RegExp[];
 
-  constructor(catalogue: Catalogue, source: string) {
-    this.source = source;
+  constructor(catalogue: Catalogue) {
     this.structuredSections = new Set(catalogue.structuredSections);
-    this.#fields = new Map(catalogue.fields.map((spec) => [spec.field, { spec, help: helpFor(spec, source) }]));
+    this.#fields = new Map(catalogue.fields.map((spec) => [spec.field, spec]));
     this.#ignored = new Set(catalogue.ignored.map((entry) => entry.field));
     this.#structured = catalogue.structured;
   }
@@ -154,10 +148,10 @@ class CatalogueIndex implements KeyResolver<Resolution> {
 
 const indexCache = new WeakMap<Catalogue, CatalogueIndex>();
 
-function catalogueIndex(catalogue: Catalogue, source: string): CatalogueIndex {
+function catalogueIndex(catalogue: Catalogue): CatalogueIndex {
   let index = indexCache.get(catalogue);
-  if (index === undefined || index.source !== source) {
-    index = new CatalogueIndex(catalogue, source);
+  if (index === undefined) {
+    index = new CatalogueIndex(catalogue);
     indexCache.set(catalogue, index);
   }
   return index;

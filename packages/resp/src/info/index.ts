@@ -7,7 +7,6 @@ export {
   type FieldSpec,
   fieldValue,
   gaugeField,
-  helpFor,
   type IgnoredField,
 } from './catalogue.ts';
 export { type InfoDocument, parseInfo, parseNumber, parseRecord, recordField, recordNumber } from './info.ts';
