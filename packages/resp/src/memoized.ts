@@ -1,7 +1,8 @@
 /**
- * `compute` run once per key object, its result reused while the key lives: the records several collectors
- * read from one INFO reply, and the collectors that every target of a fleet shares (one copy per options
- * object, not one per target).
+ * `compute` run once per key object, its result reused while the key lives: the collectors that every target
+ * of a fleet shares (one copy per options object, not one per target). For keys that live long only: a
+ * young-generation GC keeps the values of a WeakMap's young keys alive, so per-scrape keys would promote
+ * their values (what an INFO reply's records use instead: `InfoDocument.derived`).
  */
 export function memoized<K extends object, T>(compute: (key: K) => T): (key: K) => T {
   const cache = new WeakMap<K, T>();

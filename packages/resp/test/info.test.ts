@@ -73,6 +73,9 @@ describe('INFO text parsing', () => {
       { command: 'get', calls: 5, usec: 10, rejectedCalls: undefined, failedCalls: undefined },
     ]);
     expect(commandStats(info).get('get')?.calls).toBe(5);
+    // Read once per document: the collectors that share the records get the same map.
+    expect(commandStats(info)).toBe(commandStats(info));
+    expect(commandStats(parseInfo(sample))).not.toBe(commandStats(info));
   });
 
   test('errorstats, latency percentiles as quantiles, keyspace by attribute name', () => {

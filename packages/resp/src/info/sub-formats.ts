@@ -1,4 +1,3 @@
-import { memoized } from '../memoized.ts';
 import { type InfoDocument, parseNumber, parseRecord, recordField, recordNumber } from './info.ts';
 
 export interface CommandStat {
@@ -19,7 +18,11 @@ function commandName(raw: string): string {
 }
 
 /** By command name, in the reply's order; commandstats, latencystats and the latency histogram all read it. */
-export const commandStats = memoized((info: InfoDocument): ReadonlyMap<string, CommandStat> => {
+export function commandStats(info: InfoDocument): ReadonlyMap<string, CommandStat> {
+  return info.derived(parseCommandStats);
+}
+
+function parseCommandStats(info: InfoDocument): ReadonlyMap<string, CommandStat> {
   const stats = new Map<string, CommandStat>();
   for (let index = 0; index < info.keys.length; index += 1) {
     const key = info.keys[index] as string;
@@ -38,7 +41,7 @@ export const commandStats = memoized((info: InfoDocument): ReadonlyMap<string, C
     });
   }
   return stats;
-});
+}
 
 export interface ErrorStat {
   readonly prefix: string;
@@ -51,7 +54,11 @@ export interface ErrorStat {
  * ACL permissions`, one key per user) or a bare message sent as `-ERR <message>`; it becomes the kind, the
  * code or `ERR`, so the label stays bounded and means what it means on Valkey. Equal prefixes are summed.
  */
-export const errorStats = memoized((info: InfoDocument): readonly ErrorStat[] => {
+export function errorStats(info: InfoDocument): readonly ErrorStat[] {
+  return info.derived(parseErrorStats);
+}
+
+function parseErrorStats(info: InfoDocument): readonly ErrorStat[] {
   const counts = new Map<string, number>();
   for (let index = 0; index < info.keys.length; index += 1) {
     const key = info.keys[index] as string;
@@ -67,7 +74,7 @@ export const errorStats = memoized((info: InfoDocument): readonly ErrorStat[] =>
     if (prefix !== undefined && count !== undefined) counts.set(prefix, (counts.get(prefix) ?? 0) + count);
   }
   return [...counts].map(([prefix, count]) => ({ prefix, count }));
-});
+}
 
 function dragonflyErrorPrefix(key: string): string {
   const code = /^-(\S+)/.exec(key)?.[1];
