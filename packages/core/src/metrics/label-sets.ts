@@ -22,7 +22,8 @@ export function labelSets<K extends string | number, T>(build: (value: K) => T, 
 /**
  * Label sets declared to live as long as the process (made once by `labelSets`), each with its `{...}` bytes
  * once the exposition has written it (null until then). The exposition copies those bytes instead of writing
- * each name and value again; label sets made per scrape are not kept, so they cost the map nothing.
+ * each name and value again. Label sets made per scrape are only looked up, never added: a WeakMap keyed by
+ * young objects keeps its values alive through young-generation GCs.
  */
 export const lastingLabels = new WeakMap<Labels, Buffer | null>();
 

@@ -1,4 +1,5 @@
 import type { MetricSink, MetricType } from '@keepwatch/core/metrics';
+import { memoized } from '../memoized.ts';
 import { type InfoDocument, type KeyResolver, parseNumber } from './info.ts';
 
 /** How a field's text becomes a number. */
@@ -146,13 +147,4 @@ class CatalogueIndex implements KeyResolver<Resolution> {
   }
 }
 
-const indexCache = new WeakMap<Catalogue, CatalogueIndex>();
-
-function catalogueIndex(catalogue: Catalogue): CatalogueIndex {
-  let index = indexCache.get(catalogue);
-  if (index === undefined) {
-    index = new CatalogueIndex(catalogue);
-    indexCache.set(catalogue, index);
-  }
-  return index;
-}
+const catalogueIndex = memoized((catalogue: Catalogue) => new CatalogueIndex(catalogue));
