@@ -88,11 +88,12 @@ export function latencyHistogramCollector(options: { maxCommands: number }): Val
         for (let bucket = 0; bucket < parsed.length; bucket += 1) total.buckets[bucket] = (total.buckets[bucket] as number) + (parsed[bucket] as number);
       }
       for (const [cmd, total] of merged) {
-        const labelSets = bucketLabelSets(cmd);
-        for (let bucket = 0; bucket < labelSets.length; bucket += 1)
-          sink.emit(latencies, total.buckets[bucket] as number, labelSets[bucket] as Labels, '_bucket');
-        sink.emit(latencies, total.seconds, commandLabels(cmd), '_sum');
-        sink.emit(latencies, total.calls, commandLabels(cmd), '_count');
+        const withBucket = bucketLabelSets(cmd);
+        for (let bucket = 0; bucket < withBucket.length; bucket += 1)
+          sink.emit(latencies, total.buckets[bucket] as number, withBucket[bucket] as Labels, '_bucket');
+        const labels = commandLabels(cmd);
+        sink.emit(latencies, total.seconds, labels, '_sum');
+        sink.emit(latencies, total.calls, labels, '_count');
       }
     },
   };
