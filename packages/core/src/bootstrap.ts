@@ -181,8 +181,11 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
   const refusals = new HttpRefusals();
   const runScrape = async (budgetMs: number): Promise<readonly MetricSink[]> => {
     // The exporter's own metrics are read while the target's replies are on their way.
-    const own = new MetricSink('');
-    const describeOwn = () => describeProcess(own);
+    let own: MetricSink | undefined;
+    const describeOwn = () => {
+      own = new MetricSink('');
+      describeProcess(own);
+    };
     let sink: MetricSink;
     if (target === undefined) {
       sink = new MetricSink(common.namespace);
@@ -194,7 +197,7 @@ export async function startExporter<Caps, Snapshot, C extends Collector<Caps, Sn
     scrapeTargets?.describe(sink);
     refusals.describe(sink);
     sink.emit(buildInfo, 1, { version: definition.version, nodejs_version: process.version });
-    return [sink, own];
+    return own === undefined ? [sink] : [sink, own];
   };
   const app = createHttpApp({
     refusals,

@@ -128,13 +128,17 @@ describe('the persistent target', () => {
 
   test('a drop that names an older connection leaves the current one alone; an unusable connection is replaced', async () => {
     const target = new FakeTarget();
+    expect(target.openNow()).toBeUndefined();
     const opening = target.open(live());
     target.attempts[0]?.resolve();
     await opening;
     const [first] = target.handles;
     target.lose('stale close event', { id: 99, released: false, broken: false });
+    expect(target.openNow()).toBe('caps-1');
     await expect(target.open(live())).resolves.toBe('caps-1');
     if (first !== undefined) first.broken = true;
+    // Without waiting, an unusable connection is no connection: the scrape goes through open, which replaces it.
+    expect(target.openNow()).toBeUndefined();
     const reopening = target.open(live());
     expect(first?.released).toBe(true);
     target.attempts[1]?.resolve();

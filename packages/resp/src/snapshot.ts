@@ -37,7 +37,10 @@ export interface RespExplorer<C extends RespCaps = RespCaps> {
 }
 
 export interface RespCollector<C extends RespCaps = RespCaps> extends Collector<C, RespSnapshot<C>> {
-  /** Commands beyond INFO ALL (always sent) that this collector needs on this server. */
+  /**
+   * Commands beyond INFO ALL (always sent) that this collector needs on this server: the same for the same
+   * caps (the target plans them once per connection, not per scrape).
+   */
   commands?(caps: C): readonly CommandSpec[];
   /** Runs after the pipeline when the collector is enabled and applies; collect() reads its result. */
   readonly explore?: RespExplorer<C>;

@@ -35,6 +35,7 @@ const maxReplyBytes = 2 * 2 ** 20;
 const oversized = () => new Error(`the server's replies to one scrape exceeded the limit of ${maxReplyBytes / 2 ** 20} MiB`);
 
 type Reply = { readonly error?: string; readonly value?: unknown };
+const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((item, index) => item === b[index]);
 const settled = (value: unknown): [null, unknown] => [null, value];
 const failed = (error: unknown): [Error, undefined] => [error instanceof Error ? error : new Error(String(error)), undefined];
 type Explored = { readonly value: unknown } | { readonly error: unknown };
@@ -114,6 +115,9 @@ export function connectionCommands(options: Pick<RespTargetOptions<RespCaps>, 'c
  */
 export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnapshot<C>, RespCollector<C>, Redis> {
   readonly #options: RespTargetOptions<C>;
+  #lastPlan:
+    | { caps: C; collectors: readonly RespCollector<C>[]; refused: ReadonlyMap<string, string>; refusals: number; commands: readonly CommandSpec[] }
+    | undefined;
 
   constructor(options: RespTargetOptions<C>) {
     super({ display: options.address.display, log: options.log });
@@ -181,15 +185,22 @@ export class RespTarget<C extends RespCaps> extends PersistentTarget<C, RespSnap
     return meter;
   }
 
-  /** INFO ALL and every collector's commands not refused on this connection, in order, each key once. */
-  #plan(caps: C, collectors: readonly RespCollector<C>[], refused: ReadonlyMap<string, string>): CommandSpec[] {
+  /**
+   * INFO ALL and every collector's commands not refused on this connection, in order, each key once. The
+   * same until the collectors, the connection or its refusals change: made once for all those scrapes.
+   */
+  #plan(caps: C, collectors: readonly RespCollector<C>[], refused: ReadonlyMap<string, string>): readonly CommandSpec[] {
+    const last = this.#lastPlan;
+    if (last?.caps === caps && last.refused === refused && last.refusals === refused.size && sameItems(last.collectors, collectors)) return last.commands;
     const planned = new Map<string, CommandSpec>([[infoAll.key, infoAll]]);
     for (const collector of collectors) {
       for (const command of collector.commands?.(caps) ?? []) {
         if (!refused.has(command.key)) planned.set(command.key, command);
       }
     }
-    return [...planned.values()];
+    const commands = [...planned.values()];
+    this.#lastPlan = { caps, collectors, refused, refusals: refused.size, commands };
+    return commands;
   }
 
   /** Sends the commands pipelined under the deadline and the reply-size limit; on any failure the connection is dropped. */

@@ -21,6 +21,11 @@ export interface Collector<Caps, Snapshot> {
 /** One scraped thing. `open` connects (or reuses) and detects capabilities; `fetch` gets every reply. */
 export interface ScrapeTarget<Caps, Snapshot, C extends Collector<Caps, Snapshot> = Collector<Caps, Snapshot>> {
   open(signal: AbortSignal): Promise<Caps>;
+  /**
+   * What `open` would resolve to when a usable connection is already open, without waiting: a scrape on a
+   * kept connection writes its commands before anything else (undefined: call `open`).
+   */
+  openNow?(): Caps | undefined;
   /** `deadline` is when `signal` aborts (ms since the epoch), for protocols that take a per-call timeout. */
   fetch(caps: Caps, collectors: readonly C[], signal: AbortSignal, deadline: number): Promise<Snapshot>;
   /** Metrics about the connection itself (connect duration, reconnects), added on every scrape. */

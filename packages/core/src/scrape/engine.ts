@@ -46,7 +46,8 @@ export const connectionMetrics = {
 export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>>(options: ScrapeOptions<Caps, Snapshot, C>): Promise<MetricSink> {
   const { namespace, target, collectors, log } = options;
   const started = performance.now();
-  const sink = new MetricSink(namespace);
+  // Made once the commands are written: nothing that can wait runs before them.
+  let sink: MetricSink | undefined;
   // Not AbortSignal.timeout: its timer outlives a finished scrape by the whole budget, and at a high scrape
   // rate thousands of pending timers and signals were promoted to the old generation and collected there.
   const deadlineController = new AbortController();
@@ -61,10 +62,11 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
     options.whileFetching?.();
   };
   try {
-    const caps = await raceSignal(target.open(signal), signal);
+    const caps = target.openNow?.() ?? (await raceSignal(target.open(signal), signal));
     const applicable = collectors.filter((collector) => (target.accepts?.(collector, caps) ?? true) && (collector.applies?.(caps) ?? true));
     const replies = target.fetch(caps, applicable, signal, deadline);
     overlap();
+    sink = new MetricSink(namespace);
     const snapshot = await raceSignal(replies, signal);
     up = 1;
     for (const collector of applicable) runCollector(collector, snapshot, sink, log);
@@ -77,6 +79,7 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
     clearTimeout(deadlineTimer);
     overlap();
   }
+  sink ??= new MetricSink(namespace);
   sink.emit(engineMetrics.up, up);
   target.describe?.(sink);
   const seconds = secondsSince(started);

@@ -66,6 +66,11 @@ export abstract class PersistentTarget<Caps, Snapshot, C extends Collector<Caps,
 
   abstract fetch(caps: Caps, collectors: readonly C[], signal: AbortSignal, deadline: number): Promise<Snapshot>;
 
+  openNow(): Caps | undefined {
+    const current = this.#current;
+    return current !== undefined && this.usable(current.handle) ? current.caps : undefined;
+  }
+
   open(signal: AbortSignal): Promise<Caps> {
     const current = this.#current;
     if (current !== undefined) {
