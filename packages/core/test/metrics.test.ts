@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { counter, gauge, histogram, summary } from '../src/metrics/descriptor.ts';
 import { renderExposition } from '../src/metrics/exposition.ts';
 import { MetricSink } from '../src/metrics/family.ts';
 import { LabelCap } from '../src/metrics/label-cap.ts';
 import { labelSets, lasting } from '../src/metrics/label-sets.ts';
+import { scaled } from '../src/metrics/scale.ts';
 import { prometheusClientExposition } from './prom-client-reference.ts';
 
 function sampleSink(): MetricSink {
@@ -124,6 +126,32 @@ describe('label sets made once', () => {
     expect(byCommand('info')).toEqual({ cmd: 'info' });
     expect(byCommand('get')).toEqual({ cmd: 'get' });
     expect(built).toBe(4);
+  });
+});
+
+describe('scaled values', () => {
+  test('a power of ten moves the decimal point: the value prints as the server printed it, shifted', () => {
+    expect([scaled(291094, 1e-6), scaled(73.215, 1e-6), scaled(39.64, 0.01), scaled(3599923, 1e-3), scaled(-1, 1e-3)].map(String)).toEqual([
+      '0.291094',
+      '0.000073215',
+      '0.3964',
+      '3599.923',
+      '-0.001',
+    ]);
+    // Not a power of ten: multiplied.
+    expect(scaled(3, 1024)).toBe(3072);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(10 ** 12), max: 10 ** 12 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom(1e-3, 1e-6, 0.01),
+        (digits, decimals, scale) => {
+          const printed = (digits / 10 ** decimals).toFixed(decimals);
+          const shift = -Math.log10(scale);
+          expect(scaled(Number(printed), scale)).toBe(Number(`${printed}e-${shift}`));
+        },
+      ),
+    );
   });
 });
 

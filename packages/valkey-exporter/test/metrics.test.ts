@@ -114,6 +114,14 @@ describe.each(serverBuilds)('metrics from a real $id server', (build) => {
     expect(metrics.value('valkey_latency_percentiles_seconds_count', { cmd: 'set' })).toBe(37);
   });
 
+  test('values print as the server printed them, scaled: no binary noise in the digits', async () => {
+    const text = await (await fetch(`${exporter.url}/metrics`)).text();
+    // 291094 µs printed as 0.29109399999999996 s, a 39.64 % ratio as 0.39640000000000003: a run of zeros or nines.
+    const noisy = text.split('\n').filter((line) => !line.startsWith('#') && /\.\d*(0{6,}|9{6,})\d$/.test(line.split(' ').at(-1) ?? ''));
+    expect(noisy).toEqual([]);
+    expect(text).toMatch(/^valkey_latency_percentiles_seconds\{cmd="set",quantile="0.5"\} 0\.0000\d+\n/m);
+  });
+
   test('latency histogram: cumulative buckets on the shared bounds, count from LATENCY HISTOGRAM, sum from commandstats', async () => {
     const metrics = await exporter.scrape();
     expect(metrics.types.get('valkey_commands_latencies_seconds')).toBe('histogram');

@@ -98,7 +98,7 @@ export async function scrape<Caps, Snapshot, C extends Collector<Caps, Snapshot>
  * cost the exposition bytes and gzip its matches.
  */
 const toMicroseconds = (seconds: number) => Math.round(seconds * 1e6) / 1e6;
-const secondsSince = (started: number) => toMicroseconds((performance.now() - started) / 1000);
+export const secondsSince = (started: number) => toMicroseconds((performance.now() - started) / 1000);
 
 /** `{ collector }` per collector name: every scrape labels two samples per collector with it. */
 const collectorLabels = labelSets((collector: string): Labels => lasting({ collector }));

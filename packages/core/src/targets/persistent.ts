@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { MetricSink } from '../metrics/family.ts';
 import type { Collector, ScrapeTarget } from '../scrape/collector.ts';
 import { raceSignal } from '../scrape/deadline.ts';
-import { connectionMetrics } from '../scrape/engine.ts';
+import { connectionMetrics, secondsSince } from '../scrape/engine.ts';
 
 /** One open connection: the engine's handle, what the server is, and what it refused on this connection. */
 export interface Connection<Handle, Caps> {
@@ -122,7 +122,7 @@ export abstract class PersistentTarget<Caps, Snapshot, C extends Collector<Caps,
       this.#current = { handle, caps, refused: new Map() };
       this.#failures = 0;
       this.#connects += 1;
-      this.#lastConnectSeconds = (performance.now() - started) / 1000;
+      this.#lastConnectSeconds = secondsSince(started);
       return this.#current;
     } catch (error) {
       this.#failures += 1;

@@ -1,4 +1,4 @@
-import { counter, gauge, LabelCap, type MetricDescriptor, type MetricSink, overflowLabelValue, untyped } from '@keepwatch/core/metrics';
+import { counter, gauge, LabelCap, type MetricDescriptor, type MetricSink, overflowLabelValue, scaled, untyped } from '@keepwatch/core/metrics';
 import { keyspace } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
 
@@ -58,7 +58,8 @@ export function keyspaceCollector(options: { maxDatabases: number }): RespCollec
 
 function emitAttribute(sink: MetricSink, attribute: string, value: number, db: string): void {
   const known = attributes[attribute];
-  const name = `db_${attribute.replace(/[^a-zA-Z0-9_]/g, '_')}`;
-  const metric = known?.metric ?? untyped(name, `Uncatalogued keyspace attribute, exported as read (INFO keyspace ${attribute}).`, ['db']);
-  sink.emit(metric, value * (known?.scale ?? 1), { db });
+  const metric =
+    known?.metric ??
+    untyped(`db_${attribute.replace(/[^a-zA-Z0-9_]/g, '_')}`, `Uncatalogued keyspace attribute, exported as read (INFO keyspace ${attribute}).`, ['db']);
+  sink.emit(metric, scaled(value, known?.scale ?? 1), { db });
 }

@@ -1,4 +1,4 @@
-import type { MetricSink, MetricType } from '@keepwatch/core/metrics';
+import { type MetricSink, type MetricType, scaled } from '@keepwatch/core/metrics';
 import { memoized } from '../memoized.ts';
 import { type InfoDocument, type KeyResolver, parseNumber } from './info.ts';
 
@@ -64,14 +64,14 @@ export function fieldValue(spec: FieldSpec, raw: string): number | undefined {
       return raw === 'ok' ? 1 : 0;
     case 'secondsMicros': {
       const match = /^(\d+)\.(\d{1,6})$/.exec(raw);
-      return match === null ? parseNumber(raw) : Number(match[1]) + Number(match[2]) / 1e6;
+      return match === null ? parseNumber(raw) : Number(`${match[1]}.${(match[2] as string).padStart(6, '0')}`);
     }
     case 'percent':
       value = parseNumber(raw.endsWith('%') ? raw.slice(0, -1) : raw);
-      return value === undefined ? undefined : value / 100;
+      return value === undefined ? undefined : scaled(value, 0.01);
     default:
       value = parseNumber(raw);
-      return value === undefined ? undefined : value * (spec.scale ?? 1);
+      return value === undefined ? undefined : scaled(value, spec.scale ?? 1);
   }
 }
 
