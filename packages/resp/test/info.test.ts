@@ -57,7 +57,23 @@ describe('INFO text parsing', () => {
     expect(parseNumber('12')).toBe(12);
     expect(parseNumber('-1')).toBe(-1);
     expect(parseNumber('0.019125')).toBe(0.019125);
-    for (const text of ['', '1e3', '0x10', 'jemalloc-5.3.0', '99%', 'NaN', 'Infinity']) expect(parseNumber(text)).toBeUndefined();
+    for (const text of ['', '1e3', '0x10', 'jemalloc-5.3.0', '99%', 'NaN', 'Infinity', '+', '.', '-.', '1.2.3', ' 1'])
+      expect(parseNumber(text)).toBeUndefined();
+    const grammar = /^[-+]?(\d+\.?\d*|\.\d+)$/;
+    // Exactly what the decimal means, times the power of ten, rounded once (Number reads `<text>e<exponent>` so).
+    const digit = fc.constantFrom('0', '1', '2', '5', '7', '9');
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom('1', '0', '.', '-', '+', 'e', ' ', 'x') }),
+      fc
+        .tuple(fc.constantFrom('', '-', '+'), fc.string({ unit: digit, maxLength: 20 }), fc.constantFrom('', '.'), fc.string({ unit: digit, maxLength: 20 }))
+        .map((parts) => parts.join('')),
+    );
+    fc.assert(
+      fc.property(text, fc.constantFrom(0, -2, -3, -6, 3), (text, exponent) => {
+        expect(parseNumber(text, exponent)).toBe(grammar.test(text) ? Number(`${text}e${exponent}`) : undefined);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('replicas by name, IPv6 included, with or without type=', () => {
@@ -82,10 +98,10 @@ describe('INFO text parsing', () => {
     expect(errorStats(info)).toEqual([{ prefix: 'WRONGPASS', count: 3 }]);
     const [latency] = latencyPercentiles(info);
     expect([...(latency?.quantiles ?? [])]).toEqual([
-      [0.5, 1.003],
-      [0.99, 2.007],
-      [0.999, 3.007],
-      [1, 9],
+      [0.5, 0.000001003],
+      [0.99, 0.000002007],
+      [0.999, 0.000003007],
+      [1, 0.000009],
     ]);
     expect(keyspace(info).map((entry) => [entry.db, Object.fromEntries(entry.attributes)])).toEqual([
       ['db0', { keys: 10, expires: 2, avg_ttl: 5000, subexpiry: 1 }],

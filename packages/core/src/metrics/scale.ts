@@ -7,6 +7,9 @@
 export function scaled(value: number, scale: number): number {
   if (scale === 1 || !Number.isFinite(value)) return value;
   const exponent = Math.log10(scale);
+  if (!Number.isInteger(exponent)) return value * scale;
+  // An exact integer over an exact power of ten rounds once; other values go through their decimal text.
+  if (Number.isSafeInteger(value) && exponent < 0 && exponent >= -22) return value / 10 ** -exponent;
   // JSON.stringify rather than String: see printNumber in exposition.ts.
-  return Number.isInteger(exponent) ? Number(`${JSON.stringify(value)}e${exponent}`) : value * scale;
+  return Number(`${JSON.stringify(value)}e${exponent}`);
 }

@@ -1,4 +1,4 @@
-import { LabelCap, type Labels, labelSets, lasting, scaled, summary } from '@keepwatch/core/metrics';
+import { LabelCap, type Labels, labelSets, lasting, summary } from '@keepwatch/core/metrics';
 import { commandLabels } from '../command-labels.ts';
 import { commandStats, latencyPercentiles } from '../info/index.ts';
 import type { RespCollector } from '../snapshot.ts';
@@ -26,7 +26,7 @@ export function latencystatsCollector(options: { maxCommands: number }): RespCol
         if (cap.admit(command) !== command) continue;
         const labels = commandLabels(command);
         const withQuantile = quantileLabels(command);
-        for (const [quantile, usec] of quantiles) sink.emit(latency, scaled(usec, 1e-6), withQuantile(quantile));
+        for (const [quantile, seconds] of quantiles) sink.emit(latency, seconds, withQuantile(quantile));
         const total = totals.get(command);
         if (total !== undefined) {
           sink.emit(latency, total.usec / 1e6, labels, '_sum');

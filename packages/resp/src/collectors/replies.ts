@@ -20,7 +20,8 @@ export function restartWatch(): (info: InfoDocument) => boolean {
     const currentRunId = info.get('run_id');
     const currentUptime = info.number('uptime_in_seconds') ?? -1;
     const restarted = (runId !== undefined && currentRunId !== runId) || currentUptime < uptime;
-    runId = currentRunId === undefined ? undefined : detached(currentRunId);
+    // Copied only when it changed: the copy keeps the reply's text from being retained.
+    if (currentRunId !== runId) runId = currentRunId === undefined ? undefined : detached(currentRunId);
     uptime = currentUptime;
     return restarted;
   };

@@ -1,4 +1,4 @@
-import { type MetricSink, type MetricType, scaled } from '@keepwatch/core/metrics';
+import type { MetricSink, MetricType } from '@keepwatch/core/metrics';
 import { memoized } from '../memoized.ts';
 import { type InfoDocument, type KeyResolver, parseNumber } from './info.ts';
 
@@ -58,7 +58,6 @@ export interface Catalogue {
 }
 
 export function fieldValue(spec: FieldSpec, raw: string): number | undefined {
-  let value: number | undefined;
   switch (spec.parse ?? 'number') {
     case 'status':
       return raw === 'ok' ? 1 : 0;
@@ -67,11 +66,14 @@ export function fieldValue(spec: FieldSpec, raw: string): number | undefined {
       return match === null ? parseNumber(raw) : Number(`${match[1]}.${(match[2] as string).padStart(6, '0')}`);
     }
     case 'percent':
-      value = parseNumber(raw.endsWith('%') ? raw.slice(0, -1) : raw);
-      return value === undefined ? undefined : scaled(value, 0.01);
-    default:
-      value = parseNumber(raw);
-      return value === undefined ? undefined : scaled(value, spec.scale ?? 1);
+      return parseNumber(raw.endsWith('%') ? raw.slice(0, -1) : raw, -2);
+    default: {
+      const scale = spec.scale ?? 1;
+      const exponent = Math.log10(scale);
+      if (Number.isInteger(exponent)) return parseNumber(raw, exponent);
+      const value = parseNumber(raw);
+      return value === undefined ? undefined : value * scale;
+    }
   }
 }
 

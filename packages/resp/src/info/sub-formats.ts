@@ -101,7 +101,7 @@ export function unknownCommands(info: InfoDocument): UnknownCommand[] {
 
 export interface LatencyPercentiles {
   readonly command: string;
-  /** Quantile (0..1) to latency in microseconds. */
+  /** Quantile (0..1) to latency in seconds (the reply's microseconds, the decimal point moved). */
   readonly quantiles: ReadonlyMap<number, number>;
 }
 
@@ -123,10 +123,10 @@ export function latencyPercentiles(info: InfoDocument): LatencyPercentiles[] {
       const eq = record.indexOf('=', start);
       if (eq > start + 1 && eq < end && record.charCodeAt(start) === 112 /* p */) {
         const percent = parseNumber(record.slice(start + 1, eq));
-        const usec = parseNumber(record.slice(eq + 1, end));
-        if (percent !== undefined && usec !== undefined && percent >= 0 && percent <= 100) {
+        const seconds = parseNumber(record.slice(eq + 1, end), -6);
+        if (percent !== undefined && seconds !== undefined && percent >= 0 && percent <= 100) {
           const quantile = Math.round(percent * 1e4) / 1e6;
-          if (!quantiles.has(quantile)) quantiles.set(quantile, usec);
+          if (!quantiles.has(quantile)) quantiles.set(quantile, seconds);
         }
       }
       start = end + 1;

@@ -34,8 +34,9 @@ export const tlsCollector: ValkeyCollector = {
   collect(snapshot, sink) {
     for (const certificate of certificates) {
       const serial = snapshot.info.get(`tls_${certificate}_cert_serial`);
+      if (serial === undefined || serial === 'none') continue;
       const expires = Number(snapshot.info.get(`tls_${certificate}_cert_expires_in_seconds`));
-      if (serial === undefined || serial === 'none' || !Number.isFinite(expires)) continue;
+      if (!Number.isFinite(expires)) continue;
       sink.emit(metrics.expires[certificate], expires);
       if (serialPattern.test(serial)) sink.emit(metrics.info, 1, { certificate, serial });
     }
