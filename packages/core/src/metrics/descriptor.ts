@@ -12,8 +12,21 @@ export interface MetricDescriptor {
   readonly labels: readonly string[];
 }
 
-export const gauge = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'gauge', help, labels });
-export const counter = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'counter', help, labels });
-export const summary = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'summary', help, labels });
-export const histogram = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'histogram', help, labels });
-export const untyped = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => ({ name, type: 'untyped', help, labels });
+/**
+ * Where the sink keeps what it worked out for a descriptor (its full name and family slot): on the descriptor
+ * itself, hidden from enumeration, comparison and JSON. A WeakMap from descriptor to that record cost 40 %
+ * of emitting a sample (550 samples: 52 -> 29 µs in .bench/emitbench.ts).
+ */
+export const sinkState: unique symbol = Symbol('sinkState');
+
+function describe(name: string, type: MetricType, help: string, labels: readonly string[]): MetricDescriptor {
+  const descriptor = { name, type, help, labels };
+  Object.defineProperty(descriptor, sinkState, { value: undefined, writable: true, enumerable: false });
+  return descriptor;
+}
+
+export const gauge = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'gauge', help, labels);
+export const counter = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'counter', help, labels);
+export const summary = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'summary', help, labels);
+export const histogram = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'histogram', help, labels);
+export const untyped = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'untyped', help, labels);

@@ -1,4 +1,4 @@
-import type { MetricDescriptor, MetricType, SampleSuffix } from './descriptor.ts';
+import { type MetricDescriptor, type MetricType, type SampleSuffix, sinkState } from './descriptor.ts';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -52,10 +52,12 @@ const namePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const noLabels: Labels = Object.freeze({});
 
 /**
- * Descriptors whose names were checked once (later samples only check that the label set is complete), with
- * the full name under the namespace they were last emitted in: one lookup per sample instead of three.
+ * What a descriptor's first sample checked (its names; later samples only check that the label set is
+ * complete), with the full name under the namespace it was last emitted in: one lookup per sample instead of
+ * three. Kept on the descriptor (see `sinkState`).
  */
-const checkedDescriptors = new WeakMap<MetricDescriptor, { namespace: string; fullName: string; slot: number }>();
+type CheckedDescriptor = { namespace: string; fullName: string; slot: number };
+type DescriptorWithState = MetricDescriptor & { [sinkState]?: CheckedDescriptor };
 /** Family names already checked, with their type; every scrape builds the same families again. */
 const checkedFamilies = new Map<string, MetricType>();
 /** Label sets already checked per family name. */
@@ -157,12 +159,12 @@ export class MetricSink {
   /** Adds a sample of a described metric; the label names must be exactly the descriptor's. */
   emit(descriptor: MetricDescriptor, value: number, labels: Labels = noLabels, suffix?: SampleSuffix): void {
     if (!Number.isFinite(value)) return;
-    let checked = checkedDescriptors.get(descriptor);
+    let checked = (descriptor as DescriptorWithState)[sinkState];
     if (checked === undefined) {
       checkLabelNames([...descriptor.labels, 'quantile', 'le'], descriptor.name);
       const name = fullName(this.namespace, descriptor.name);
       checked = { namespace: this.namespace, fullName: name, slot: slotOf(name) };
-      checkedDescriptors.set(descriptor, checked);
+      (descriptor as DescriptorWithState)[sinkState] = checked;
     } else if (checked.namespace !== this.namespace) {
       checked.namespace = this.namespace;
       checked.fullName = fullName(this.namespace, descriptor.name);
