@@ -1,4 +1,4 @@
-import type { MetricSink, MetricType } from '@keepwatch/core/metrics';
+import { counter, gauge, type MetricDescriptor, type MetricSink, type MetricType } from '@keepwatch/core/metrics';
 import { memoized } from '../memoized.ts';
 import { type InfoDocument, type KeyResolver, parseNumber } from './info.ts';
 
@@ -103,8 +103,8 @@ export function applyCatalogue(
     const field = info.resolved(index, specs);
     if (field === 'ignored') continue;
     if (field !== 'unknown') {
-      const parsed = fieldValue(field, value);
-      if (parsed !== undefined) sink.add(field.metric, field.type, field.help, parsed);
+      const parsed = fieldValue(field.spec, value);
+      if (parsed !== undefined) sink.emit(field.descriptor, parsed);
       continue;
     }
     const key = keys[index] as string;
@@ -127,8 +127,8 @@ function matchesAny(patterns: readonly RegExp[], key: string): boolean {
   return false;
 }
 
-/** What a key is to a catalogue: a field, or not. */
-type Resolution = FieldSpec | 'ignored' | 'unknown';
+/** What a key is to a catalogue: a field (with its metric as a descriptor, which the sink finds faster than a name), or not. */
+type Resolution = { readonly spec: FieldSpec; readonly descriptor: MetricDescriptor } | 'ignored' | 'unknown';
 
 /** A catalogue's lookups, which INFO documents remember per key (`InfoDocument.resolved`). */
 class CatalogueIndex implements KeyResolver<Resolution> {
@@ -139,7 +139,12 @@ class CatalogueIndex implements KeyResolver<Resolution> {
 
   constructor(catalogue: Catalogue) {
     this.structuredSections = new Set(catalogue.structuredSections);
-    this.#fields = new Map(catalogue.fields.map((spec) => [spec.field, spec]));
+    this.#fields = new Map(
+      catalogue.fields.map((spec) => [
+        spec.field,
+        { spec, descriptor: spec.type === 'counter' ? counter(spec.metric, spec.help) : gauge(spec.metric, spec.help) },
+      ]),
+    );
     this.#ignored = new Set(catalogue.ignored.map((entry) => entry.field));
     this.#structured = catalogue.structured;
   }
