@@ -19,14 +19,14 @@ export interface MetricDescriptor {
  */
 export const sinkState: unique symbol = Symbol('sinkState');
 
-function describe(name: string, type: MetricType, help: string, labels: readonly string[]): MetricDescriptor {
+function makeDescriptor(name: string, type: MetricType, help: string, labels: readonly string[]): MetricDescriptor {
   const descriptor = { name, type, help, labels };
   Object.defineProperty(descriptor, sinkState, { value: undefined, writable: true, enumerable: false });
   return descriptor;
 }
 
-export const gauge = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'gauge', help, labels);
-export const counter = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'counter', help, labels);
-export const summary = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'summary', help, labels);
-export const histogram = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'histogram', help, labels);
-export const untyped = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => describe(name, 'untyped', help, labels);
+export const gauge = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => makeDescriptor(name, 'gauge', help, labels);
+export const counter = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => makeDescriptor(name, 'counter', help, labels);
+export const summary = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => makeDescriptor(name, 'summary', help, labels);
+export const histogram = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => makeDescriptor(name, 'histogram', help, labels);
+export const untyped = (name: string, help: string, labels: readonly string[] = []): MetricDescriptor => makeDescriptor(name, 'untyped', help, labels);
