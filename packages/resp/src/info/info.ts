@@ -216,16 +216,11 @@ export function parseNumber(value: string | undefined, exponent = 0): number | u
   }
   if (digits === 0) return undefined;
   const shift = (point === -1 ? 0 : length - 1 - point) - exponent;
-  let parsed: number;
-  if (integer <= Number.MAX_SAFE_INTEGER && shift >= 0 && shift < powersOfTen.length) parsed = integer / (powersOfTen[shift] as number);
-  else if (
-    integer <= Number.MAX_SAFE_INTEGER &&
-    shift < 0 &&
-    -shift < powersOfTen.length &&
-    integer * (powersOfTen[-shift] as number) <= Number.MAX_SAFE_INTEGER
-  ) {
-    parsed = integer * (powersOfTen[-shift] as number);
-  } else parsed = Number(exponent === 0 ? value : `${value}e${exponent}`);
+  // Beyond 2^53 the integer is no longer exact; Number reads the text (with the exponent) as exactly.
+  const parsed =
+    integer <= Number.MAX_SAFE_INTEGER && shift >= 0 && shift < powersOfTen.length
+      ? integer / (powersOfTen[shift] as number)
+      : Number(exponent === 0 ? value : `${value}e${exponent}`);
   if (!Number.isFinite(parsed)) return undefined;
   return negative ? -Math.abs(parsed) : Math.abs(parsed);
 }
