@@ -1,5 +1,6 @@
 import { build } from 'esbuild';
 import { lazyBuiltinsPlugin } from './lazy-builtins.ts';
+import { leftOutPlugin } from './left-out.ts';
 
 /** Whether each bundle loads the TLS and crypto built-ins on first use (see lazy-builtins.ts). */
 const exporters = {
@@ -34,7 +35,7 @@ export async function bundle(exporter: ExporterName): Promise<string> {
     minify: true,
     legalComments: 'none',
     banner: { js: "import { createRequire as __kwRequire } from 'node:module'; const require = __kwRequire(import.meta.url);" },
-    plugins: lazyBuiltinsFor(exporter),
+    plugins: [leftOutPlugin, ...lazyBuiltinsFor(exporter)],
     logLevel: 'warning',
   });
   if (result.warnings.length > 0) throw new Error(`bundle: esbuild reported ${result.warnings.length} warning(s), printed above`);
