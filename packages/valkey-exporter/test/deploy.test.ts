@@ -38,6 +38,12 @@ describe('the production bundle the container image runs', () => {
       expect(metrics.value('valkey_exporter_unknown_info_fields')).toBe(0);
       expect(metrics.all('valkey_exporter_build_info')[0]?.labels.version).toBe(valkeyExporter.version);
       expectProcessMetricsOf(exporter.pid, metrics);
+      // The paths beside /metrics, with the modules the bundle leaves out (scripts/bundle/left-out.ts) absent.
+      const status = async (path: string, init?: RequestInit) => (await fetch(`http://127.0.0.1:${port}${path}`, init)).status;
+      expect(await status('/')).toBe(200);
+      expect(await status('/-/healthy')).toBe(200);
+      expect(await status('/nope')).toBe(404);
+      expect(await status('/metrics', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' })).toBe(400);
     } finally {
       // Plain TCP and no web config: OpenSSL is never initialised.
       expect(await exporter.stop()).toEqual({ code: 0, loaded: '' });
