@@ -15,7 +15,7 @@ export interface MetricDescriptor {
 /**
  * Where the sink keeps what it worked out for a descriptor (its full name and family slot): on the descriptor
  * itself, hidden from enumeration, comparison and JSON. A WeakMap from descriptor to that record cost 40 %
- * of emitting a sample (550 samples: 52 -> 29 µs in .bench/emitbench.ts).
+ * of emitting a sample (550 samples emitted in a loop: 52 -> 29 µs).
  */
 export const sinkState: unique symbol = Symbol('sinkState');
 
