@@ -6,10 +6,16 @@
  */
 export function scaled(value: number, scale: number): number {
   if (scale === 1 || !Number.isFinite(value)) return value;
-  const exponent = Math.log10(scale);
-  if (!Number.isInteger(exponent)) return value * scale;
+  const exponent = decimalExponent(scale);
+  if (exponent === undefined) return value * scale;
   // An exact integer over an exact power of ten rounds once; other values go through their decimal text.
   if (Number.isSafeInteger(value) && exponent < 0 && exponent >= -22) return value / 10 ** -exponent;
   // JSON.stringify rather than String: see printNumber in exposition.ts.
   return Number(`${JSON.stringify(value)}e${exponent}`);
+}
+
+/** The power of ten `scale` is (-6 for 1e-6), or undefined when it is none (1024). */
+export function decimalExponent(scale: number): number | undefined {
+  const exponent = Math.log10(scale);
+  return Number.isInteger(exponent) ? exponent : undefined;
 }

@@ -1,4 +1,4 @@
-import { counter, gauge, type MetricDescriptor, type MetricSink, type MetricType } from '@keepwatch/core/metrics';
+import { counter, decimalExponent, gauge, type MetricDescriptor, type MetricSink, type MetricType } from '@keepwatch/core/metrics';
 import { memoized } from '../memoized.ts';
 import { type InfoDocument, type KeyResolver, parseNumber } from './info.ts';
 
@@ -69,8 +69,8 @@ export function fieldValue(spec: FieldSpec, raw: string): number | undefined {
       return parseNumber(raw.endsWith('%') ? raw.slice(0, -1) : raw, -2);
     default: {
       const scale = spec.scale ?? 1;
-      const exponent = Math.log10(scale);
-      if (Number.isInteger(exponent)) return parseNumber(raw, exponent);
+      const exponent = decimalExponent(scale);
+      if (exponent !== undefined) return parseNumber(raw, exponent);
       const value = parseNumber(raw);
       return value === undefined ? undefined : value * scale;
     }
