@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { lazyBuiltinsPlugin } from './lazy-builtins.ts';
 import { leftOutPlugin } from './left-out.ts';
+import { privateFieldsPlugin } from './private-fields.ts';
 
 /** Whether each bundle loads the TLS and crypto built-ins on first use (see lazy-builtins.ts). */
 const exporters = {
@@ -12,8 +13,16 @@ const exporters = {
 export type ExporterName = keyof typeof exporters;
 export const exporterNames = Object.keys(exporters) as ExporterName[];
 
-/** The esbuild plugins of one exporter's bundles (the lazy TLS and crypto built-ins, where they apply). */
-export const lazyBuiltinsFor = (exporter: ExporterName) => (exporters[exporter].lazyBuiltins ? [lazyBuiltinsPlugin] : []);
+/**
+ * The esbuild plugins of one exporter's bundles, the .mjs and the single executable alike: what Fastify
+ * never uses left out, the RESP decoder's private members made plain, and the lazy TLS and crypto built-ins
+ * where they apply.
+ */
+export const bundlePlugins = (exporter: ExporterName) => [
+  leftOutPlugin,
+  privateFieldsPlugin,
+  ...(exporters[exporter].lazyBuiltins ? [lazyBuiltinsPlugin] : []),
+];
 
 const packageUrl = (exporter: ExporterName) => new URL(`../../packages/${exporter}/`, import.meta.url);
 
@@ -35,7 +44,7 @@ export async function bundle(exporter: ExporterName): Promise<string> {
     minify: true,
     legalComments: 'none',
     banner: { js: "import { createRequire as __kwRequire } from 'node:module'; const require = __kwRequire(import.meta.url);" },
-    plugins: [leftOutPlugin, ...lazyBuiltinsFor(exporter)],
+    plugins: bundlePlugins(exporter),
     logLevel: 'warning',
   });
   if (result.warnings.length > 0) throw new Error(`bundle: esbuild reported ${result.warnings.length} warning(s), printed above`);

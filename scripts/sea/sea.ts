@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { type ExporterName, exporterNames, lazyBuiltinsFor } from '../bundle/bundle.ts';
+import { bundlePlugins, type ExporterName, exporterNames } from '../bundle/bundle.ts';
 import { imageCommandLine } from '../bundle/image.ts';
 
 /** The definition each exporter's package exports, which the executable runs. */
@@ -44,7 +44,7 @@ export async function buildSea(exporter: ExporterName): Promise<string> {
       target: 'node24',
       minify: true,
       legalComments: 'none',
-      plugins: lazyBuiltinsFor(exporter),
+      plugins: bundlePlugins(exporter),
       logLevel: 'warning',
     });
     if (result.warnings.length > 0) throw new Error(`sea: esbuild reported ${result.warnings.length} warning(s), printed above`);
