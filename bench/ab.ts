@@ -32,9 +32,9 @@ for (const contender of contenders) contender.process.kill('SIGTERM');
 await server.dispose();
 
 process.stdout.write(`\n${scrapes} scrapes per variant in turns of ${block}, after 300 warm-up\n\n`);
-process.stdout.write('| variant | p50 | p99 | CPU per scrape | RSS (anonymous / file-backed) |\n| --- | --- | --- | --- | --- |\n');
+process.stdout.write('| variant | p50 | p99 | CPU per scrape | RSS, median of the second half (anonymous / file-backed) |\n| --- | --- | --- | --- | --- |\n');
 for (const [index, result] of results.entries()) {
-  const { rss } = result;
+  const rss = result.steadyRss;
   process.stdout.write(
     `| ${contenders[index]?.name} | ${result.p50.toFixed(3)} ms | ${result.p99.toFixed(2)} ms | ${result.cpuPerScrapeMs.toFixed(3)} ms | ${rss.total.toFixed(1)} MiB (${rss.anonymous.toFixed(1)} / ${rss.file.toFixed(1)}) |\n`,
   );

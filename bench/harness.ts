@@ -114,9 +114,18 @@ export function cpuMs(pid: number | undefined): number {
  * `scrapes` sequential scrapes of each contender in turns of `block`: this machine's speed drifts by ±20 %
  * within minutes, and measured one after the other the contenders met different minutes (p50 ratios of 0.23
  * to 0.33 for the same builds). In turns each meets the same drift; within a block its caches stay its own.
+ * RSS is read at the end and after each turn of the second half: one reading lands anywhere in a cycle of
+ * garbage collections (the Node floor read 72.0 to 78.3 MiB at the end of runs of the same build), so the
+ * median of the second half's readings is the steady figure.
  */
 export async function measureInTurns(contenders: readonly Contender[], scrapes: number, block: number) {
-  const runs = contenders.map((contender) => ({ latencies: [] as number[], elapsedMs: 0, bytes: 0, cpuBefore: cpuMs(contender.process.pid) }));
+  const runs = contenders.map((contender) => ({
+    latencies: [] as number[],
+    elapsedMs: 0,
+    bytes: 0,
+    cpuBefore: cpuMs(contender.process.pid),
+    rssReadings: [] as ReturnType<typeof rssMiB>[],
+  }));
   for (let done = 0; done < scrapes; done += block) {
     for (const [index, contender] of contenders.entries()) {
       const run = runs[index] as (typeof runs)[number];
@@ -127,6 +136,7 @@ export async function measureInTurns(contenders: readonly Contender[], scrapes: 
         run.latencies.push(performance.now() - t0);
       }
       run.elapsedMs += performance.now() - started;
+      if (done >= scrapes / 2) run.rssReadings.push(rssMiB(contender.process.pid));
     }
   }
   return runs.map((run, index) => {
@@ -139,6 +149,7 @@ export async function measureInTurns(contenders: readonly Contender[], scrapes: 
       perSecond: scrapes / (run.elapsedMs / 1000),
       cpuPerScrapeMs: (cpuMs(pid) - run.cpuBefore) / scrapes,
       rss: rssMiB(pid),
+      steadyRss: run.rssReadings.sort((x, y) => x.total - y.total)[run.rssReadings.length >> 1] ?? rssMiB(pid),
       bytes: run.bytes,
     };
   });

@@ -93,13 +93,16 @@ process.stdout.write(
     row('CPU per scrape (all threads)', (r) => `${r.cpuPerScrapeMs.toFixed(2)} ms`),
     row(`RSS after ${scrapes} scrapes`, (r) => `${r.rss.total.toFixed(1)} MiB`),
     row('of which anonymous / file-backed', (r) => `${r.rss.anonymous.toFixed(1)} / ${r.rss.file.toFixed(1)} MiB`),
+    row(`RSS, median after each turn of the second half`, (r) => `${r.steadyRss.total.toFixed(1)} MiB`),
     row('server commands per scrape', (r) => r.commands.toFixed(2)),
     row('server CPU per scrape (commandstats)', (r) => `${r.serverUsec.toFixed(0)} µs`),
     row('new server connections per scrape', (r) => r.connections.toFixed(2)),
     row('exposition size', (r) => `${(r.bytes / 1024).toFixed(1)} KiB`),
     '',
     a && b ? `p50 ratio valkey-exporter / redis_exporter: ${(a.p50 / b.p50).toFixed(3)}` : '',
-    a && floor ? `valkey-exporter above the Node floor: p50 +${(a.p50 - floor.p50).toFixed(2)} ms, RSS +${(a.rss.total - floor.rss.total).toFixed(1)} MiB` : '',
+    a && floor
+      ? `valkey-exporter above the Node floor: p50 +${(a.p50 - floor.p50).toFixed(2)} ms, RSS +${(a.steadyRss.total - floor.steadyRss.total).toFixed(1)} MiB (medians of the second half)`
+      : '',
     '',
   ].join('\n'),
 );
