@@ -146,12 +146,11 @@ if (prometheusMinutes > 0) {
     (
       await prometheus.api<{ result: { values: [number, string][] }[] }>(`query?query=${encodeURIComponent(`${metric}{job="fleet"}[${prometheusMinutes}m]`)}`)
     ).result.flatMap((series) => series.values.map(([, value]) => Number(value)));
-  const ups = await samples('up');
   // A scrape whose exchange outlives scrape_timeout is cancelled and recorded with up 0. scrape_duration_seconds
   // also counts Prometheus parsing and storing the body after the exchange (scrape/scrape.go, scrapeAndReport:
   // the duration is taken in a deferred report, after append), so on a starved machine it can pass the timeout
   // with up 1.
-
+  const ups = await samples('up');
   const durations = await samples('scrape_duration_seconds');
   console.log(
     `scrapes: ${ups.length}, failed: ${ups.filter((up) => up === 0).length}, recorded longer than the 10 s timeout (exchange and Prometheus' own parse and append): ${durations.filter((seconds) => seconds > 10).length}, slowest: ${(Math.max(...durations) * 1000).toFixed(0)} ms, exporter RSS ${rssMiB(exporter.process.pid).total.toFixed(1)} MiB`,

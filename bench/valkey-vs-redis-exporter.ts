@@ -93,7 +93,7 @@ process.stdout.write(
     row('CPU per scrape (all threads)', (r) => `${r.cpuPerScrapeMs.toFixed(2)} ms`),
     row(`RSS after ${scrapes} scrapes`, (r) => `${r.rss.total.toFixed(1)} MiB`),
     row('of which anonymous / file-backed', (r) => `${r.rss.anonymous.toFixed(1)} / ${r.rss.file.toFixed(1)} MiB`),
-    row(`RSS, median after each turn of the second half`, (r) => `${r.steadyRss.total.toFixed(1)} MiB`),
+    row('RSS, median after each turn of the second half', (r) => `${r.steadyRss.total.toFixed(1)} MiB`),
     row('server commands per scrape', (r) => r.commands.toFixed(2)),
     row('server CPU per scrape (commandstats)', (r) => `${r.serverUsec.toFixed(0)} µs`),
     row('new server connections per scrape', (r) => r.connections.toFixed(2)),
