@@ -1,0 +1,45 @@
+import { build } from 'esbuild';
+import { bundle, bundlePlugins } from '../scripts/bundle/bundle.ts';
+import { launchAsImage, launchNodeFloor, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
+
+/**
+ * What each layer of valkey-exporter's stack costs, against one loaded Valkey, in turns: the Node floor
+ * (node-floor.ts), the same through Fastify (fastify-floor.ts), Fastify plus ioredis sending the scrape's
+ * eight commands, and valkey-exporter itself; all bundled as the image bundles and started with its node
+ * flags. Prints p50 and RSS (the median after each turn of the second half). Asserts nothing.
+ */
+const scrapes = Number(process.env.BENCH_SCRAPES ?? 10_000);
+const benchDir = new URL('../.bench/', import.meta.url).pathname;
+
+const { server } = await loadedValkey();
+const exporterBundle = await bundle('valkey-exporter');
+const exporter = await launchAsImage('valkey-exporter', exporterBundle, valkeyExporterArgs(server.url));
+const exposition = await (await fetch(exporter.url)).text();
+const floor = await launchNodeFloor('Node floor (node:http)', exposition);
+await build({
+  entryPoints: [new URL('fastify-floor.ts', import.meta.url).pathname],
+  outfile: `${benchDir}fastify-floor.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  banner: { js: "import { createRequire as __kwRequire } from 'node:module'; const require = __kwRequire(import.meta.url);" },
+  plugins: bundlePlugins('valkey-exporter'),
+  logLevel: 'warning',
+});
+const fastifyFloor = (name: string, ...extra: string[]) =>
+  launchAsImage(name, `${benchDir}fastify-floor.mjs`, (port) => [`${benchDir}exposition.txt`, String(port), ...extra]);
+const contenders = [floor, await fastifyFloor('Fastify'), await fastifyFloor('Fastify and ioredis', String(server.port)), exporter];
+for (const contender of contenders) for (let i = 0; i < 200; i += 1) await scrapeOnce(contender.url);
+const results = await measureInTurns(contenders, scrapes, 500);
+for (const contender of contenders) contender.process.kill('SIGTERM');
+await server.dispose();
+
+process.stdout.write(`\n${scrapes} scrapes each in turns of 500\n\n| | p50 | RSS, median of the second half (anonymous) |\n| --- | --- | --- |\n`);
+for (const [index, contender] of contenders.entries()) {
+  const result = results[index] as (typeof results)[number];
+  process.stdout.write(
+    `| ${contender.name} | ${result.p50.toFixed(2)} ms | ${result.steadyRss.total.toFixed(1)} MiB (${result.steadyRss.anonymous.toFixed(1)}) |\n`,
+  );
+}
