@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { bundle, bundlePlugins } from '../scripts/bundle/bundle.ts';
+import { bundle, bundlePlugins, requireBanner } from '../scripts/bundle/bundle.ts';
 import { launchAsImage, launchNodeFloor, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
 
 /**
@@ -24,7 +24,7 @@ await build({
   format: 'esm',
   target: 'node24',
   minify: true,
-  banner: { js: "import { createRequire as __kwRequire } from 'node:module'; const require = __kwRequire(import.meta.url);" },
+  banner: requireBanner,
   plugins: bundlePlugins('valkey-exporter'),
   logLevel: 'warning',
 });

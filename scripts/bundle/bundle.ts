@@ -26,12 +26,14 @@ export const bundlePlugins = (exporter: ExporterName) => [
 
 const packageUrl = (exporter: ExporterName) => new URL(`../../packages/${exporter}/`, import.meta.url);
 
+/** ioredis and the gRPC stack are CommonJS: an ESM bundle gets a real `require` for built-ins. */
+export const requireBanner = { js: "import { createRequire as __kwRequire } from 'node:module'; const require = __kwRequire(import.meta.url);" };
+
 export const bundlePath = (exporter: ExporterName): string => new URL(`dist/${exporter}.mjs`, packageUrl(exporter)).pathname;
 
 /**
  * The production artefact of one exporter: one ESM file with every dependency inlined, run by plain `node`
- * (no node_modules, no TypeScript). ioredis and the gRPC stack are CommonJS, so the bundle gets a real
- * `require` for built-ins.
+ * (no node_modules, no TypeScript).
  */
 export async function bundle(exporter: ExporterName): Promise<string> {
   const result = await build({
@@ -43,7 +45,7 @@ export async function bundle(exporter: ExporterName): Promise<string> {
     target: 'node24',
     minify: true,
     legalComments: 'none',
-    banner: { js: "import { createRequire as __kwRequire } from 'node:module'; const require = __kwRequire(import.meta.url);" },
+    banner: requireBanner,
     plugins: bundlePlugins(exporter),
     logLevel: 'warning',
   });
