@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
-import { gzipBody } from '../packages/core/src/http/gzip.ts';
+import { floorBody } from './floor-body.ts';
 
 /**
  * node-floor.ts through the exporter's own stack: Fastify, configured as the exporter's app is (no logger, no
@@ -11,8 +10,7 @@ import { gzipBody } from '../packages/core/src/http/gzip.ts';
  * each layer costs. Usage: node fastify-floor.mjs <exposition file> <port> [valkey port]
  */
 const [bodyFile, port, valkeyPort] = process.argv.slice(2);
-const lines = readFileSync(bodyFile as string, 'utf8').split(/(?<=\n)/);
-const scratch = Buffer.allocUnsafe(Buffer.byteLength(lines.join('')));
+const body = floorBody(bodyFile as string);
 const commands = [
   ['INFO', 'ALL'],
   ['LATENCY', 'HISTOGRAM'],
@@ -39,12 +37,11 @@ app.get('/metrics', async (_request, reply) => {
     valkey.stream.uncork();
     await Promise.all(replies);
   }
-  let used = 0;
-  for (const line of lines) used += scratch.write(line, used);
-  const body = gzipBody(scratch.subarray(0, used));
+  // The bench's client always asks for gzip.
+  const answer = body(true);
   reply.hijack();
-  reply.raw.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': body.length, 'content-encoding': 'gzip' });
-  reply.raw.end(body);
+  reply.raw.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': answer.length, 'content-encoding': 'gzip' });
+  reply.raw.end(answer);
   return reply;
 });
 await app.listen({ port: Number(port), host: '127.0.0.1' });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { freePort, waitFor } from '../packages/testing/src/index.ts';
 import { type ServerHandle, startServer } from '../packages/testing/src/servers.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
@@ -157,17 +157,28 @@ export async function measureInTurns(contenders: readonly Contender[], scrapes: 
 
 const benchDir = new URL('../.bench/', import.meta.url).pathname;
 
-/** The Node floor (node-floor.ts, bundled), started as the image starts a bundle, answering `exposition` on every request. */
-export async function launchNodeFloor(name: string, exposition: string): Promise<Contender> {
+/** Where launchNodeFloor writes the exposition the floors answer. */
+export const expositionFile = `${benchDir}exposition.txt`;
+
+/** A server of bench/ (`<entry>.ts`) bundled into .bench/<entry>.mjs, with `options` added to esbuild's. */
+export async function bundleBenchServer(entry: string, options: BuildOptions = {}): Promise<string> {
   mkdirSync(benchDir, { recursive: true });
-  writeFileSync(`${benchDir}exposition.txt`, exposition);
+  const outfile = `${benchDir}${entry}.mjs`;
   await build({
-    entryPoints: [new URL('node-floor.ts', import.meta.url).pathname],
-    outfile: `${benchDir}node-floor.mjs`,
+    entryPoints: [new URL(`${entry}.ts`, import.meta.url).pathname],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
     logLevel: 'warning',
+    ...options,
   });
-  return launchAsImage(name, `${benchDir}node-floor.mjs`, (port) => [`${benchDir}exposition.txt`, String(port)]);
+  return outfile;
+}
+
+/** The Node floor (node-floor.ts, bundled), started as the image starts a bundle, answering `exposition` on every request. */
+export async function launchNodeFloor(name: string, exposition: string): Promise<Contender> {
+  mkdirSync(benchDir, { recursive: true });
+  writeFileSync(expositionFile, exposition);
+  return launchAsImage(name, await bundleBenchServer('node-floor'), (port) => [expositionFile, String(port)]);
 }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { gzipBody } from '../packages/core/src/http/gzip.ts';
+import { floorBody } from './floor-body.ts';
 
 /**
  * The least a Node exporter does per scrape: node:http answers a fixed exposition, written line by line into
@@ -15,20 +14,15 @@ import { gzipBody } from '../packages/core/src/http/gzip.ts';
  */
 const { createServer } = process.getBuiltinModule('node:http');
 const [bodyFile, port] = process.argv.slice(2);
-const lines = readFileSync(bodyFile as string, 'utf8').split(/(?<=\n)/);
-
-const scratch = Buffer.allocUnsafe(Buffer.byteLength(lines.join('')));
+const body = floorBody(bodyFile as string);
 
 createServer((request, response) => {
-  let used = 0;
-  for (const line of lines) used += scratch.write(line, used);
-  const bytes = scratch.subarray(0, used);
   const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
-  const body = gzip ? gzipBody(bytes) : Buffer.from(bytes);
+  const answer = body(gzip);
   response.writeHead(200, {
     'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-    'content-length': body.length,
+    'content-length': answer.length,
     ...(gzip ? { 'content-encoding': 'gzip' } : {}),
   });
-  response.end(body);
+  response.end(answer);
 }).listen(Number(port), '127.0.0.1');

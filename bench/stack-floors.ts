@@ -1,6 +1,5 @@
-import { build } from 'esbuild';
 import { bundle, bundlePlugins, requireBanner } from '../scripts/bundle/bundle.ts';
-import { launchAsImage, launchNodeFloor, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
+import { bundleBenchServer, expositionFile, launchAsImage, launchNodeFloor, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
 
 /**
  * What each layer of valkey-exporter's stack costs, against one loaded Valkey, in turns: the Node floor
@@ -9,27 +8,20 @@ import { launchAsImage, launchNodeFloor, loadedValkey, measureInTurns, scrapeOnc
  * flags. Prints p50 and RSS (the median after each turn of the second half). Asserts nothing.
  */
 const scrapes = Number(process.env.BENCH_SCRAPES ?? 10_000);
-const benchDir = new URL('../.bench/', import.meta.url).pathname;
 
 const { server } = await loadedValkey();
 const exporterBundle = await bundle('valkey-exporter');
 const exporter = await launchAsImage('valkey-exporter', exporterBundle, valkeyExporterArgs(server.url));
 const exposition = await (await fetch(exporter.url)).text();
 const floor = await launchNodeFloor('Node floor (node:http)', exposition);
-await build({
-  entryPoints: [new URL('fastify-floor.ts', import.meta.url).pathname],
-  outfile: `${benchDir}fastify-floor.mjs`,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
+// Bundled as the exporter is, so that Fastify and ioredis cost here what they cost there.
+const fastifyFloorBundle = await bundleBenchServer('fastify-floor', {
   target: 'node24',
   minify: true,
   banner: requireBanner,
   plugins: bundlePlugins('valkey-exporter'),
-  logLevel: 'warning',
 });
-const fastifyFloor = (name: string, ...extra: string[]) =>
-  launchAsImage(name, `${benchDir}fastify-floor.mjs`, (port) => [`${benchDir}exposition.txt`, String(port), ...extra]);
+const fastifyFloor = (name: string, ...extra: string[]) => launchAsImage(name, fastifyFloorBundle, (port) => [expositionFile, String(port), ...extra]);
 const contenders = [floor, await fastifyFloor('Fastify'), await fastifyFloor('Fastify and ioredis', String(server.port)), exporter];
 for (const contender of contenders) for (let i = 0; i < 200; i += 1) await scrapeOnce(contender.url);
 const results = await measureInTurns(contenders, scrapes, 500);
