@@ -4,4 +4,4 @@ export { type Labels, type MetricFamily, MetricSink, type Sample } from './famil
 export { detached, LabelCap, overflowLabelValue } from './label-cap.ts';
 export { labelSets, lasting } from './label-sets.ts';
 export { describeProcess, processMetrics } from './process.ts';
-export { decimalExponent, scaled } from './scale.ts';
+export { decimalExponent, exactPowersOfTen, scaled } from './scale.ts';

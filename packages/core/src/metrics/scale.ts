@@ -4,12 +4,16 @@
  * 0.00007321500000000001. The exposition then prints what the server printed, without float noise in the
  * digits (bytes of every scrape, and values that read as if the server had reported them).
  */
+/** 10^0 to 10^22: every one exactly a double, so dividing an exact integer by one rounds once. */
+export const exactPowersOfTen: readonly number[] = Array.from({ length: 23 }, (_, power) => 10 ** power);
+
 export function scaled(value: number, scale: number): number {
   if (scale === 1 || !Number.isFinite(value)) return value;
   const exponent = decimalExponent(scale);
   if (exponent === undefined) return value * scale;
   // An exact integer over an exact power of ten rounds once; other values go through their decimal text.
-  if (Number.isSafeInteger(value) && exponent < 0 && exponent >= -22) return value / 10 ** -exponent;
+  const divisor = exponent < 0 ? exactPowersOfTen[-exponent] : undefined;
+  if (Number.isSafeInteger(value) && divisor !== undefined) return value / divisor;
   // JSON.stringify rather than String: see printNumber in exposition.ts.
   return Number(`${JSON.stringify(value)}e${exponent}`);
 }

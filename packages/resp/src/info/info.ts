@@ -1,3 +1,4 @@
+import { exactPowersOfTen } from '@keepwatch/core/metrics';
 export interface InfoDocument {
   /** The `key:value` lines' keys, values and sections (lower-cased), index by index in the reply's order. */
   readonly keys: readonly string[];
@@ -187,9 +188,6 @@ function splitsOnLastColon(section: string, text: string, lineStart: number): bo
   return section === 'errorstats' || (section === 'commandstats' && text.startsWith('unknown_', lineStart));
 }
 
-/** 10^0 to 10^22: every one exactly a double, so dividing an exact integer by one rounds once. */
-const powersOfTen = Array.from({ length: 23 }, (_, power) => 10 ** power);
-
 /**
  * A plain decimal number (INFO never uses hex or exponents), times 10^`exponent`: an optional sign, digits
  * and at most one point, with at least one digit; anything else is undefined. The digits are read as one
@@ -218,8 +216,8 @@ export function parseNumber(value: string | undefined, exponent = 0): number | u
   const shift = (point === -1 ? 0 : length - 1 - point) - exponent;
   // Beyond 2^53 the integer is no longer exact; Number reads the text (with the exponent) as exactly.
   const parsed =
-    integer <= Number.MAX_SAFE_INTEGER && shift >= 0 && shift < powersOfTen.length
-      ? integer / (powersOfTen[shift] as number)
+    integer <= Number.MAX_SAFE_INTEGER && shift >= 0 && shift < exactPowersOfTen.length
+      ? integer / (exactPowersOfTen[shift] as number)
       : Number(exponent === 0 ? value : `${value}e${exponent}`);
   if (!Number.isFinite(parsed)) return undefined;
   return negative ? -Math.abs(parsed) : Math.abs(parsed);
