@@ -3,10 +3,11 @@ import { launchAsImage, loadedValkey, measureInTurns, scrapeOnce, valkeyExporter
 
 /**
  * Variants of valkey-exporter measured in turns against one loaded Valkey, for changes smaller than this
- * machine's drift. A variant is one argument: extra node flags and, optionally, a bundle file (default: the
- * bundle of the working tree), e.g.
+ * machine's drift. A variant is one argument: extra node flags, extra environment (NAME=value) and,
+ * optionally, a bundle file (default: the bundle of the working tree), e.g.
  *   node bench/ab.ts '' '--no-parallel-scavenge'          the current bundle without and with a flag
  *   node bench/ab.ts /tmp/before.mjs ''                   an earlier bundle against the current one
+ *   node bench/ab.ts '' 'MALLOC_TRIM_THRESHOLD_=131072'   the current bundle without and with a setting
  * Every variant runs with the image's node flags and environment first. Prints figures; asserts nothing.
  */
 const scrapes = Number(process.env.BENCH_SCRAPES ?? 6000);
@@ -24,7 +25,10 @@ for (const variant of variants) {
   const words = variant.split(' ').filter(Boolean);
   const bundleFile = words.find((word) => word.endsWith('.mjs')) ?? current;
   const flags = words.filter((word) => word.startsWith('--'));
-  contenders.push(await launchAsImage(variant === '' ? '(as the image)' : variant, bundleFile, valkeyExporterArgs(server.url), flags));
+  const env = Object.fromEntries(
+    words.flatMap((word) => (/^[A-Z_]+=/.test(word) ? [[word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]] : [])),
+  );
+  contenders.push(await launchAsImage(variant === '' ? '(as the image)' : variant, bundleFile, valkeyExporterArgs(server.url), flags, env));
 }
 for (const contender of contenders) for (let i = 0; i < 300; i += 1) await scrapeOnce(contender.url);
 const results = await measureInTurns(contenders, scrapes, block);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
@@ -81,10 +81,16 @@ export async function launch(name: string, command: string, args: string[], port
 }
 
 /** A bundle started as the container image starts it (its node flags, then `extraFlags`, and its environment) on a free port. */
-export async function launchAsImage(name: string, bundleFile: string, args: (port: number) => string[], extraFlags: readonly string[] = []) {
+export async function launchAsImage(
+  name: string,
+  bundleFile: string,
+  args: (port: number) => string[],
+  extraFlags: readonly string[] = [],
+  extraEnv: Record<string, string> = {},
+) {
   const { nodeFlags, env } = imageCommandLine();
   const port = await freePort();
-  return launch(name, process.execPath, [...nodeFlags, ...extraFlags, bundleFile, ...args(port)], port, env);
+  return launch(name, process.execPath, [...nodeFlags, ...extraFlags, bundleFile, ...args(port)], port, { ...env, ...extraEnv });
 }
 
 /** valkey-exporter's arguments for the loaded Valkey. */
@@ -177,8 +183,53 @@ export async function bundleBenchServer(entry: string, options: BuildOptions = {
 }
 
 /** The Node floor (node-floor.ts, bundled), started as the image starts a bundle, answering `exposition` on every request. */
-export async function launchNodeFloor(name: string, exposition: string): Promise<Contender> {
+export async function launchNodeFloor(name: string, exposition: string, extraFlags: readonly string[] = []): Promise<Contender> {
   mkdirSync(benchDir, { recursive: true });
   writeFileSync(expositionFile, exposition);
-  return launchAsImage(name, await bundleBenchServer('node-floor'), (port) => [expositionFile, String(port)]);
+  return launchAsImage(name, await bundleBenchServer('node-floor'), (port) => [expositionFile, String(port)], extraFlags);
+}
+
+/** The node flag that preloads bench/heap-report.cjs, which `rssParts` needs. */
+export const heapReportFlag = `--require=${new URL('heap-report.cjs', import.meta.url).pathname}`;
+
+/**
+ * A contender's RSS in MiB by owner: V8's young generation and its other spaces (V8's own figures, from a
+ * contender started with `heapReportFlag`), malloc's heap, the pages of the node executable, and the rest
+ * (thread stacks, libraries, V8's code range and what V8 maps outside its spaces).
+ */
+export async function rssParts(pid: number) {
+  const reportFile = `${benchDir}heap-${pid}.json`;
+  rmSync(reportFile, { force: true });
+  process.kill(pid, 'SIGUSR2');
+  let report: { spaces: Record<string, { used: number; physical: number }> } | undefined;
+  for (let attempt = 0; report === undefined && attempt < 100; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    } catch {
+      // Not written yet, or half written.
+    }
+  }
+  if (report === undefined) throw new Error(`pid ${pid} wrote no heap report: was it started with ${heapReportFlag}?`);
+  const mib = (bytes: number) => bytes / 1048576;
+  const { new_space: young, ...others } = report.spaces;
+  const executable = realpathSync(process.execPath);
+  let mallocKiB = 0;
+  let executableKiB = 0;
+  let mapping = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) mapping = line.split(/\s+/)[5] ?? '';
+    else if (line.startsWith('Rss:')) {
+      const kib = Number(line.split(/\s+/)[1]);
+      if (mapping === '[heap]') mallocKiB += kib;
+      else if (mapping === executable) executableKiB += kib;
+    }
+  }
+  const v8Young = mib(young?.physical ?? 0);
+  const v8Other = mib(Object.values(others).reduce((sum, space) => sum + space.physical, 0));
+  const v8OtherUsed = mib(Object.values(others).reduce((sum, space) => sum + space.used, 0));
+  const malloc = mallocKiB / 1024;
+  const nodeExecutable = executableKiB / 1024;
+  const total = rssMiB(pid).total;
+  return { total, v8Young, v8Other, v8OtherUsed, malloc, nodeExecutable, rest: total - v8Young - v8Other - malloc - nodeExecutable };
 }

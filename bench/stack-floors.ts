@@ -1,19 +1,31 @@
 import { bundle, bundlePlugins, requireBanner } from '../scripts/bundle/bundle.ts';
-import { bundleBenchServer, expositionFile, launchAsImage, launchNodeFloor, loadedValkey, measureInTurns, scrapeOnce, valkeyExporterArgs } from './harness.ts';
+import {
+  bundleBenchServer,
+  expositionFile,
+  heapReportFlag,
+  launchAsImage,
+  launchNodeFloor,
+  loadedValkey,
+  measureInTurns,
+  rssParts,
+  scrapeOnce,
+  valkeyExporterArgs,
+} from './harness.ts';
 
 /**
  * What each layer of valkey-exporter's stack costs, against one loaded Valkey, in turns: the Node floor
  * (node-floor.ts), the same through Fastify (fastify-floor.ts), Fastify plus ioredis sending the scrape's
  * eight commands, and valkey-exporter itself; all bundled as the image bundles and started with its node
- * flags. Prints p50 and RSS (the median after each turn of the second half). Asserts nothing.
+ * flags. Prints p50 and RSS (the median after each turn of the second half), then each one's RSS at the end
+ * split by owner (rssParts). Asserts nothing.
  */
 const scrapes = Number(process.env.BENCH_SCRAPES ?? 10_000);
 
 const { server } = await loadedValkey();
 const exporterBundle = await bundle('valkey-exporter');
-const exporter = await launchAsImage('valkey-exporter', exporterBundle, valkeyExporterArgs(server.url));
+const exporter = await launchAsImage('valkey-exporter', exporterBundle, valkeyExporterArgs(server.url), [heapReportFlag]);
 const exposition = await (await fetch(exporter.url)).text();
-const floor = await launchNodeFloor('Node floor (node:http)', exposition);
+const floor = await launchNodeFloor('Node floor (node:http)', exposition, [heapReportFlag]);
 // Bundled as the exporter is, so that Fastify and ioredis cost here what they cost there.
 const fastifyFloorBundle = await bundleBenchServer('fastify-floor', {
   target: 'node24',
@@ -21,10 +33,13 @@ const fastifyFloorBundle = await bundleBenchServer('fastify-floor', {
   banner: requireBanner,
   plugins: bundlePlugins('valkey-exporter'),
 });
-const fastifyFloor = (name: string, ...extra: string[]) => launchAsImage(name, fastifyFloorBundle, (port) => [expositionFile, String(port), ...extra]);
+const fastifyFloor = (name: string, ...extra: string[]) =>
+  launchAsImage(name, fastifyFloorBundle, (port) => [expositionFile, String(port), ...extra], [heapReportFlag]);
 const contenders = [floor, await fastifyFloor('Fastify'), await fastifyFloor('Fastify and ioredis', String(server.port)), exporter];
 for (const contender of contenders) for (let i = 0; i < 200; i += 1) await scrapeOnce(contender.url);
 const results = await measureInTurns(contenders, scrapes, 500);
+const parts = [];
+for (const contender of contenders) parts.push(await rssParts(contender.process.pid as number));
 for (const contender of contenders) contender.process.kill('SIGTERM');
 await server.dispose();
 
@@ -34,4 +49,13 @@ for (const [index, contender] of contenders.entries()) {
   process.stdout.write(
     `| ${contender.name} | ${result.p50.toFixed(2)} ms | ${result.steadyRss.total.toFixed(1)} MiB (${result.steadyRss.anonymous.toFixed(1)}) |\n`,
   );
+}
+process.stdout.write(
+  '\nRSS at the end by owner, MiB (V8 figures from bench/heap-report.cjs, the rest from /proc/<pid>/smaps)\n\n' +
+    '| | RSS | V8 young generation | V8 other spaces (of which used) | malloc heap | node executable | rest |\n| --- | --- | --- | --- | --- | --- | --- |\n',
+);
+for (const [index, contender] of contenders.entries()) {
+  const part = parts[index] as (typeof parts)[number];
+  const cells = [part.total, part.v8Young, `${part.v8Other.toFixed(1)} (${part.v8OtherUsed.toFixed(1)})`, part.malloc, part.nodeExecutable, part.rest];
+  process.stdout.write(`| ${contender.name} | ${cells.map((cell) => (typeof cell === 'number' ? cell.toFixed(1) : cell)).join(' | ')} |\n`);
 }
