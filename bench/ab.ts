@@ -25,9 +25,7 @@ for (const variant of variants) {
   const words = variant.split(' ').filter(Boolean);
   const bundleFile = words.find((word) => word.endsWith('.mjs')) ?? current;
   const flags = words.filter((word) => word.startsWith('--'));
-  const env = Object.fromEntries(
-    words.flatMap((word) => (/^[A-Z_]+=/.test(word) ? [[word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]] : [])),
-  );
+  const env = Object.fromEntries(words.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => word.split(/=(.*)/s)));
   contenders.push(await launchAsImage(variant === '' ? '(as the image)' : variant, bundleFile, valkeyExporterArgs(server.url), flags, env));
 }
 for (const contender of contenders) for (let i = 0; i < 300; i += 1) await scrapeOnce(contender.url);

@@ -194,14 +194,15 @@ export const heapReportFlag = `--require=${new URL('heap-report.cjs', import.met
 
 /**
  * A contender's RSS in MiB by owner: V8's young generation and its other spaces (V8's own figures, from a
- * contender started with `heapReportFlag`), malloc's heap, the pages of the node executable, and the rest
- * (thread stacks, libraries, V8's code range and what V8 maps outside its spaces).
+ * contender started with `heapReportFlag`), malloc's heap (and the most V8 itself ever had malloc'd, mostly
+ * its compilers' zones, freed into that heap), the pages of the node executable, and the rest (thread stacks,
+ * libraries, V8's code range and what V8 maps outside its spaces).
  */
 export async function rssParts(pid: number) {
   const reportFile = `${benchDir}heap-${pid}.json`;
   rmSync(reportFile, { force: true });
   process.kill(pid, 'SIGUSR2');
-  let report: { spaces: Record<string, { used: number; physical: number }> } | undefined;
+  let report: { spaces: Record<string, { used: number; physical: number }>; peakMalloced: number } | undefined;
   for (let attempt = 0; report === undefined && attempt < 100; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     try {
@@ -231,5 +232,6 @@ export async function rssParts(pid: number) {
   const malloc = mallocKiB / 1024;
   const nodeExecutable = executableKiB / 1024;
   const total = rssMiB(pid).total;
-  return { total, v8Young, v8Other, v8OtherUsed, malloc, nodeExecutable, rest: total - v8Young - v8Other - malloc - nodeExecutable };
+  const v8PeakMalloced = mib(report.peakMalloced);
+  return { total, v8Young, v8Other, v8OtherUsed, malloc, v8PeakMalloced, nodeExecutable, rest: total - v8Young - v8Other - malloc - nodeExecutable };
 }

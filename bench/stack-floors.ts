@@ -52,10 +52,17 @@ for (const [index, contender] of contenders.entries()) {
 }
 process.stdout.write(
   '\nRSS at the end by owner, MiB (V8 figures from bench/heap-report.cjs, the rest from /proc/<pid>/smaps)\n\n' +
-    '| | RSS | V8 young generation | V8 other spaces (of which used) | malloc heap | node executable | rest |\n| --- | --- | --- | --- | --- | --- | --- |\n',
+    "| | RSS | V8 young generation | V8 other spaces (of which used) | malloc heap (V8's peak malloc) | node executable | rest |\n| --- | --- | --- | --- | --- | --- | --- |\n",
 );
 for (const [index, contender] of contenders.entries()) {
   const part = parts[index] as (typeof parts)[number];
-  const cells = [part.total, part.v8Young, `${part.v8Other.toFixed(1)} (${part.v8OtherUsed.toFixed(1)})`, part.malloc, part.nodeExecutable, part.rest];
+  const cells = [
+    part.total,
+    part.v8Young,
+    `${part.v8Other.toFixed(1)} (${part.v8OtherUsed.toFixed(1)})`,
+    `${part.malloc.toFixed(1)} (${part.v8PeakMalloced.toFixed(1)})`,
+    part.nodeExecutable,
+    part.rest,
+  ];
   process.stdout.write(`| ${contender.name} | ${cells.map((cell) => (typeof cell === 'number' ? cell.toFixed(1) : cell)).join(' | ')} |\n`);
 }
