@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
 import { freePort, waitFor } from '../packages/testing/src/index.ts';
 import { type ServerHandle, startServer } from '../packages/testing/src/servers.ts';
+import { type StandinState, startMilvusStandin } from '../packages/testing/src/standins/milvus.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
 
 // What the bench scripts share: the loaded Valkey, a Prometheus-like scraper, contenders measured in turns.
@@ -180,6 +181,19 @@ export async function bundleBenchServer(entry: string, options: BuildOptions = {
     ...options,
   });
   return outfile;
+}
+
+/**
+ * The Milvus gRPC stand-in holding `collections` collections in all (copies of its `analytics.events`), then
+ * `configure`d further.
+ */
+export function milvusWithCollections(collections: number, configure: (state: StandinState) => void = () => {}) {
+  return startMilvusStandin((state) => {
+    const db = state.databases.get('analytics');
+    const template = db?.collections.get('events');
+    for (let i = 0; i < collections - 3; i += 1) db?.collections.set(`c${i}`, { ...structuredClone(template), id: `91${i}` } as never);
+    configure(state);
+  });
 }
 
 /** The Node floor (node-floor.ts, bundled), started as the image starts a bundle, answering `exposition` on every request. */

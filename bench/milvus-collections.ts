@@ -1,6 +1,6 @@
 import { milvusExporter } from '../packages/milvus-exporter/src/definition.ts';
 import { parseMetrics, startDefinitionExporter } from '../packages/testing/src/index.ts';
-import { startMilvusStandin } from '../packages/testing/src/standins/milvus.ts';
+import { milvusWithCollections } from './harness.ts';
 
 /**
  * How milvus-exporter's scrape grows with the number of collections, against the gRPC stand-in on loopback
@@ -12,10 +12,7 @@ const concurrencies = [1, 4, 16];
 const callDelayMs = Number(process.env.BENCH_MILVUS_DELAY_MS ?? 2);
 
 async function measure(collections: number, args: string[]): Promise<{ ms: number; calls: number; up: number; exported: number }> {
-  const milvus = await startMilvusStandin((state) => {
-    const db = state.databases.get('analytics');
-    const template = db?.collections.get('events');
-    for (let i = 0; i < collections - 3; i += 1) db?.collections.set(`c${i}`, { ...structuredClone(template), id: `91${i}` } as never);
+  const milvus = await milvusWithCollections(collections, (state) => {
     for (const rpc of ['DescribeCollection', 'GetCollectionStatistics', 'GetLoadState', 'GetReplicas', 'DescribeIndex'])
       state.faults.set(rpc, { kind: 'delay', ms: callDelayMs });
   });
@@ -70,11 +67,7 @@ console.log(`\nBackground reads at --collector.collections.rate ${rate}, over ${
 console.log('| collections | scrape time (first / last) | per-collection calls per second | series per scrape | unread at the end |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const collections of backgroundCounts) {
-  const milvus = await startMilvusStandin((state) => {
-    const db = state.databases.get('analytics');
-    const template = db?.collections.get('events');
-    for (let i = 0; i < collections - 3; i += 1) db?.collections.set(`c${i}`, { ...structuredClone(template), id: `91${i}` } as never);
-  });
+  const milvus = await milvusWithCollections(collections);
   const exporter = await startDefinitionExporter(milvusExporter, [
     ...['--milvus.address', milvus.address, '--log.level', 'error', '--collector.collections.limit', '100000'],
     ...['--collector.collections.rate', String(rate)],
