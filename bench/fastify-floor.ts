@@ -7,7 +7,8 @@ import { floorBody } from './floor-body.ts';
  * schema compilers, the answer written after hijack), and with a Valkey port, ioredis sending the eight
  * commands valkey-exporter sends per scrape, pipelined, and waiting for the replies before it answers the
  * fixed exposition. bench/stack-floors.ts runs it bundled beside the Node floor and the exporter, to show what
- * each layer costs. Usage: node fastify-floor.mjs <exposition file> <port> [valkey port]
+ * each layer costs, and stops if this copy of the commands no longer matches what the exporter sends (Valkey's
+ * commandstats). Usage: node fastify-floor.mjs <exposition file> <port> [valkey port]
  */
 const [bodyFile, port, valkeyPort] = process.argv.slice(2);
 const body = floorBody(bodyFile as string);

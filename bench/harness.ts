@@ -31,6 +31,15 @@ export async function loadedValkey() {
   return { server, admin, keys };
 }
 
+/** Valkey's INFO commandstats as calls and µs per command (`cmdstat_<command>:calls=N,usec=N,...`). */
+export function commandStats(info: string): Map<string, { calls: number; usec: number }> {
+  const stats = new Map<string, { calls: number; usec: number }>();
+  for (const [, command, calls, usec] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    stats.set(command as string, { calls: Number(calls), usec: Number(usec) });
+  }
+  return stats;
+}
+
 /** `count` valkey-servers with `keys` keys each, started 25 at a time (1,000 one after the other took minutes). */
 export async function startFleet(count: number, keys: number): Promise<ServerHandle[]> {
   const startOne = async () => {

@@ -1,6 +1,8 @@
 import { bundle, bundlePlugins, requireBanner } from '../scripts/bundle/bundle.ts';
 import {
   bundleBenchServer,
+  type Contender,
+  commandStats,
   expositionFile,
   heapReportFlag,
   launchAsImage,
@@ -21,7 +23,7 @@ import {
  */
 const scrapes = Number(process.env.BENCH_SCRAPES ?? 10_000);
 
-const { server } = await loadedValkey();
+const { server, admin } = await loadedValkey();
 const exporterBundle = await bundle('valkey-exporter');
 const exporter = await launchAsImage('valkey-exporter', exporterBundle, valkeyExporterArgs(server.url), [heapReportFlag]);
 const exposition = await (await fetch(exporter.url)).text();
@@ -37,13 +39,41 @@ const fastifyFloor = (name: string, ...extra: string[]) =>
   launchAsImage(name, fastifyFloorBundle, (port) => [expositionFile, String(port), ...extra], [heapReportFlag]);
 const contenders = [floor, await fastifyFloor('Fastify'), await fastifyFloor('Fastify and ioredis', String(server.port)), exporter];
 for (const contender of contenders) for (let i = 0; i < 200; i += 1) await scrapeOnce(contender.url);
+
+/** What a contender sends Valkey per scrape, from commandstats around a window of scrapes ("command×calls"). */
+async function commandsPerScrape(contender: Contender, window = 50): Promise<string> {
+  const before = commandStats(await admin.info('commandstats'));
+  for (let i = 0; i < window; i += 1) await scrapeOnce(contender.url);
+  const after = commandStats(await admin.info('commandstats'));
+  // The first INFO is counted in the second reading.
+  const info = after.get('info');
+  if (info !== undefined) info.calls -= 1;
+  return [...after]
+    .map(([command, { calls }]) => [command, (calls - (before.get(command)?.calls ?? 0)) / window] as const)
+    .filter(([, calls]) => calls > 0)
+    .map(([command, calls]) => `${command}×${calls}`)
+    .sort()
+    .join(' ');
+}
+// fastify-floor.ts keeps its own copy of the exporter's commands: a stale copy would measure another layer.
+const [floorCommands, exporterCommands] = [await commandsPerScrape(contenders[2] as Contender), await commandsPerScrape(exporter)];
+const stop = async () => {
+  for (const contender of contenders) contender.process.kill('SIGTERM');
+  await server.dispose();
+};
+if (floorCommands !== exporterCommands) {
+  await stop();
+  process.stderr.write(`fastify-floor.ts sends ${floorCommands} per scrape, valkey-exporter ${exporterCommands}: update its command list\n`);
+  process.exit(1);
+}
 const results = await measureInTurns(contenders, scrapes, 500);
 const parts = [];
 for (const contender of contenders) parts.push(await rssParts(contender.process.pid as number));
-for (const contender of contenders) contender.process.kill('SIGTERM');
-await server.dispose();
+await stop();
 
-process.stdout.write(`\n${scrapes} scrapes each in turns of 500\n\n| | p50 | RSS, median of the second half (anonymous) |\n| --- | --- | --- |\n`);
+process.stdout.write(
+  `\nValkey commands per scrape (Fastify and ioredis, valkey-exporter): ${exporterCommands}\n\n${scrapes} scrapes each in turns of 500\n\n| | p50 | RSS, median of the second half (anonymous) |\n| --- | --- | --- |\n`,
+);
 for (const [index, contender] of contenders.entries()) {
   const result = results[index] as (typeof results)[number];
   process.stdout.write(

@@ -3,7 +3,18 @@ import { redisExporterBinary as incumbentBinary } from '../packages/testing/src/
 import { freePort } from '../packages/testing/src/index.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
 import { imageCommandLine } from '../scripts/bundle/image.ts';
-import { type Contender, launch, launchAsImage, launchNodeFloor, loadedValkey, measureInTurns, rssMiB, scrapeOnce, valkeyExporterArgs } from './harness.ts';
+import {
+  type Contender,
+  commandStats,
+  launch,
+  launchAsImage,
+  launchNodeFloor,
+  loadedValkey,
+  measureInTurns,
+  rssMiB,
+  scrapeOnce,
+  valkeyExporterArgs,
+} from './harness.ts';
 
 /**
  * valkey-exporter (production bundle) and redis_exporter (Debian's prometheus-redis-exporter) against the
@@ -27,9 +38,9 @@ const { server, admin, keys } = await loadedValkey();
 function commandstats(info: string) {
   let calls = 0;
   let usec = 0;
-  for (const [, c, u] of info.matchAll(/^cmdstat_[^:]+:calls=(\d+),usec=(\d+)/gm)) {
-    calls += Number(c);
-    usec += Number(u);
+  for (const stat of commandStats(info).values()) {
+    calls += stat.calls;
+    usec += stat.usec;
   }
   const connections = Number(/total_connections_received:(\d+)/.exec(info)?.[1]);
   return { calls, usec, connections };
