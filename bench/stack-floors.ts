@@ -19,7 +19,8 @@ import {
  * (node-floor.ts), the same through Fastify (fastify-floor.ts), Fastify plus ioredis sending the scrape's
  * eight commands, and valkey-exporter itself; all bundled as the image bundles and started with its node
  * flags. Prints p50 and RSS (the median after each turn of the second half), then each one's RSS at the end
- * split by owner (rssParts). Asserts nothing.
+ * split by owner (rssParts). Asserts nothing about the figures; stops first if fastify-floor.ts no longer sends
+ * the commands the exporter sends.
  */
 const scrapes = Number(process.env.BENCH_SCRAPES ?? 10_000);
 

@@ -35,7 +35,8 @@ const redisExporterVersion = execFileSync(redisExporterBinary, ['--version'], { 
 
 const { server, admin, keys } = await loadedValkey();
 
-function commandstats(info: string) {
+/** Calls, µs and connections received, summed over every command. */
+function serverTotals(info: string) {
   let calls = 0;
   let usec = 0;
   for (const stat of commandStats(info).values()) {
@@ -50,10 +51,10 @@ function commandstats(info: string) {
 async function serverCost(contender: Contender) {
   for (let i = 0; i < 200; i += 1) await scrapeOnce(contender.url);
   // The measuring INFO itself is counted once in the "after" reading and subtracted.
-  const before = commandstats(await admin.info('all'));
+  const before = serverTotals(await admin.info('all'));
   for (let i = 0; i < costWindow; i += 1) await scrapeOnce(contender.url);
-  const after = commandstats(await admin.info('all'));
-  const infoCall = commandstats(await admin.info('all'));
+  const after = serverTotals(await admin.info('all'));
+  const infoCall = serverTotals(await admin.info('all'));
   const ownInfoUsec = infoCall.usec - after.usec;
   return {
     commands: (after.calls - before.calls - 1) / costWindow,
