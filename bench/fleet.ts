@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import { redisExporterBinary } from '../packages/testing/src/builds.ts';
 import { freePort, multiTargetJob, startPrometheus } from '../packages/testing/src/index.ts';
 import type { ServerHandle } from '../packages/testing/src/servers.ts';
 import { bundle } from '../scripts/bundle/bundle.ts';
-import { type Contender, cpuMs, launch, launchAsImage, launchNodeFloor, rssMiB, startFleet, writeTargetsFile } from './harness.ts';
+import { type Contender, cpuMs, cpuMsOfCommand, launch, launchAsImage, launchNodeFloor, rssMiB, startFleet, writeTargetsFile } from './harness.ts';
 
 /**
  * One exporter for many servers: N real valkey-servers (2,000 keys each), valkey-exporter's /scrape and
@@ -140,7 +141,14 @@ if (prometheusMinutes > 0) {
   );
   const prometheus = await startPrometheus({}, [], job);
   console.log(`\na real Prometheus scraping ${targets.length} targets at 15 s through valkey-exporter for ${prometheusMinutes} minutes`);
+  // Who used the machine's cores during the window: a failed scrape with a starved Prometheus or exporter says
+  // little about the exporter's own cost.
+  const cpuNow = () => ({ servers: cpuMsOfCommand('valkey-server'), prometheus: cpuMsOfCommand('prometheus'), exporter: cpuMs(exporter.process.pid) });
+  const cpuBefore = cpuNow();
+  const windowStarted = performance.now();
   await new Promise((resolve) => setTimeout(resolve, prometheusMinutes * 60_000));
+  const cpuAfter = cpuNow();
+  const cores = (key: keyof typeof cpuBefore) => ((cpuAfter[key] - cpuBefore[key]) / (performance.now() - windowStarted)).toFixed(2);
   // Every raw sample of the window, not a subquery's 15 s steps, which can step over a failed scrape.
   const samples = async (metric: string) =>
     (
@@ -154,6 +162,12 @@ if (prometheusMinutes > 0) {
   const durations = await samples('scrape_duration_seconds');
   console.log(
     `scrapes: ${ups.length}, failed: ${ups.filter((up) => up === 0).length}, recorded longer than the 10 s timeout (exchange and Prometheus' own parse and append): ${durations.filter((seconds) => seconds > 10).length}, slowest: ${(Math.max(...durations) * 1000).toFixed(0)} ms, exporter RSS ${rssMiB(exporter.process.pid).total.toFixed(1)} MiB`,
+  );
+  const exporterSeconds = await samples('valkey_exporter_last_scrape_duration_seconds');
+  console.log(
+    `cores used over the window (of ${availableParallelism()}): valkey-servers ${cores('servers')}, Prometheus ${cores('prometheus')}, valkey-exporter ${cores('exporter')}; load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' / ')}; slowest scrape as valkey-exporter timed it (answered ones): ${(Math.max(...exporterSeconds) * 1000).toFixed(0)} ms`,
   );
   await prometheus.stop();
   exporter.process.kill('SIGTERM');

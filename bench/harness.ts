@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
@@ -40,10 +40,15 @@ export function commandStats(info: string): Map<string, { calls: number; usec: n
   return stats;
 }
 
-/** `count` valkey-servers with `keys` keys each, started 25 at a time (1,000 one after the other took minutes). */
+/**
+ * `count` valkey-servers with `keys` keys each, started 25 at a time (1,000 one after the other took minutes).
+ * They stand in for servers on other machines, so their own timers run once a second (`hz 1`) instead of ten
+ * times: at the default, 1,000 idle servers took 1.41 of this machine's 2 cores while a real Prometheus scraped
+ * them through the exporter (bench/fleet.ts, load average 34), and starved both.
+ */
 export async function startFleet(count: number, keys: number): Promise<ServerHandle[]> {
   const startOne = async () => {
-    const server = await startServer('valkey', { args: ['--maxmemory', '32mb'] });
+    const server = await startServer('valkey', { args: ['--maxmemory', '32mb', '--hz', '1'] });
     const pipeline = server.admin().pipeline();
     for (let key = 0; key < keys; key += 1) pipeline.set(`fleet:${key}`, 'value');
     await pipeline.exec();
@@ -124,6 +129,19 @@ export function rssMiB(pid: number | undefined) {
 export function cpuMs(pid: number | undefined): number {
   const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU in ms of every process whose command name is `comm` (every valkey-server of a fleet, Prometheus). */
+export function cpuMsOfCommand(comm: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) total += cpuMs(Number(pid));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return total;
 }
 
 /**
