@@ -13,7 +13,8 @@ import { type Contender, cpuMs, cpuMsOfCommand, launch, launchAsImage, launchNod
  * scrapes at once), in turns, plus the Node floor answering one target's exposition. Prints per contender:
  * CPU per scrape, RSS and anonymous RSS, new server connections per scrape, scrape latency p50/p99 and the
  * time of a round. FLEET_PROMETHEUS_MINUTES > 0 then has a real Prometheus scrape the largest fleet through
- * valkey-exporter's /targets at 15 s and reports any scrape that missed its deadline. Asserts nothing.
+ * valkey-exporter's /targets at 15 s and reports any scrape that missed its deadline, with the cores that
+ * the servers, Prometheus and the exporter used meanwhile. Asserts nothing.
  */
 const sizes = (process.env.FLEET_SIZES ?? '100,400,1000').split(',').map(Number);
 const keysPerServer = Number(process.env.FLEET_KEYS ?? 2000);
