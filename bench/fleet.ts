@@ -149,7 +149,8 @@ if (prometheusMinutes > 0) {
   const windowStarted = performance.now();
   await new Promise((resolve) => setTimeout(resolve, prometheusMinutes * 60_000));
   const cpuAfter = cpuNow();
-  const cores = (key: keyof typeof cpuBefore) => ((cpuAfter[key] - cpuBefore[key]) / (performance.now() - windowStarted)).toFixed(2);
+  const windowMs = performance.now() - windowStarted;
+  const cores = (key: keyof typeof cpuBefore) => ((cpuAfter[key] - cpuBefore[key]) / windowMs).toFixed(2);
   // Every raw sample of the window, not a subquery's 15 s steps, which can step over a failed scrape.
   const samples = async (metric: string) =>
     (
