@@ -1,4 +1,4 @@
-import { bundle, bundlePlugins, requireBanner } from '../scripts/bundle/bundle.ts';
+import { bundle, exporterBuildOptions, requireBanner } from '../scripts/bundle/bundle.ts';
 import {
   bundleBenchServer,
   type Contender,
@@ -30,12 +30,7 @@ const exporter = await launchAsImage('valkey-exporter', exporterBundle, valkeyEx
 const exposition = await (await fetch(exporter.url)).text();
 const floor = await launchNodeFloor('Node floor (node:http)', exposition, [heapReportFlag]);
 // Bundled as the exporter is, so that Fastify and ioredis cost here what they cost there.
-const fastifyFloorBundle = await bundleBenchServer('fastify-floor', {
-  target: 'node24',
-  minify: true,
-  banner: requireBanner,
-  plugins: bundlePlugins('valkey-exporter'),
-});
+const fastifyFloorBundle = await bundleBenchServer('fastify-floor', { ...exporterBuildOptions('valkey-exporter'), banner: requireBanner });
 const fastifyFloor = (name: string, ...extra: string[]) =>
   launchAsImage(name, fastifyFloorBundle, (port) => [expositionFile, String(port), ...extra], [heapReportFlag]);
 const contenders = [floor, await fastifyFloor('Fastify'), await fastifyFloor('Fastify and ioredis', String(server.port)), exporter];
@@ -47,10 +42,9 @@ async function commandsPerScrape(contender: Contender, window = 50): Promise<str
   for (let i = 0; i < window; i += 1) await scrapeOnce(contender.url);
   const after = commandStats(await admin.info('commandstats'));
   // The first INFO is counted in the second reading.
-  const info = after.get('info');
-  if (info !== undefined) info.calls -= 1;
+  const own = (command: string) => (command === 'info' ? 1 : 0);
   return [...after]
-    .map(([command, { calls }]) => [command, (calls - (before.get(command)?.calls ?? 0)) / window] as const)
+    .map(([command, { calls }]) => [command, (calls - (before.get(command)?.calls ?? 0) - own(command)) / window] as const)
     .filter(([, calls]) => calls > 0)
     .map(([command, calls]) => `${command}×${calls}`)
     .sort()

@@ -1,4 +1,4 @@
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { lazyBuiltinsPlugin } from './lazy-builtins.ts';
 import { leftOutPlugin } from './left-out.ts';
 import { privateFieldsPlugin } from './private-fields.ts';
@@ -14,15 +14,20 @@ export type ExporterName = keyof typeof exporters;
 export const exporterNames = Object.keys(exporters) as ExporterName[];
 
 /**
- * The esbuild plugins of one exporter's bundles, the .mjs and the single executable alike: what Fastify
- * never uses left out, the RESP decoder's private members made plain, and the lazy TLS and crypto built-ins
- * where they apply.
+ * The esbuild options every build of an exporter's code shares (the .mjs, the single executable, and bench/'s
+ * servers built as the exporter is). Its plugins: what Fastify never uses left out, the RESP decoder's private
+ * members made plain, and the lazy TLS and crypto built-ins where they apply.
  */
-export const bundlePlugins = (exporter: ExporterName) => [
-  leftOutPlugin,
-  privateFieldsPlugin,
-  ...(exporters[exporter].lazyBuiltins ? [lazyBuiltinsPlugin] : []),
-];
+export const exporterBuildOptions = (exporter: ExporterName) =>
+  ({
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    minify: true,
+    legalComments: 'none',
+    plugins: [leftOutPlugin, privateFieldsPlugin, ...(exporters[exporter].lazyBuiltins ? [lazyBuiltinsPlugin] : [])],
+    logLevel: 'warning',
+  }) satisfies BuildOptions;
 
 const packageUrl = (exporter: ExporterName) => new URL(`../../packages/${exporter}/`, import.meta.url);
 
@@ -37,17 +42,11 @@ export const bundlePath = (exporter: ExporterName): string => new URL(`dist/${ex
  */
 export async function bundle(exporter: ExporterName): Promise<string> {
   const result = await build({
+    ...exporterBuildOptions(exporter),
     entryPoints: [new URL('src/main.ts', packageUrl(exporter)).pathname],
     outfile: bundlePath(exporter),
-    bundle: true,
-    platform: 'node',
     format: 'esm',
-    target: 'node24',
-    minify: true,
-    legalComments: 'none',
     banner: requireBanner,
-    plugins: bundlePlugins(exporter),
-    logLevel: 'warning',
   });
   if (result.warnings.length > 0) throw new Error(`bundle: esbuild reported ${result.warnings.length} warning(s), printed above`);
   return bundlePath(exporter);

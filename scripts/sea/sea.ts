@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundlePlugins, type ExporterName, exporterNames } from '../bundle/bundle.ts';
+import { type ExporterName, exporterBuildOptions, exporterNames } from '../bundle/bundle.ts';
 import { imageCommandLine } from '../bundle/image.ts';
 
 /** The definition each exporter's package exports, which the executable runs. */
@@ -31,6 +31,7 @@ export async function buildSea(exporter: ExporterName): Promise<string> {
     const main = join(work, `${exporter}.cjs`);
     // An SEA's main script is CommonJS, which has no top-level await: the entry calls the runner without it.
     const result = await build({
+      ...exporterBuildOptions(exporter),
       stdin: {
         contents: `import { runExporterMain } from '@keepwatch/core/bootstrap'; import { ${definitions[exporter]} } from './src/definition.ts'; void runExporterMain(${definitions[exporter]});`,
         resolveDir: packageDir(exporter),
@@ -38,14 +39,7 @@ export async function buildSea(exporter: ExporterName): Promise<string> {
         sourcefile: 'sea-entry.ts',
       },
       outfile: main,
-      bundle: true,
-      platform: 'node',
       format: 'cjs',
-      target: 'node24',
-      minify: true,
-      legalComments: 'none',
-      plugins: bundlePlugins(exporter),
-      logLevel: 'warning',
     });
     if (result.warnings.length > 0) throw new Error(`sea: esbuild reported ${result.warnings.length} warning(s), printed above`);
     const blob = join(work, `${exporter}.blob`);
